@@ -1,0 +1,246 @@
+//! Every PDU of SMPP 3.4 plus the 5.0 broadcast family, and the [`Pdu`] enum over them.
+//!
+//! Contract, for every body type and for [`Pdu`]: `parse` never panics on any input; `emit`
+//! writes exactly `encoded_len()` octets, or returns an error and leaves the buffer untouched.
+
+mod alert;
+mod bind;
+mod broadcast;
+mod cancel;
+mod data_sm;
+mod fields;
+mod list;
+mod multi;
+mod query;
+mod sm;
+
+pub use alert::AlertNotification;
+pub use bind::{ADDRESS_RANGE_MAX, Bind, BindResp, Outbind, PASSWORD_MAX, SYSTEM_ID_MAX, SYSTEM_TYPE_MAX};
+pub use broadcast::{BroadcastSm, CancelBroadcastSm, QueryBroadcastSm};
+pub use cancel::{CancelSm, ReplaceSm};
+pub use data_sm::DataSm;
+pub use fields::{
+    ADDR_MAX, ADDR_WIDE_MAX, MESSAGE_ID_MAX, SERVICE_TYPE_MAX, SHORT_MESSAGE_DECODE_MAX, SHORT_MESSAGE_MAX, TIME_MAX,
+};
+pub use list::{List, ListIter};
+pub use multi::{DL_NAME_MAX, DestAddress, MAX_DESTS, SubmitMulti, SubmitMultiResp, UnsuccessSme};
+pub use query::{QuerySm, QuerySmResp};
+pub use sm::{
+    BroadcastSmResp, DataSmResp, DeliverSm, DeliverSmResp, MessageIdResp, QueryBroadcastSmResp, Sm, SubmitSm,
+    SubmitSmResp,
+};
+
+use crate::header::{HEADER_LEN, Header};
+use crate::wire::{Encode, Sink};
+use crate::{CommandId, CommandStatus, Error, Field};
+
+macro_rules! pdus {
+    (
+        bodies { $( $(#[$bm:meta])* $bv:ident($bt:ident) = $bid:ident, )+ }
+        empty { $( $(#[$em:meta])* $ev:ident = $eid:ident, )+ }
+    ) => {
+        /// Any SMPP PDU body, tagged by its command.
+        ///
+        /// Parse a whole frame with [`Pdu::parse`]; emit one with [`Pdu::emit`]. Header-only
+        /// PDUs are unit variants.
+        #[derive(Copy, Clone, Debug, PartialEq, Eq)]
+        #[cfg_attr(feature = "defmt", derive(defmt::Format))]
+        #[non_exhaustive]
+        pub enum Pdu<'a> {
+            $( $(#[$bm])* $bv($bt<'a>), )+
+            $( $(#[$em])* $ev, )+
+        }
+
+        impl<'a> Pdu<'a> {
+            /// The command this body belongs to.
+            pub const fn command_id(&self) -> CommandId {
+                match self {
+                    $( Pdu::$bv(_) => CommandId::$bid, )+
+                    $( Pdu::$ev => CommandId::$eid, )+
+                }
+            }
+
+            /// Parses a body whose header was already read.
+            ///
+            /// Error responses (non-zero status) whose body is absent or a lone NUL decode as
+            /// the body's default (empty message_id and so on), as SMSCs send all three forms.
+            ///
+            /// # Errors
+            /// [`Error::UnknownCommandId`] for a command this codec does not know, or the body's
+            /// own parse error.
+            pub fn parse_body(header: &Header, body: &'a [u8]) -> Result<Pdu<'a>, Error> {
+                let parsed = match header.command_id {
+                    $( CommandId::$bid => $bt::parse(body).map(Pdu::$bv), )+
+                    $( CommandId::$eid => if body.is_empty() { Ok(Pdu::$ev) } else { Err(Error::TrailingBytes) }, )+
+                    CommandId::Other(command_id) => return Err(Error::UnknownCommandId { command_id }),
+                };
+                match parsed {
+                    Err(_) if header.command_id.is_response() && !header.command_status.is_ok() && body.len() <= 1 => {
+                        Ok(Self::empty_response(header.command_id))
+                    }
+                    other => other,
+                }
+            }
+
+            fn empty_response(id: CommandId) -> Pdu<'a> {
+                match id {
+                    $( CommandId::$bid => Pdu::$bv($bt::default()), )+
+                    $( CommandId::$eid => Pdu::$ev, )+
+                    CommandId::Other(_) => Pdu::GenericNack,
+                }
+            }
+        }
+
+        impl Encode for Pdu<'_> {
+            fn encode<S: Sink>(&self, s: &mut S) {
+                match self {
+                    $( Pdu::$bv(b) => b.encode(s), )+
+                    $( Pdu::$ev => {}, )+
+                }
+            }
+        }
+    };
+}
+
+pdus! {
+    bodies {
+        /// bind_receiver.
+        BindReceiver(Bind) = BindReceiver,
+        /// bind_receiver_resp.
+        BindReceiverResp(BindResp) = BindReceiverResp,
+        /// bind_transmitter.
+        BindTransmitter(Bind) = BindTransmitter,
+        /// bind_transmitter_resp.
+        BindTransmitterResp(BindResp) = BindTransmitterResp,
+        /// bind_transceiver.
+        BindTransceiver(Bind) = BindTransceiver,
+        /// bind_transceiver_resp.
+        BindTransceiverResp(BindResp) = BindTransceiverResp,
+        /// outbind (no response).
+        Outbind(Outbind) = Outbind,
+        /// submit_sm.
+        SubmitSm(Sm) = SubmitSm,
+        /// submit_sm_resp.
+        SubmitSmResp(MessageIdResp) = SubmitSmResp,
+        /// deliver_sm.
+        DeliverSm(Sm) = DeliverSm,
+        /// deliver_sm_resp.
+        DeliverSmResp(MessageIdResp) = DeliverSmResp,
+        /// submit_multi.
+        SubmitMulti(SubmitMulti) = SubmitMulti,
+        /// submit_multi_resp.
+        SubmitMultiResp(SubmitMultiResp) = SubmitMultiResp,
+        /// data_sm.
+        DataSm(DataSm) = DataSm,
+        /// data_sm_resp.
+        DataSmResp(MessageIdResp) = DataSmResp,
+        /// query_sm.
+        QuerySm(QuerySm) = QuerySm,
+        /// query_sm_resp.
+        QuerySmResp(QuerySmResp) = QuerySmResp,
+        /// cancel_sm.
+        CancelSm(CancelSm) = CancelSm,
+        /// replace_sm.
+        ReplaceSm(ReplaceSm) = ReplaceSm,
+        /// alert_notification (no response).
+        AlertNotification(AlertNotification) = AlertNotification,
+        /// broadcast_sm (5.0).
+        BroadcastSm(BroadcastSm) = BroadcastSm,
+        /// broadcast_sm_resp (5.0).
+        BroadcastSmResp(MessageIdResp) = BroadcastSmResp,
+        /// query_broadcast_sm (5.0).
+        QueryBroadcastSm(QueryBroadcastSm) = QueryBroadcastSm,
+        /// query_broadcast_sm_resp (5.0).
+        QueryBroadcastSmResp(MessageIdResp) = QueryBroadcastSmResp,
+        /// cancel_broadcast_sm (5.0).
+        CancelBroadcastSm(CancelBroadcastSm) = CancelBroadcastSm,
+    }
+    empty {
+        /// generic_nack.
+        GenericNack = GenericNack,
+        /// unbind.
+        Unbind = Unbind,
+        /// unbind_resp.
+        UnbindResp = UnbindResp,
+        /// enquire_link.
+        EnquireLink = EnquireLink,
+        /// enquire_link_resp.
+        EnquireLinkResp = EnquireLinkResp,
+        /// cancel_sm_resp.
+        CancelSmResp = CancelSmResp,
+        /// replace_sm_resp.
+        ReplaceSmResp = ReplaceSmResp,
+        /// cancel_broadcast_sm_resp (5.0).
+        CancelBroadcastSmResp = CancelBroadcastSmResp,
+    }
+}
+
+impl<'a> Pdu<'a> {
+    /// Parses one whole PDU: header and body. `frame` must hold exactly `command_length` octets
+    /// (use [`frame_len`](crate::frame_len) to cut a stream into frames).
+    ///
+    /// Never panics, on any input.
+    ///
+    /// # Errors
+    /// [`Error::InvalidCommandLength`], [`Error::LengthMismatch`] when `frame` is not exactly
+    /// `command_length` octets, [`Error::UnknownCommandId`], or a field error naming the field.
+    ///
+    /// # Example
+    /// ```
+    /// use smpp_codec::{Pdu, CommandStatus};
+    /// let bytes = [0, 0, 0, 0x10, 0x80, 0, 0, 0x04, 0, 0, 0, 0x58, 0, 0, 0, 2];
+    /// let (header, pdu) = Pdu::parse(&bytes).unwrap();
+    /// assert_eq!(header.command_status, CommandStatus::Throttled);
+    /// let Pdu::SubmitSmResp(resp) = pdu else { panic!() };
+    /// assert!(resp.message_id.is_empty());
+    /// ```
+    pub fn parse(frame: &'a [u8]) -> Result<(Header, Pdu<'a>), Error> {
+        let header = Header::parse(frame)?;
+        if header.command_length < HEADER_LEN as u32 {
+            return Err(Error::InvalidCommandLength { length: header.command_length });
+        }
+        if header.command_length as usize != frame.len() {
+            return Err(Error::LengthMismatch { command_length: header.command_length, actual: frame.len() });
+        }
+        let body = frame.get(HEADER_LEN..).unwrap_or(&[]);
+        Ok((header, Pdu::parse_body(&header, body)?))
+    }
+
+    /// Exact octets [`Pdu::emit`] writes, header included.
+    pub fn encoded_len(&self) -> usize {
+        HEADER_LEN + self.measure().len
+    }
+
+    /// Writes the whole PDU (header and body) into `buf` and returns the octets written.
+    ///
+    /// `command_status` must be `Ok` for requests (SMPP requires 0 there).
+    ///
+    /// # Errors
+    /// A field that breaks its limit (naming the field), a non-zero status on a request, or a
+    /// buffer that is too small. `buf` is untouched then.
+    ///
+    /// # Example
+    /// ```
+    /// use smpp_codec::{Pdu, CommandStatus};
+    /// let mut buf = [0u8; 16];
+    /// let n = Pdu::EnquireLink.emit(1, CommandStatus::Ok, &mut buf).unwrap();
+    /// assert_eq!(&buf[..n], &[0, 0, 0, 16, 0, 0, 0, 0x15, 0, 0, 0, 0, 0, 0, 0, 1]);
+    /// ```
+    pub fn emit(&self, sequence_number: u32, command_status: CommandStatus, buf: &mut [u8]) -> Result<usize, Error> {
+        let id = self.command_id();
+        if !id.is_response() && !command_status.is_ok() {
+            return Err(Error::InvalidValue { field: Field::CommandStatus });
+        }
+        let m = self.measure();
+        if let Some(e) = m.error {
+            return Err(e);
+        }
+        let total = HEADER_LEN + m.len;
+        let length = u32::try_from(total).map_err(|_| Error::TooLong { field: Field::CommandLength, max: u16::MAX })?;
+        let out = buf.get_mut(..total).ok_or(Error::BufferTooSmall { needed: total })?;
+        let (head, body) = out.split_at_mut(HEADER_LEN);
+        Header { command_length: length, command_id: id, command_status, sequence_number }.emit(head)?;
+        self.encode(&mut crate::wire::Writer::new(body));
+        Ok(total)
+    }
+}

@@ -1,0 +1,648 @@
+//! TLVs (optional parameters, SMPP-REFERENCE §5): tags, values, and a PDU's TLV stream.
+//!
+//! A parsed PDU keeps its TLV stream as the borrowed wire bytes ([`Tlvs`]); iterating it or
+//! asking for one tag walks those bytes without allocating. A PDU to be sent borrows a caller's
+//! `&[Tlv]`. Unknown tags are kept and re-emitted byte for byte.
+
+use core::fmt;
+
+use crate::wire::{Encode, Reader, Sink};
+use crate::{COctetStr, Error, Field, MessageState};
+
+open_enum! {
+    /// A TLV tag. Open: vendor tags (0x1400–0x3FFF) and unknown tags are kept in `Other`.
+    pub enum TlvTag: u16 {
+        DestAddrSubunit = 0x0005, "dest_addr_subunit", "Destination subunit (I1).";
+        DestNetworkType = 0x0006, "dest_network_type", "Destination network type (I1).";
+        DestBearerType = 0x0007, "dest_bearer_type", "Destination bearer type (I1).";
+        DestTelematicsId = 0x0008, "dest_telematics_id", "Destination telematics id (I2).";
+        SourceAddrSubunit = 0x000D, "source_addr_subunit", "Source subunit (I1).";
+        SourceNetworkType = 0x000E, "source_network_type", "Source network type (I1).";
+        SourceBearerType = 0x000F, "source_bearer_type", "Source bearer type (I1).";
+        SourceTelematicsId = 0x0010, "source_telematics_id", "Source telematics id (I1 or I2).";
+        QosTimeToLive = 0x0017, "qos_time_to_live", "Time to live in seconds (I4).";
+        PayloadType = 0x0019, "payload_type", "Payload type (I1).";
+        AdditionalStatusInfoText = 0x001D, "additional_status_info_text", "Free-text status (C, max 256).";
+        ReceiptedMessageId = 0x001E, "receipted_message_id", "Id of the receipted message (C, max 65).";
+        MsMsgWaitFacilities = 0x0030, "ms_msg_wait_facilities", "Message waiting indicator (I1).";
+        PrivacyIndicator = 0x0201, "privacy_indicator", "Privacy level (I1).";
+        SourceSubaddress = 0x0202, "source_subaddress", "Source subaddress (O, 2-23).";
+        DestSubaddress = 0x0203, "dest_subaddress", "Destination subaddress (O, 2-23).";
+        UserMessageReference = 0x0204, "user_message_reference", "ESME reference (I2).";
+        UserResponseCode = 0x0205, "user_response_code", "User response code (I1).";
+        SourcePort = 0x020A, "source_port", "Source application port (I2).";
+        DestinationPort = 0x020B, "destination_port", "Destination application port (I2).";
+        SarMsgRefNum = 0x020C, "sar_msg_ref_num", "Concatenation reference (I2).";
+        LanguageIndicator = 0x020D, "language_indicator", "Language (I1).";
+        SarTotalSegments = 0x020E, "sar_total_segments", "Concatenation: number of parts (I1).";
+        SarSegmentSeqnum = 0x020F, "sar_segment_seqnum", "Concatenation: part number from 1 (I1).";
+        ScInterfaceVersion = 0x0210, "sc_interface_version", "SMSC's SMPP version (I1).";
+        CallbackNumPresInd = 0x0302, "callback_num_pres_ind", "Callback number presentation (I1).";
+        CallbackNumAtag = 0x0303, "callback_num_atag", "Callback number alphanumeric tag (O, max 65).";
+        NumberOfMessages = 0x0304, "number_of_messages", "Number of messages waiting (I1).";
+        CallbackNum = 0x0381, "callback_num", "Callback number (O, 4-19).";
+        DpfResult = 0x0420, "dpf_result", "Delivery pending flag result (I1).";
+        SetDpf = 0x0421, "set_dpf", "Delivery pending flag requested (I1).";
+        MsAvailabilityStatus = 0x0422, "ms_availability_status", "Mobile availability (I1).";
+        NetworkErrorCode = 0x0423, "network_error_code", "Network type and error code (O, 3).";
+        MessagePayload = 0x0424, "message_payload", "User data instead of short_message (O, max 65535).";
+        DeliveryFailureReason = 0x0425, "delivery_failure_reason", "Why a transaction delivery failed (I1).";
+        MoreMessagesToSend = 0x0426, "more_messages_to_send", "More messages follow (I1).";
+        MessageState = 0x0427, "message_state", "Message state (I1).";
+        CongestionState = 0x0428, "congestion_state", "Peer congestion 0-100 (I1, 5.0).";
+        UssdServiceOp = 0x0501, "ussd_service_op", "USSD operation (I1).";
+        BroadcastChannelIndicator = 0x0600, "broadcast_channel_indicator", "Broadcast channel (I1, 5.0).";
+        BroadcastContentType = 0x0601, "broadcast_content_type", "Broadcast content type (O, 3, 5.0).";
+        BroadcastContentTypeInfo = 0x0602, "broadcast_content_type_info", "Broadcast content type info (O, max 255, 5.0).";
+        BroadcastMessageClass = 0x0603, "broadcast_message_class", "Broadcast message class (I1, 5.0).";
+        BroadcastRepNum = 0x0604, "broadcast_rep_num", "Broadcast repetitions (I1 or I2, 5.0).";
+        BroadcastFrequencyInterval = 0x0605, "broadcast_frequency_interval", "Broadcast interval (O, 3, 5.0).";
+        BroadcastAreaIdentifier = 0x0606, "broadcast_area_identifier", "Broadcast area (O, 5.0).";
+        BroadcastErrorStatus = 0x0607, "broadcast_error_status", "Broadcast error status (I4, 5.0).";
+        BroadcastAreaSuccess = 0x0608, "broadcast_area_success", "Broadcast area success 0-100 (I1, 5.0).";
+        BroadcastEndTime = 0x0609, "broadcast_end_time", "Broadcast end time (C, 17, 5.0).";
+        BroadcastServiceGroup = 0x060A, "broadcast_service_group", "Broadcast service group (O, 1-255, 5.0).";
+        BillingIdentification = 0x060B, "billing_identification", "Billing id (O, max 1024, 5.0).";
+        SourceNetworkId = 0x060D, "source_network_id", "Source network id (C, 7-66, 5.0).";
+        DestNetworkId = 0x060E, "dest_network_id", "Destination network id (C, 7-66, 5.0).";
+        SourceNodeId = 0x060F, "source_node_id", "Source node id (O, 6, 5.0).";
+        DestNodeId = 0x0610, "dest_node_id", "Destination node id (O, 6, 5.0).";
+        DestAddrNpResolution = 0x0611, "dest_addr_np_resolution", "Number portability query result (I1, 5.0).";
+        DestAddrNpInformation = 0x0612, "dest_addr_np_information", "Number portability information (O, max 10, 5.0).";
+        DestAddrNpCountry = 0x0613, "dest_addr_np_country", "Number portability country (O, 1-5, 5.0).";
+        DisplayTime = 0x1201, "display_time", "Display time (I1).";
+        SmsSignal = 0x1203, "sms_signal", "Alerting tone (I2).";
+        MsValidity = 0x1204, "ms_validity", "Validity on the mobile (I1; 5.0 also 4 octets).";
+        AlertOnMessageDelivery = 0x130C, "alert_on_message_delivery", "Alert the user on delivery (length 0, or I1 in 5.0).";
+        ItsReplyType = 0x1380, "its_reply_type", "ITS reply type (I1).";
+        ItsSessionInfo = 0x1383, "its_session_info", "ITS session info (O, 2).";
+    }
+}
+
+/// The value of a [`Tlv`] to be sent. Parsed TLVs always hold [`TlvValue::Octets`].
+#[derive(Copy, Clone, Debug)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum TlvValue<'a> {
+    /// The value's octets exactly as on the wire.
+    Octets(&'a [u8]),
+    /// A C-Octet String; the NUL is added on the wire.
+    CStr(COctetStr<'a>),
+    /// An integer of `len` octets (1, 2 or 4), big-endian.
+    Int {
+        /// Octets on the wire.
+        len: u8,
+        /// The value; it must fit in `len` octets.
+        value: u32,
+    },
+}
+
+/// One TLV: a tag and its value.
+#[derive(Copy, Clone, Debug)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct Tlv<'a> {
+    /// The tag.
+    pub tag: TlvTag,
+    /// The value.
+    pub value: TlvValue<'a>,
+}
+
+/// Largest value a TLV can carry (its length field is 16 bits).
+pub const TLV_MAX_VALUE_LEN: usize = u16::MAX as usize;
+
+/// Octets of a TLV's tag and length.
+pub const TLV_HEADER_LEN: usize = 4;
+
+impl<'a> Tlv<'a> {
+    /// A TLV with raw value octets.
+    pub const fn octets(tag: TlvTag, value: &'a [u8]) -> Self {
+        Tlv { tag, value: TlvValue::Octets(value) }
+    }
+
+    /// A TLV holding a C-Octet String (the NUL is added on the wire).
+    pub fn cstr(tag: TlvTag, value: impl Into<COctetStr<'a>>) -> Self {
+        Tlv { tag, value: TlvValue::CStr(value.into()) }
+    }
+
+    /// A 1-octet integer TLV.
+    pub const fn u8(tag: TlvTag, value: u8) -> Self {
+        Tlv { tag, value: TlvValue::Int { len: 1, value: value as u32 } }
+    }
+
+    /// A 2-octet integer TLV.
+    pub const fn u16(tag: TlvTag, value: u16) -> Self {
+        Tlv { tag, value: TlvValue::Int { len: 2, value: value as u32 } }
+    }
+
+    /// A 4-octet integer TLV.
+    pub const fn u32(tag: TlvTag, value: u32) -> Self {
+        Tlv { tag, value: TlvValue::Int { len: 4, value } }
+    }
+
+    /// A TLV with an empty value (a flag such as alert_on_message_delivery).
+    pub const fn flag(tag: TlvTag) -> Self {
+        Tlv { tag, value: TlvValue::Octets(&[]) }
+    }
+
+    /// The value's parts on the wire: the first slice, then an optional NUL or integer octets.
+    fn wire_parts(&self) -> (&[u8], [u8; 4], usize) {
+        match self.value {
+            TlvValue::Octets(v) => (v, [0; 4], 0),
+            TlvValue::CStr(s) => (s.as_bytes(), [0; 4], 1),
+            TlvValue::Int { len, value } => {
+                let n = usize::from(len).min(4);
+                let be = value.to_be_bytes();
+                let mut out = [0u8; 4];
+                for (o, b) in out.iter_mut().zip(be.iter().skip(4 - n)) {
+                    *o = *b;
+                }
+                (&[], out, n)
+            }
+        }
+    }
+
+    /// Octets of the value on the wire (the length field).
+    pub fn value_len(&self) -> usize {
+        let (a, _, n) = self.wire_parts();
+        a.len() + n
+    }
+
+    /// Octets of the whole TLV on the wire.
+    pub fn encoded_len(&self) -> usize {
+        TLV_HEADER_LEN + self.value_len()
+    }
+
+    /// The raw value octets, for a parsed TLV (or one built with [`Tlv::octets`]).
+    pub const fn as_octets(&self) -> Option<&'a [u8]> {
+        match self.value {
+            TlvValue::Octets(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// The value as an integer of 1, 2 or 4 octets (big-endian, right-aligned).
+    ///
+    /// # Errors
+    /// [`Error::InvalidTlvLength`] for any other length.
+    pub fn as_int(&self) -> Result<u32, Error> {
+        match self.value {
+            TlvValue::Int { value, .. } => Ok(value),
+            TlvValue::Octets(v) if matches!(v.len(), 1 | 2 | 4) => {
+                Ok(v.iter().fold(0u32, |acc, &b| (acc << 8) | u32::from(b)))
+            }
+            _ => Err(Error::InvalidTlvLength { tag: self.tag.raw() }),
+        }
+    }
+
+    /// The value as an integer of exactly `len` octets.
+    fn int_exact(&self, len: usize) -> Result<u32, Error> {
+        if self.value_len() == len { self.as_int() } else { Err(Error::InvalidTlvLength { tag: self.tag.raw() }) }
+    }
+
+    /// The value as a C-Octet String of at most `max` octets including the NUL.
+    ///
+    /// Lenient on decode: a missing final NUL is accepted (some SMSCs omit it).
+    ///
+    /// # Errors
+    /// [`Error::InvalidTlvLength`] when too long or when a NUL appears before the end.
+    pub fn as_cstr(&self, max: usize) -> Result<COctetStr<'a>, Error> {
+        let err = Error::InvalidTlvLength { tag: self.tag.raw() };
+        let s = match self.value {
+            TlvValue::CStr(s) => s,
+            TlvValue::Octets(v) => COctetStr::new(v.strip_suffix(&[0]).unwrap_or(v)),
+            TlvValue::Int { .. } => return Err(err),
+        };
+        if s.wire_len() > max || s.as_bytes().contains(&0) { Err(err) } else { Ok(s) }
+    }
+
+    /// The value as octets whose length lies in `min..=max`.
+    fn octets_within(&self, min: usize, max: usize) -> Result<&'a [u8], Error> {
+        match self.as_octets() {
+            Some(v) if (min..=max).contains(&v.len()) => Ok(v),
+            _ => Err(Error::InvalidTlvLength { tag: self.tag.raw() }),
+        }
+    }
+}
+
+impl PartialEq for Tlv<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        if self.tag != other.tag || self.value_len() != other.value_len() {
+            return false;
+        }
+        let (a1, a2, an) = self.wire_parts();
+        let (b1, b2, bn) = other.wire_parts();
+        let a = a1.iter().chain(a2.iter().take(an));
+        let b = b1.iter().chain(b2.iter().take(bn));
+        a.eq(b)
+    }
+}
+
+impl Eq for Tlv<'_> {}
+
+impl Encode for Tlv<'_> {
+    fn encode<S: Sink>(&self, s: &mut S) {
+        let len = self.value_len();
+        if S::CHECK {
+            if len > TLV_MAX_VALUE_LEN {
+                s.fail(Error::TooLong { field: Field::TlvValue, max: u16::MAX });
+            }
+            match self.value {
+                TlvValue::Int { len, value } => {
+                    let fits = match len {
+                        1 => value <= 0xFF,
+                        2 => value <= 0xFFFF,
+                        3 => value <= 0xFF_FFFF,
+                        4 => true,
+                        _ => false,
+                    };
+                    if !fits {
+                        s.fail(Error::InvalidTlvLength { tag: self.tag.raw() });
+                    }
+                }
+                TlvValue::CStr(v) if v.as_bytes().contains(&0) => s.fail(Error::ContainsNul { field: Field::TlvValue }),
+                _ => {}
+            }
+        }
+        s.u16(self.tag.raw());
+        s.u16(len as u16);
+        let (a, b, n) = self.wire_parts();
+        s.bytes(a);
+        s.bytes(b.get(..n).unwrap_or(&[]));
+    }
+}
+
+/// The TLVs of a PDU: the wire bytes of a parsed PDU, or a caller's list for one to be sent.
+#[derive(Copy, Clone)]
+pub struct Tlvs<'a>(Repr<'a>);
+
+#[derive(Copy, Clone)]
+enum Repr<'a> {
+    /// A validated TLV stream.
+    Wire(&'a [u8]),
+    List(&'a [Tlv<'a>]),
+}
+
+impl Default for Tlvs<'_> {
+    fn default() -> Self {
+        Tlvs::EMPTY
+    }
+}
+
+impl<'a> Tlvs<'a> {
+    /// No TLVs.
+    pub const EMPTY: Tlvs<'static> = Tlvs(Repr::List(&[]));
+
+    /// TLVs to be sent, in this order.
+    pub const fn from_slice(list: &'a [Tlv<'a>]) -> Self {
+        Tlvs(Repr::List(list))
+    }
+
+    /// Checks a TLV stream (each TLV's length within the bytes, no stray octets) and wraps it.
+    ///
+    /// # Errors
+    /// [`Error::InvalidTlvStream`].
+    pub fn parse(bytes: &'a [u8]) -> Result<Self, Error> {
+        let mut rest = bytes;
+        while !rest.is_empty() {
+            let mut r = Reader::new(rest);
+            let _tag = r.u16(Field::Tlvs).map_err(|_| Error::InvalidTlvStream)?;
+            let len = r.u16(Field::Tlvs).map_err(|_| Error::InvalidTlvStream)?;
+            r.octets(usize::from(len), Field::Tlvs).map_err(|_| Error::InvalidTlvStream)?;
+            rest = r.rest();
+        }
+        Ok(Tlvs(Repr::Wire(bytes)))
+    }
+
+    /// Iterates the TLVs in order.
+    pub fn iter(&self) -> TlvIter<'a> {
+        TlvIter(self.0)
+    }
+
+    /// Whether there are no TLVs.
+    pub fn is_empty(&self) -> bool {
+        match self.0 {
+            Repr::Wire(b) => b.is_empty(),
+            Repr::List(l) => l.is_empty(),
+        }
+    }
+
+    /// The first TLV with this tag.
+    pub fn get(&self, tag: TlvTag) -> Option<Tlv<'a>> {
+        self.iter().find(|t| t.tag == tag)
+    }
+
+    /// Octets of all TLVs on the wire.
+    pub fn encoded_len(&self) -> usize {
+        match self.0 {
+            Repr::Wire(b) => b.len(),
+            Repr::List(l) => l.iter().map(Tlv::encoded_len).sum(),
+        }
+    }
+
+    fn typed<T>(&self, tag: TlvTag, f: impl FnOnce(&Tlv<'a>) -> Result<T, Error>) -> Result<Option<T>, Error> {
+        self.get(tag).map(|t| f(&t)).transpose()
+    }
+}
+
+impl Encode for Tlvs<'_> {
+    fn encode<S: Sink>(&self, s: &mut S) {
+        match self.0 {
+            Repr::Wire(b) => s.bytes(b),
+            Repr::List(l) => l.iter().for_each(|t| t.encode(s)),
+        }
+    }
+}
+
+impl PartialEq for Tlvs<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for Tlvs<'_> {}
+
+impl fmt::Debug for Tlvs<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+#[cfg(feature = "defmt")]
+impl defmt::Format for Tlvs<'_> {
+    fn format(&self, f: defmt::Formatter<'_>) {
+        defmt::write!(f, "[");
+        for t in self.iter() {
+            defmt::write!(f, "{} ", t);
+        }
+        defmt::write!(f, "]");
+    }
+}
+
+impl<'a> IntoIterator for Tlvs<'a> {
+    type Item = Tlv<'a>;
+    type IntoIter = TlvIter<'a>;
+    fn into_iter(self) -> TlvIter<'a> {
+        self.iter()
+    }
+}
+
+impl<'a> IntoIterator for &Tlvs<'a> {
+    type Item = Tlv<'a>;
+    type IntoIter = TlvIter<'a>;
+    fn into_iter(self) -> TlvIter<'a> {
+        self.iter()
+    }
+}
+
+/// Iterator over [`Tlvs`].
+#[derive(Clone, Debug)]
+pub struct TlvIter<'a>(Repr<'a>);
+
+impl fmt::Debug for Repr<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Repr::Wire(b) => write!(f, "Wire({} octets)", b.len()),
+            Repr::List(l) => write!(f, "List({} TLVs)", l.len()),
+        }
+    }
+}
+
+impl<'a> Iterator for TlvIter<'a> {
+    type Item = Tlv<'a>;
+
+    fn next(&mut self) -> Option<Tlv<'a>> {
+        match &mut self.0 {
+            Repr::List(l) => {
+                let (first, rest) = l.split_first()?;
+                *l = rest;
+                Some(*first)
+            }
+            Repr::Wire(b) => {
+                // The stream was validated by `Tlvs::parse`; stop quietly if it were not.
+                let mut r = Reader::new(b);
+                let tag = r.u16(Field::Tlvs).ok()?;
+                let len = r.u16(Field::Tlvs).ok()?;
+                let value = r.octets(usize::from(len), Field::Tlvs).ok()?;
+                *b = r.rest();
+                Some(Tlv::octets(TlvTag::from_raw(tag), value))
+            }
+        }
+    }
+}
+
+/// A network_error_code TLV value: the network type and its error code.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct NetworkErrorCode {
+    /// 1 ANSI-136, 2 IS-95, 3 GSM; 5.0 adds 4–8.
+    pub network_type: u8,
+    /// The network's error code.
+    pub error_code: u16,
+}
+
+impl NetworkErrorCode {
+    /// The three value octets.
+    pub const fn to_bytes(self) -> [u8; 3] {
+        let [hi, lo] = self.error_code.to_be_bytes();
+        [self.network_type, hi, lo]
+    }
+}
+
+/// Declares typed accessors on [`Tlvs`] and constructors on [`Tlv`] for each known tag.
+macro_rules! tlv_accessors {
+    ($( $kind:ident $name:ident = $tag:ident $( ($($arg:tt)*) )?; )+) => {
+        impl<'a> Tlvs<'a> {
+            $( tlv_accessors!(@get $kind $name $tag $( ($($arg)*) )?); )+
+        }
+        impl<'a> Tlv<'a> {
+            $( tlv_accessors!(@new $kind $name $tag $( ($($arg)*) )?); )+
+        }
+    };
+    (@get u8 $name:ident $tag:ident) => {
+        #[doc = concat!("The `", stringify!($name), "` TLV (1 octet).\n\n# Errors\n[`Error::InvalidTlvLength`] when present with another length.")]
+        pub fn $name(&self) -> Result<Option<u8>, Error> {
+            self.typed(TlvTag::$tag, |t| t.int_exact(1).map(|v| v as u8))
+        }
+    };
+    (@get u16 $name:ident $tag:ident) => {
+        #[doc = concat!("The `", stringify!($name), "` TLV (2 octets).\n\n# Errors\n[`Error::InvalidTlvLength`] when present with another length.")]
+        pub fn $name(&self) -> Result<Option<u16>, Error> {
+            self.typed(TlvTag::$tag, |t| t.int_exact(2).map(|v| v as u16))
+        }
+    };
+    (@get u32 $name:ident $tag:ident) => {
+        #[doc = concat!("The `", stringify!($name), "` TLV (4 octets).\n\n# Errors\n[`Error::InvalidTlvLength`] when present with another length.")]
+        pub fn $name(&self) -> Result<Option<u32>, Error> {
+            self.typed(TlvTag::$tag, |t| t.int_exact(4))
+        }
+    };
+    (@get u8or16 $name:ident $tag:ident) => {
+        #[doc = concat!("The `", stringify!($name), "` TLV, 1 or 2 octets (sources disagree; decoded by its length).\n\n# Errors\n[`Error::InvalidTlvLength`] when present with another length.")]
+        pub fn $name(&self) -> Result<Option<u16>, Error> {
+            self.typed(TlvTag::$tag, |t| match t.value_len() {
+                1 | 2 => t.as_int().map(|v| v as u16),
+                _ => Err(Error::InvalidTlvLength { tag: TlvTag::$tag.raw() }),
+            })
+        }
+    };
+    (@get cstr $name:ident $tag:ident ($max:expr)) => {
+        #[doc = concat!("The `", stringify!($name), "` TLV (C-Octet String, max ", stringify!($max), " with the NUL).\n\n# Errors\n[`Error::InvalidTlvLength`] when too long or with an inner NUL.")]
+        pub fn $name(&self) -> Result<Option<COctetStr<'a>>, Error> {
+            self.typed(TlvTag::$tag, |t| t.as_cstr($max))
+        }
+    };
+    (@get octets $name:ident $tag:ident ($min:expr, $max:expr)) => {
+        #[doc = concat!("The `", stringify!($name), "` TLV (", stringify!($min), " to ", stringify!($max), " octets).\n\n# Errors\n[`Error::InvalidTlvLength`] when outside that range.")]
+        pub fn $name(&self) -> Result<Option<&'a [u8]>, Error> {
+            self.typed(TlvTag::$tag, |t| t.octets_within($min, $max))
+        }
+    };
+    (@get flag $name:ident $tag:ident) => {
+        #[doc = concat!("The `", stringify!($name), "` TLV: length 0 (3.4 flag, read as 0) or 1 (5.0 value).\n\n# Errors\n[`Error::InvalidTlvLength`] for any other length.")]
+        pub fn $name(&self) -> Result<Option<u8>, Error> {
+            self.typed(TlvTag::$tag, |t| match t.value_len() {
+                0 => Ok(0),
+                1 => t.as_int().map(|v| v as u8),
+                _ => Err(Error::InvalidTlvLength { tag: TlvTag::$tag.raw() }),
+            })
+        }
+    };
+    (@get u8or4 $name:ident $tag:ident) => {
+        #[doc = concat!("The `", stringify!($name), "` TLV: 1 octet, or the 5.0 4-octet form (returned whole, big-endian).\n\n# Errors\n[`Error::InvalidTlvLength`] for any other length.")]
+        pub fn $name(&self) -> Result<Option<u32>, Error> {
+            self.typed(TlvTag::$tag, |t| match t.value_len() {
+                1 | 4 => t.as_int(),
+                _ => Err(Error::InvalidTlvLength { tag: TlvTag::$tag.raw() }),
+            })
+        }
+    };
+    (@new u8 $name:ident $tag:ident) => {
+        #[doc = concat!("A `", stringify!($name), "` TLV.")]
+        pub const fn $name(value: u8) -> Tlv<'static> { Tlv::u8(TlvTag::$tag, value) }
+    };
+    (@new u8or4 $name:ident $tag:ident) => {
+        #[doc = concat!("A `", stringify!($name), "` TLV (1-octet form).")]
+        pub const fn $name(value: u8) -> Tlv<'static> { Tlv::u8(TlvTag::$tag, value) }
+    };
+    (@new u16 $name:ident $tag:ident) => {
+        #[doc = concat!("A `", stringify!($name), "` TLV.")]
+        pub const fn $name(value: u16) -> Tlv<'static> { Tlv::u16(TlvTag::$tag, value) }
+    };
+    (@new u32 $name:ident $tag:ident) => {
+        #[doc = concat!("A `", stringify!($name), "` TLV.")]
+        pub const fn $name(value: u32) -> Tlv<'static> { Tlv::u32(TlvTag::$tag, value) }
+    };
+    (@new u8or16 $name:ident $tag:ident) => {
+        #[doc = concat!("A `", stringify!($name), "` TLV in its 1-octet form (what 3.4 peers expect).")]
+        pub const fn $name(value: u8) -> Tlv<'static> { Tlv::u8(TlvTag::$tag, value) }
+    };
+    (@new cstr $name:ident $tag:ident ($max:expr)) => {
+        #[doc = concat!("A `", stringify!($name), "` TLV (the NUL is added on the wire).")]
+        pub fn $name(value: impl Into<COctetStr<'a>>) -> Tlv<'a> { Tlv::cstr(TlvTag::$tag, value) }
+    };
+    (@new octets $name:ident $tag:ident ($min:expr, $max:expr)) => {
+        #[doc = concat!("A `", stringify!($name), "` TLV.")]
+        pub const fn $name(value: &'a [u8]) -> Tlv<'a> { Tlv::octets(TlvTag::$tag, value) }
+    };
+    (@new flag $name:ident $tag:ident) => {
+        #[doc = concat!("A `", stringify!($name), "` TLV in its 3.4 form (length 0).")]
+        pub const fn $name() -> Tlv<'static> { Tlv::flag(TlvTag::$tag) }
+    };
+}
+
+tlv_accessors! {
+    u8 dest_addr_subunit = DestAddrSubunit;
+    u8 dest_network_type = DestNetworkType;
+    u8 dest_bearer_type = DestBearerType;
+    u16 dest_telematics_id = DestTelematicsId;
+    u8 source_addr_subunit = SourceAddrSubunit;
+    u8 source_network_type = SourceNetworkType;
+    u8 source_bearer_type = SourceBearerType;
+    u8or16 source_telematics_id = SourceTelematicsId;
+    u32 qos_time_to_live = QosTimeToLive;
+    u8 payload_type = PayloadType;
+    cstr additional_status_info_text = AdditionalStatusInfoText (256);
+    cstr receipted_message_id = ReceiptedMessageId (65);
+    u8 ms_msg_wait_facilities = MsMsgWaitFacilities;
+    u8 privacy_indicator = PrivacyIndicator;
+    octets source_subaddress = SourceSubaddress (2, 23);
+    octets dest_subaddress = DestSubaddress (2, 23);
+    u16 user_message_reference = UserMessageReference;
+    u8 user_response_code = UserResponseCode;
+    u16 source_port = SourcePort;
+    u16 destination_port = DestinationPort;
+    u16 sar_msg_ref_num = SarMsgRefNum;
+    u8 language_indicator = LanguageIndicator;
+    u8 sar_total_segments = SarTotalSegments;
+    u8 sar_segment_seqnum = SarSegmentSeqnum;
+    u8 sc_interface_version = ScInterfaceVersion;
+    u8 callback_num_pres_ind = CallbackNumPresInd;
+    octets callback_num_atag = CallbackNumAtag (0, 65);
+    u8 number_of_messages = NumberOfMessages;
+    octets callback_num = CallbackNum (4, 19);
+    u8 dpf_result = DpfResult;
+    u8 set_dpf = SetDpf;
+    u8 ms_availability_status = MsAvailabilityStatus;
+    octets message_payload = MessagePayload (0, TLV_MAX_VALUE_LEN);
+    u8 delivery_failure_reason = DeliveryFailureReason;
+    u8 more_messages_to_send = MoreMessagesToSend;
+    u8 congestion_state = CongestionState;
+    u8 ussd_service_op = UssdServiceOp;
+    u8 broadcast_channel_indicator = BroadcastChannelIndicator;
+    octets broadcast_content_type = BroadcastContentType (3, 3);
+    octets broadcast_content_type_info = BroadcastContentTypeInfo (0, 255);
+    u8 broadcast_message_class = BroadcastMessageClass;
+    u8or16 broadcast_rep_num = BroadcastRepNum;
+    octets broadcast_frequency_interval = BroadcastFrequencyInterval (3, 3);
+    octets broadcast_area_identifier = BroadcastAreaIdentifier (1, TLV_MAX_VALUE_LEN);
+    u32 broadcast_error_status = BroadcastErrorStatus;
+    u8 broadcast_area_success = BroadcastAreaSuccess;
+    cstr broadcast_end_time = BroadcastEndTime (17);
+    octets broadcast_service_group = BroadcastServiceGroup (1, 255);
+    octets billing_identification = BillingIdentification (0, 1024);
+    cstr source_network_id = SourceNetworkId (66);
+    cstr dest_network_id = DestNetworkId (66);
+    octets source_node_id = SourceNodeId (6, 6);
+    octets dest_node_id = DestNodeId (6, 6);
+    u8 dest_addr_np_resolution = DestAddrNpResolution;
+    octets dest_addr_np_information = DestAddrNpInformation (0, 10);
+    octets dest_addr_np_country = DestAddrNpCountry (1, 5);
+    u8 display_time = DisplayTime;
+    u16 sms_signal = SmsSignal;
+    u8or4 ms_validity = MsValidity;
+    flag alert_on_message_delivery = AlertOnMessageDelivery;
+    u8 its_reply_type = ItsReplyType;
+    octets its_session_info = ItsSessionInfo (2, 2);
+}
+
+impl<'a> Tlvs<'a> {
+    /// The `message_state` TLV (1 octet).
+    ///
+    /// # Errors
+    /// [`Error::InvalidTlvLength`] when present with another length.
+    pub fn message_state(&self) -> Result<Option<MessageState>, Error> {
+        self.typed(TlvTag::MessageState, |t| t.int_exact(1).map(|v| MessageState::from_raw(v as u8)))
+    }
+
+    /// The `network_error_code` TLV (3 octets: network type, error code).
+    ///
+    /// # Errors
+    /// [`Error::InvalidTlvLength`] when present with another length.
+    pub fn network_error_code(&self) -> Result<Option<NetworkErrorCode>, Error> {
+        self.typed(TlvTag::NetworkErrorCode, |t| match t.as_octets() {
+            Some(&[network_type, hi, lo]) => Ok(NetworkErrorCode { network_type, error_code: u16::from_be_bytes([hi, lo]) }),
+            _ => Err(Error::InvalidTlvLength { tag: TlvTag::NetworkErrorCode.raw() }),
+        })
+    }
+}
+
+impl Tlv<'static> {
+    /// A `message_state` TLV.
+    pub const fn message_state(state: MessageState) -> Self {
+        Tlv::u8(TlvTag::MessageState, state.raw())
+    }
+
+    /// A `network_error_code` TLV.
+    pub const fn network_error_code(code: NetworkErrorCode) -> Self {
+        Tlv { tag: TlvTag::NetworkErrorCode, value: TlvValue::Int { len: 3, value: ((code.network_type as u32) << 16) | code.error_code as u32 } }
+    }
+}

@@ -1,0 +1,340 @@
+//! Field-level reading and writing shared by every PDU.
+//!
+//! Reading goes through [`Reader`] (nom's number parsers underneath, never exposed). Writing goes
+//! through one description per PDU, `Encode::encode`, run against two sinks: [`Measure`] counts
+//! octets and validates, [`Writer`] writes. `emit` measures first, so it writes nothing unless
+//! every field is valid and the buffer is large enough.
+
+use core::fmt;
+
+use nom::number::complete::{be_u8, be_u16, be_u32};
+
+use crate::{Error, Field};
+
+/// A C-Octet String without its terminating NUL, borrowed from the input or from the caller.
+///
+/// SMPP C-strings are nominally ASCII; the bytes are kept as they are. On encode they must not
+/// contain NUL and must fit the field's maximum (which counts the NUL).
+#[derive(Copy, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct COctetStr<'a>(&'a [u8]);
+
+impl<'a> COctetStr<'a> {
+    /// The empty string (encoded as a single NUL).
+    pub const EMPTY: COctetStr<'static> = COctetStr(&[]);
+
+    /// Wraps bytes (without a terminating NUL).
+    pub const fn new(bytes: &'a [u8]) -> Self {
+        COctetStr(bytes)
+    }
+
+    /// Wraps a `str` (without a terminating NUL).
+    pub const fn from_str(s: &'a str) -> Self {
+        COctetStr(s.as_bytes())
+    }
+
+    /// The bytes, without the NUL.
+    pub const fn as_bytes(&self) -> &'a [u8] {
+        self.0
+    }
+
+    /// The bytes as UTF-8 text.
+    ///
+    /// # Errors
+    /// When the bytes are not valid UTF-8.
+    pub fn to_str(&self) -> Result<&'a str, core::str::Utf8Error> {
+        core::str::from_utf8(self.0)
+    }
+
+    /// Length in octets, without the NUL.
+    pub const fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether the string is empty (NULL in SMPP terms).
+    pub const fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Octets on the wire, NUL included.
+    pub const fn wire_len(&self) -> usize {
+        self.0.len() + 1
+    }
+}
+
+impl<'a> From<&'a str> for COctetStr<'a> {
+    fn from(s: &'a str) -> Self {
+        COctetStr(s.as_bytes())
+    }
+}
+
+impl<'a> From<&'a [u8]> for COctetStr<'a> {
+    fn from(b: &'a [u8]) -> Self {
+        COctetStr(b)
+    }
+}
+
+impl<'a, const N: usize> From<&'a [u8; N]> for COctetStr<'a> {
+    fn from(b: &'a [u8; N]) -> Self {
+        COctetStr(b)
+    }
+}
+
+impl PartialEq<str> for COctetStr<'_> {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other.as_bytes()
+    }
+}
+
+impl PartialEq<&str> for COctetStr<'_> {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == other.as_bytes()
+    }
+}
+
+impl fmt::Debug for COctetStr<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "\"{}\"", self.0.escape_ascii())
+    }
+}
+
+impl fmt::Display for COctetStr<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0.escape_ascii())
+    }
+}
+
+#[cfg(feature = "defmt")]
+impl defmt::Format for COctetStr<'_> {
+    fn format(&self, f: defmt::Formatter<'_>) {
+        defmt::write!(f, "{=[u8]:a}", self.0)
+    }
+}
+
+/// A cursor over a PDU body.
+pub(crate) struct Reader<'a> {
+    rest: &'a [u8],
+}
+
+type NomResult<'a, T> = nom::IResult<&'a [u8], T, ()>;
+
+impl<'a> Reader<'a> {
+    pub(crate) const fn new(bytes: &'a [u8]) -> Self {
+        Reader { rest: bytes }
+    }
+
+    #[inline]
+    fn run<T>(&mut self, field: Field, r: NomResult<'a, T>) -> Result<T, Error> {
+        match r {
+            Ok((rest, v)) => {
+                self.rest = rest;
+                Ok(v)
+            }
+            Err(_) => Err(Error::Truncated { field }),
+        }
+    }
+
+    #[inline]
+    pub(crate) fn u8(&mut self, field: Field) -> Result<u8, Error> {
+        let r = be_u8(self.rest);
+        self.run(field, r)
+    }
+
+    #[inline]
+    pub(crate) fn u16(&mut self, field: Field) -> Result<u16, Error> {
+        let r = be_u16(self.rest);
+        self.run(field, r)
+    }
+
+    #[inline]
+    pub(crate) fn u32(&mut self, field: Field) -> Result<u32, Error> {
+        let r = be_u32(self.rest);
+        self.run(field, r)
+    }
+
+    /// `n` raw octets.
+    #[inline]
+    pub(crate) fn octets(&mut self, n: usize, field: Field) -> Result<&'a [u8], Error> {
+        let (head, tail) = self.rest.split_at_checked(n).ok_or(Error::Truncated { field })?;
+        self.rest = tail;
+        Ok(head)
+    }
+
+    /// A C-Octet String of at most `max` octets including the NUL.
+    ///
+    /// A string missing entirely at the end of the body reads as empty (SMSCs omit trailing
+    /// NULL fields, notably in error responses).
+    #[inline]
+    pub(crate) fn cstr(&mut self, field: Field, max: usize) -> Result<COctetStr<'a>, Error> {
+        if self.rest.is_empty() {
+            return Ok(COctetStr::EMPTY);
+        }
+        let window = self.rest.get(..max).unwrap_or(self.rest);
+        match window.iter().position(|&b| b == 0) {
+            Some(nul) => {
+                let (value, tail) = self.rest.split_at(nul);
+                self.rest = tail.get(1..).unwrap_or(&[]);
+                Ok(COctetStr(value))
+            }
+            None if window.len() == max => Err(Error::TooLong { field, max: max as u16 }),
+            None => Err(Error::Unterminated { field }),
+        }
+    }
+
+    /// Everything not read yet, without consuming it.
+    pub(crate) fn peek_rest(&self) -> &'a [u8] {
+        self.rest
+    }
+
+    /// Everything not read yet.
+    pub(crate) fn rest(&mut self) -> &'a [u8] {
+        core::mem::take(&mut self.rest)
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.rest.is_empty()
+    }
+
+    /// Fails when octets are left (for PDUs that carry no TLVs).
+    pub(crate) fn finish(&self) -> Result<(), Error> {
+        if self.rest.is_empty() { Ok(()) } else { Err(Error::TrailingBytes) }
+    }
+}
+
+/// Where an encode description sends its fields.
+pub(crate) trait Sink {
+    /// Whether this sink validates (the measuring pass) or only writes.
+    const CHECK: bool;
+    fn u8(&mut self, v: u8);
+    fn u16(&mut self, v: u16);
+    fn u32(&mut self, v: u32);
+    fn bytes(&mut self, v: &[u8]);
+    fn fail(&mut self, e: Error);
+
+    /// A C-Octet String with its NUL; `max` includes the NUL.
+    #[inline]
+    fn cstr(&mut self, field: Field, v: COctetStr<'_>, max: usize) {
+        if Self::CHECK {
+            if v.wire_len() > max {
+                self.fail(Error::TooLong { field, max: max as u16 });
+            } else if v.as_bytes().contains(&0) {
+                self.fail(Error::ContainsNul { field });
+            }
+        }
+        self.bytes(v.as_bytes());
+        self.u8(0);
+    }
+}
+
+/// Counts octets and records the first validation error.
+#[derive(Default)]
+pub(crate) struct Measure {
+    pub(crate) len: usize,
+    pub(crate) error: Option<Error>,
+}
+
+impl Sink for Measure {
+    const CHECK: bool = true;
+    #[inline]
+    fn u8(&mut self, _: u8) {
+        self.len += 1;
+    }
+    #[inline]
+    fn u16(&mut self, _: u16) {
+        self.len += 2;
+    }
+    #[inline]
+    fn u32(&mut self, _: u32) {
+        self.len += 4;
+    }
+    #[inline]
+    fn bytes(&mut self, v: &[u8]) {
+        self.len += v.len();
+    }
+    fn fail(&mut self, e: Error) {
+        if self.error.is_none() {
+            self.error = Some(e);
+        }
+    }
+}
+
+/// Writes into a buffer already known to be large enough (checked by [`Measure`]).
+pub(crate) struct Writer<'b> {
+    buf: &'b mut [u8],
+}
+
+impl<'b> Writer<'b> {
+    pub(crate) fn new(buf: &'b mut [u8]) -> Self {
+        Writer { buf }
+    }
+}
+
+impl Sink for Writer<'_> {
+    const CHECK: bool = false;
+    #[inline]
+    fn u8(&mut self, v: u8) {
+        self.bytes(&[v]);
+    }
+    #[inline]
+    fn u16(&mut self, v: u16) {
+        self.bytes(&v.to_be_bytes());
+    }
+    #[inline]
+    fn u32(&mut self, v: u32) {
+        self.bytes(&v.to_be_bytes());
+    }
+    #[inline]
+    fn bytes(&mut self, v: &[u8]) {
+        // Measure proved the space is there; a short buffer would only truncate, never panic.
+        let buf = core::mem::take(&mut self.buf);
+        let n = v.len().min(buf.len());
+        let (head, tail) = buf.split_at_mut(n);
+        head.copy_from_slice(v.get(..n).unwrap_or(&[]));
+        self.buf = tail;
+    }
+    fn fail(&mut self, _: Error) {}
+}
+
+/// One description of a PDU body's wire form, run against [`Measure`] and [`Writer`].
+pub(crate) trait Encode {
+    fn encode<S: Sink>(&self, s: &mut S);
+
+    /// Octets the body occupies and the first validation error, in one pass.
+    fn measure(&self) -> Measure {
+        let mut m = Measure::default();
+        self.encode(&mut m);
+        m
+    }
+
+    /// Writes the body into `buf`, all or nothing.
+    fn emit_into(&self, buf: &mut [u8]) -> Result<usize, Error> {
+        let m = self.measure();
+        if let Some(e) = m.error {
+            return Err(e);
+        }
+        let out = buf.get_mut(..m.len).ok_or(Error::BufferTooSmall { needed: m.len })?;
+        self.encode(&mut Writer::new(out));
+        Ok(m.len)
+    }
+}
+
+/// Adds the public `encoded_len` and `emit` to a body type that implements [`Encode`].
+macro_rules! body_codec {
+    ($($ty:ident),+ $(,)?) => {$(
+        impl $ty<'_> {
+            /// Exact number of octets [`emit`](Self::emit) writes for this body (header excluded).
+            pub fn encoded_len(&self) -> usize {
+                $crate::wire::Encode::measure(self).len
+            }
+
+            /// Writes the body (header excluded) into `buf` and returns the octets written, which
+            /// equal [`encoded_len`](Self::encoded_len).
+            ///
+            /// # Errors
+            /// A field that breaks its limit ([`Error::TooLong`](crate::Error::TooLong) and the
+            /// like, naming the field) or a buffer that is too small. `buf` is untouched then.
+            pub fn emit(&self, buf: &mut [u8]) -> Result<usize, $crate::Error> {
+                $crate::wire::Encode::emit_into(self, buf)
+            }
+        }
+    )+};
+}
