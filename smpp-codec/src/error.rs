@@ -239,10 +239,9 @@ impl fmt::Display for Error {
             Error::InvalidCommandLength { length } => {
                 write!(f, "command_length {length} is outside the accepted range")
             }
-            Error::LengthMismatch { command_length, actual } => write!(
-                f,
-                "command_length says {command_length} octets but {actual} were given"
-            ),
+            Error::LengthMismatch { command_length, actual } => {
+                write!(f, "command_length says {command_length} octets but {actual} were given")
+            }
             Error::UnknownCommandId { command_id } => write!(f, "unknown command_id 0x{command_id:08X}"),
             Error::Unterminated { field } => {
                 write!(f, "{field}: C-Octet String has no NUL within its maximum length")

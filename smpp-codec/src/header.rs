@@ -66,11 +66,7 @@ impl CommandId {
     /// The response id that answers this request (`id | 0x80000000`), or `None` for responses
     /// and for requests without a response PDU.
     pub const fn response_id(self) -> Option<CommandId> {
-        if self.expects_response() {
-            Some(CommandId::from_raw(self.raw() | RESPONSE_BIT))
-        } else {
-            None
-        }
+        if self.expects_response() { Some(CommandId::from_raw(self.raw() | RESPONSE_BIT)) } else { None }
     }
 }
 
@@ -96,9 +92,8 @@ impl Header {
     /// # Errors
     /// [`Error::Truncated`] when fewer than 16 octets are given.
     pub fn parse(bytes: &[u8]) -> Result<Header, Error> {
-        let (words, _) = bytes
-            .split_first_chunk::<HEADER_LEN>()
-            .ok_or(Error::Truncated { field: Field::CommandLength })?;
+        let (words, _) =
+            bytes.split_first_chunk::<HEADER_LEN>().ok_or(Error::Truncated { field: Field::CommandLength })?;
         let word = |i: usize| {
             let mut w = [0u8; 4];
             for (dst, src) in w.iter_mut().zip(words.iter().skip(i * 4)) {
@@ -119,15 +114,8 @@ impl Header {
     /// # Errors
     /// [`Error::BufferTooSmall`] when `buf` is shorter than 16 octets; nothing is written then.
     pub fn emit(&self, buf: &mut [u8]) -> Result<(), Error> {
-        let (out, _) = buf
-            .split_first_chunk_mut::<HEADER_LEN>()
-            .ok_or(Error::BufferTooSmall { needed: HEADER_LEN })?;
-        let words = [
-            self.command_length,
-            self.command_id.raw(),
-            self.command_status.raw(),
-            self.sequence_number,
-        ];
+        let (out, _) = buf.split_first_chunk_mut::<HEADER_LEN>().ok_or(Error::BufferTooSmall { needed: HEADER_LEN })?;
+        let words = [self.command_length, self.command_id.raw(), self.command_status.raw(), self.sequence_number];
         for (chunk, word) in out.chunks_exact_mut(4).zip(words) {
             chunk.copy_from_slice(&word.to_be_bytes());
         }
@@ -174,9 +162,5 @@ pub fn frame_len(buf: &[u8], max_command_length: u32) -> Result<Frame, Error> {
         return Err(Error::InvalidCommandLength { length });
     }
     let length = length as usize;
-    if buf.len() < length {
-        Ok(Frame::Incomplete { needed: length })
-    } else {
-        Ok(Frame::Complete(length))
-    }
+    if buf.len() < length { Ok(Frame::Incomplete { needed: length }) } else { Ok(Frame::Complete(length)) }
 }

@@ -87,7 +87,8 @@ impl SmppTime {
                 Ok(SmppTime::Relative { years: yy, months: mo, days: dd, hours: hh, minutes: mi, seconds: ss })
             }
             Some(sign @ (b'+' | b'-')) => {
-                let valid = (1..=12).contains(&mo) && (1..=31).contains(&dd) && hh <= 23 && mi <= 59 && ss <= 59 && nn <= 48;
+                let valid =
+                    (1..=12).contains(&mo) && (1..=31).contains(&dd) && hh <= 23 && mi <= 59 && ss <= 59 && nn <= 48;
                 if !valid {
                     return Err(bad);
                 }

@@ -629,7 +629,9 @@ impl<'a> Tlvs<'a> {
     /// [`Error::InvalidTlvLength`] when present with another length.
     pub fn network_error_code(&self) -> Result<Option<NetworkErrorCode>, Error> {
         self.typed(TlvTag::NetworkErrorCode, |t| match t.as_octets() {
-            Some(&[network_type, hi, lo]) => Ok(NetworkErrorCode { network_type, error_code: u16::from_be_bytes([hi, lo]) }),
+            Some(&[network_type, hi, lo]) => {
+                Ok(NetworkErrorCode { network_type, error_code: u16::from_be_bytes([hi, lo]) })
+            }
             _ => Err(Error::InvalidTlvLength { tag: TlvTag::NetworkErrorCode.raw() }),
         })
     }
@@ -643,6 +645,9 @@ impl Tlv<'static> {
 
     /// A `network_error_code` TLV.
     pub const fn network_error_code(code: NetworkErrorCode) -> Self {
-        Tlv { tag: TlvTag::NetworkErrorCode, value: TlvValue::Int { len: 3, value: ((code.network_type as u32) << 16) | code.error_code as u32 } }
+        Tlv {
+            tag: TlvTag::NetworkErrorCode,
+            value: TlvValue::Int { len: 3, value: ((code.network_type as u32) << 16) | code.error_code as u32 },
+        }
     }
 }

@@ -159,10 +159,7 @@ impl EsmClass {
 
     /// Whether this is an SMSC delivery receipt or an intermediate notification.
     pub const fn is_receipt(self) -> bool {
-        matches!(
-            self.message_type(),
-            MessageType::SmscDeliveryReceipt | MessageType::IntermediateNotification
-        )
+        matches!(self.message_type(), MessageType::SmscDeliveryReceipt | MessageType::IntermediateNotification)
     }
 
     /// The same value with UDHI set or cleared.

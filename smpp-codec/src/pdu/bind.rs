@@ -2,7 +2,7 @@
 //! (SMPP-REFERENCE §3.1–§3.3).
 
 use crate::wire::{Encode, Reader, Sink};
-use crate::{COctetStr, Error, Field, Npi, Ton, Tlvs};
+use crate::{COctetStr, Error, Field, Npi, Tlvs, Ton};
 
 /// Maximum of `system_id`, NUL included.
 pub const SYSTEM_ID_MAX: usize = 16;

@@ -2,7 +2,7 @@
 
 use super::fields::{self, DEST, SOURCE, put_address};
 use crate::wire::{Encode, Reader, Sink};
-use crate::{Address, COctetStr, DataCoding, EsmClass, Error, Field, RegisteredDelivery, Tlvs};
+use crate::{Address, COctetStr, DataCoding, Error, EsmClass, Field, RegisteredDelivery, Tlvs};
 
 /// The body of data_sm (§3.8): user data travels in the `message_payload` TLV.
 #[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]

@@ -30,7 +30,8 @@ pub(crate) const SOURCE: AddrFields =
     AddrFields { ton: Field::SourceAddrTon, npi: Field::SourceAddrNpi, addr: Field::SourceAddr };
 pub(crate) const DEST: AddrFields =
     AddrFields { ton: Field::DestAddrTon, npi: Field::DestAddrNpi, addr: Field::DestinationAddr };
-pub(crate) const ESME: AddrFields = AddrFields { ton: Field::EsmeAddrTon, npi: Field::EsmeAddrNpi, addr: Field::EsmeAddr };
+pub(crate) const ESME: AddrFields =
+    AddrFields { ton: Field::EsmeAddrTon, npi: Field::EsmeAddrNpi, addr: Field::EsmeAddr };
 
 impl<'a> Reader<'a> {
     pub(crate) fn address(&mut self, f: AddrFields, max: usize) -> Result<Address<'a>, Error> {

@@ -20,7 +20,10 @@ pub struct List<'a, T> {
 #[derive(Copy, Clone)]
 enum Repr<'a, T> {
     /// `count` validated items in `bytes`.
-    Wire { bytes: &'a [u8], count: u8 },
+    Wire {
+        bytes: &'a [u8],
+        count: u8,
+    },
     Slice(&'a [T]),
 }
 

@@ -4,7 +4,7 @@ use super::fields::{self, DEST, SOURCE, put_address, put_short_message, put_time
 use super::list::{Item, List};
 use crate::wire::{Encode, Reader, Sink};
 use crate::{
-    Address, COctetStr, CommandStatus, DataCoding, EsmClass, Error, Field, Priority, RegisteredDelivery, Tlvs,
+    Address, COctetStr, CommandStatus, DataCoding, Error, EsmClass, Field, Priority, RegisteredDelivery, Tlvs,
 };
 
 /// Most destinations one submit_multi may carry.

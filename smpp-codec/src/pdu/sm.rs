@@ -2,7 +2,7 @@
 
 use super::fields::{self, DEST, SOURCE, put_address, put_short_message, put_time};
 use crate::wire::{Encode, Reader, Sink};
-use crate::{Address, COctetStr, DataCoding, EsmClass, Error, Field, Priority, RegisteredDelivery, Tlvs};
+use crate::{Address, COctetStr, DataCoding, Error, EsmClass, Field, Priority, RegisteredDelivery, Tlvs};
 
 /// The body of submit_sm and deliver_sm (§3.5).
 ///
@@ -143,7 +143,10 @@ impl<'a> MessageIdResp<'a> {
     /// A bad `message_id` or a corrupt TLV stream.
     pub fn parse(body: &'a [u8]) -> Result<Self, Error> {
         let mut r = Reader::new(body);
-        Ok(MessageIdResp { message_id: r.cstr(Field::MessageId, fields::MESSAGE_ID_MAX)?, tlvs: Tlvs::parse(r.rest())? })
+        Ok(MessageIdResp {
+            message_id: r.cstr(Field::MessageId, fields::MESSAGE_ID_MAX)?,
+            tlvs: Tlvs::parse(r.rest())?,
+        })
     }
 }
 
