@@ -1,0 +1,323 @@
+//! Lenient decode, strict encode, errors that name their field, open enumerations.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+
+use smpp_codec::pdu::{Bind, DestAddress, List, MessageIdResp, SubmitMulti, SubmitMultiResp, SubmitSm, UnsuccessSme};
+use smpp_codec::{
+    Address, CommandId, CommandStatus, DEFAULT_MAX_COMMAND_LENGTH, Error, Field, Frame, Header, MessageState,
+    MessageType, MessagingMode, Pdu, ReceiptRequest, RegisteredDelivery, SmppTime, Tlv, TlvTag, Tlvs, frame_len,
+};
+use smpp_codec::{EsmClass, NetworkErrorCode};
+
+fn frame(id: u32, status: u32, seq: u32, body: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    out.extend_from_slice(&(16 + body.len() as u32).to_be_bytes());
+    out.extend_from_slice(&id.to_be_bytes());
+    out.extend_from_slice(&status.to_be_bytes());
+    out.extend_from_slice(&seq.to_be_bytes());
+    out.extend_from_slice(body);
+    out
+}
+
+fn to_vec(pdu: &Pdu<'_>, seq: u32) -> Vec<u8> {
+    let mut buf = vec![0u8; pdu.encoded_len()];
+    pdu.emit(seq, CommandStatus::Ok, &mut buf).unwrap();
+    buf
+}
+
+#[test]
+fn over_long_field_is_an_error_naming_the_field_and_buffer_is_untouched() {
+    let sm = SubmitSm::new(Address::alphanumeric("Test"), Address::international("4477009001234567890123"), b"x");
+    let mut buf = [0xAAu8; 300];
+    assert_eq!(
+        Pdu::SubmitSm(sm).emit(1, CommandStatus::Ok, &mut buf),
+        Err(Error::TooLong { field: Field::DestinationAddr, max: 21 })
+    );
+    assert!(buf.iter().all(|&b| b == 0xAA));
+
+    let bind = Bind::new("a-system-id-too-long", "pw");
+    assert_eq!(bind.emit(&mut buf), Err(Error::TooLong { field: Field::SystemId, max: 16 }));
+    let bind = Bind::new("ok", "password9");
+    assert_eq!(bind.emit(&mut buf), Err(Error::TooLong { field: Field::Password, max: 9 }));
+    let bind = Bind::new("nul\0inside", "pw");
+    assert_eq!(bind.emit(&mut buf), Err(Error::ContainsNul { field: Field::SystemId }));
+    assert!(buf.iter().all(|&b| b == 0xAA));
+
+    let long = [b'x'; 255];
+    let sm = SubmitSm::new(Address::default(), Address::default(), &long);
+    assert_eq!(sm.emit(&mut buf), Err(Error::TooLong { field: Field::ShortMessage, max: 254 }));
+
+    let mut small = [0u8; 20];
+    assert_eq!(
+        Pdu::SubmitSm(SubmitSm::new(Address::default(), Address::default(), b"hi")).emit(
+            1,
+            CommandStatus::Ok,
+            &mut small
+        ),
+        Err(Error::BufferTooSmall { needed: 35 })
+    );
+    assert!(small.iter().all(|&b| b == 0));
+}
+
+#[test]
+fn encode_rejects_bad_times_payload_conflicts_and_status_on_requests() {
+    let mut sm = SubmitSm::new(Address::default(), Address::default(), b"x");
+    sm.validity_period = "0001".into();
+    let mut buf = [0u8; 128];
+    assert_eq!(sm.emit(&mut buf), Err(Error::InvalidValue { field: Field::ValidityPeriod }));
+    sm.validity_period = "000001000000000R".into();
+    assert!(sm.emit(&mut buf).is_ok());
+
+    let tlvs = [Tlv::message_payload(b"payload")];
+    sm.tlvs = Tlvs::from_slice(&tlvs);
+    assert_eq!(sm.emit(&mut buf), Err(Error::PayloadConflict));
+
+    assert_eq!(
+        Pdu::EnquireLink.emit(1, CommandStatus::SystemError, &mut buf),
+        Err(Error::InvalidValue { field: Field::CommandStatus })
+    );
+    assert!(Pdu::EnquireLinkResp.emit(1, CommandStatus::SystemError, &mut buf).is_ok());
+}
+
+#[test]
+fn framing_and_length_errors() {
+    assert_eq!(frame_len(&[], DEFAULT_MAX_COMMAND_LENGTH), Ok(Frame::Incomplete { needed: 4 }));
+    assert_eq!(
+        frame_len(&[0, 0, 0, 15, 0], DEFAULT_MAX_COMMAND_LENGTH),
+        Err(Error::InvalidCommandLength { length: 15 })
+    );
+    assert_eq!(frame_len(&[0, 1, 0, 0], 4096), Err(Error::InvalidCommandLength { length: 65_536 }));
+    let el = frame(0x15, 0, 1, &[]);
+    let mut two = el.clone();
+    two.extend_from_slice(&el);
+    assert_eq!(frame_len(&two, DEFAULT_MAX_COMMAND_LENGTH), Ok(Frame::Complete(16)));
+
+    let mut short = el.clone();
+    short[3] = 8;
+    assert_eq!(Pdu::parse(&short), Err(Error::InvalidCommandLength { length: 8 }));
+    assert_eq!(Pdu::parse(&two), Err(Error::LengthMismatch { command_length: 16, actual: 32 }));
+    assert_eq!(Pdu::parse(&el[..10]), Err(Error::Truncated { field: Field::CommandLength }));
+}
+
+#[test]
+fn unknown_command_ids_are_reported_with_the_status_to_answer() {
+    let vendor = frame(0x0100_0001, 0, 9, b"abc");
+    let e = Pdu::parse(&vendor).unwrap_err();
+    assert_eq!(e, Error::UnknownCommandId { command_id: 0x0100_0001 });
+    assert_eq!(e.command_status(), CommandStatus::InvalidCommandId);
+    let h = Header::parse(&vendor).unwrap();
+    assert_eq!(h.command_id, CommandId::Other(0x0100_0001));
+    assert_eq!(h.command_id.to_string(), "0x1000001");
+    assert!(!h.command_id.is_known());
+}
+
+#[test]
+fn lenient_decode() {
+    // Sequence number 0 is tolerated.
+    let (h, _) = Pdu::parse(&frame(0x15, 0, 0, &[])).unwrap();
+    assert_eq!(h.sequence_number, 0);
+
+    // A trailing C-string missing at the end of the body decodes as empty.
+    let bytes = frame(0x02, 0, 1, b"test\0pw\0\0\x34\0\0");
+    let (_, pdu) = Pdu::parse(&bytes).unwrap();
+    let Pdu::BindTransmitter(b) = pdu else { panic!() };
+    assert_eq!(b.system_id, "test");
+    assert!(b.address_range.is_empty());
+
+    // 255-octet short_message decodes (5.0), though it is not emitted.
+    let mut body = b"\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\xFF".to_vec();
+    body.extend_from_slice(&[b'a'; 255]);
+    let bytes = frame(0x04, 0, 1, &body);
+    let (_, pdu) = Pdu::parse(&bytes).unwrap();
+    let Pdu::SubmitSm(sm) = pdu else { panic!() };
+    assert_eq!(sm.short_message.len(), 255);
+
+    // Error responses of every body shape decode with empty fields.
+    for id in [0x8000_0003u32, 0x8000_0021, 0x8000_0103, 0x8000_0111, 0x8000_0112, 0x8000_0007] {
+        for body in [&[][..], &[0][..]] {
+            let bytes = frame(id, 0x08, 4, body);
+            let (h, pdu) = Pdu::parse(&bytes).unwrap();
+            assert_eq!(h.command_status, CommandStatus::SystemError);
+            assert_eq!(pdu.command_id().raw(), id);
+        }
+    }
+}
+
+#[test]
+fn malformed_bodies_name_the_field() {
+    // system_id without NUL before the end of the body.
+    assert_eq!(Pdu::parse(&frame(0x02, 0, 1, b"test")), Err(Error::Unterminated { field: Field::SystemId }));
+    // system_id longer than its 16-octet maximum.
+    assert_eq!(
+        Pdu::parse(&frame(0x02, 0, 1, b"abcdefghijklmnopq\0pw\0\0\x34\0\0\0")),
+        Err(Error::TooLong { field: Field::SystemId, max: 16 })
+    );
+    // Bytes after the last field of a PDU without TLVs.
+    assert_eq!(Pdu::parse(&frame(0x02, 0, 1, b"t\0p\0\0\x34\0\0\0X")), Err(Error::TrailingBytes));
+    assert_eq!(Pdu::parse(&frame(0x15, 0, 1, b"\0")), Err(Error::TrailingBytes));
+    // sm_length larger than what is left.
+    let e = Pdu::parse(&frame(0x04, 0, 1, b"\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\x05ab")).unwrap_err();
+    assert_eq!(e, Error::Truncated { field: Field::ShortMessage });
+    assert_eq!(e.command_status(), CommandStatus::InvalidMessageLength);
+    // Unknown dest_flag in submit_multi.
+    assert_eq!(
+        Pdu::parse(&frame(0x21, 0, 1, b"\0\0\0\0\x01\x07")),
+        Err(Error::InvalidValue { field: Field::DestFlag })
+    );
+}
+
+#[test]
+fn tlv_stream_errors_and_unknown_tags() {
+    let resp_body = |tail: &[u8]| {
+        let mut b = b"id\0".to_vec();
+        b.extend_from_slice(tail);
+        b
+    };
+    for bad in [&[0x00][..], &[0x00, 0x1E], &[0x00, 0x1E, 0x00], &[0x00, 0x1E, 0x00, 0x05, b'a']] {
+        let e = Pdu::parse(&frame(0x8000_0004, 0, 1, &resp_body(bad))).unwrap_err();
+        assert_eq!(e, Error::InvalidTlvStream);
+        assert_eq!(e.command_status(), CommandStatus::InvalidTlvStream);
+    }
+
+    // A vendor TLV and an unknown standard-range TLV are kept and re-emitted byte for byte.
+    let body = resp_body(&[0x14, 0x00, 0x00, 0x03, 1, 2, 3, 0x0F, 0xFF, 0x00, 0x00]);
+    let bytes = frame(0x8000_0004, 0, 1, &body);
+    let (_, pdu) = Pdu::parse(&bytes).unwrap();
+    let Pdu::SubmitSmResp(r) = pdu else { panic!() };
+    let tags: Vec<_> = r.tlvs.iter().map(|t| (t.tag, t.as_octets().unwrap())).collect();
+    assert_eq!(tags, [(TlvTag::Other(0x1400), &[1u8, 2, 3][..]), (TlvTag::Other(0x0FFF), &[][..])]);
+    assert_eq!(to_vec(&pdu, 1), bytes);
+}
+
+#[test]
+fn typed_tlv_accessors_follow_the_length_rules() {
+    let raw = [
+        Tlv::octets(TlvTag::SourceTelematicsId, &[0x01, 0x02]),
+        Tlv::octets(TlvTag::MessageState, &[0x02, 0x00]),
+        Tlv::octets(TlvTag::AlertOnMessageDelivery, &[]),
+        Tlv::octets(TlvTag::NetworkErrorCode, &[0x03, 0x00, 0x22]),
+        Tlv::octets(TlvTag::ReceiptedMessageId, b"abc"),
+        Tlv::octets(TlvTag::CallbackNum, b"123"),
+        Tlv::octets(TlvTag::BroadcastRepNum, &[7]),
+    ];
+    let t = Tlvs::from_slice(&raw);
+    assert_eq!(t.source_telematics_id(), Ok(Some(0x0102)));
+    assert_eq!(t.message_state(), Err(Error::InvalidTlvLength { tag: 0x0427 }));
+    assert_eq!(t.alert_on_message_delivery(), Ok(Some(0)));
+    assert_eq!(t.network_error_code(), Ok(Some(NetworkErrorCode { network_type: 3, error_code: 0x22 })));
+    // A receipted_message_id without its NUL is accepted.
+    assert_eq!(t.receipted_message_id().unwrap().unwrap(), "abc");
+    assert_eq!(t.callback_num(), Err(Error::InvalidTlvLength { tag: 0x0381 }));
+    assert_eq!(t.broadcast_rep_num(), Ok(Some(7)));
+    assert_eq!(t.sar_msg_ref_num(), Ok(None));
+
+    // Typed constructors emit the wire forms.
+    let built = [
+        Tlv::network_error_code(NetworkErrorCode { network_type: 3, error_code: 0x22 }),
+        Tlv::sar_msg_ref_num(0x1234),
+        Tlv::alert_on_message_delivery(),
+    ];
+    let body = MessageIdResp { message_id: "".into(), tlvs: Tlvs::from_slice(&built) };
+    let mut buf = [0u8; 64];
+    let n = body.emit(&mut buf).unwrap();
+    assert_eq!(&buf[..n], &[0, 0x04, 0x23, 0, 3, 3, 0, 0x22, 0x02, 0x0C, 0, 2, 0x12, 0x34, 0x13, 0x0C, 0, 0][..]);
+    let parsed = MessageIdResp::parse(&buf[..n]).unwrap();
+    assert_eq!(parsed, body);
+
+    // An integer that does not fit its width is refused.
+    let bad = [Tlv { tag: TlvTag::SarTotalSegments, value: smpp_codec::TlvValue::Int { len: 1, value: 300 } }];
+    let body = MessageIdResp { message_id: "".into(), tlvs: Tlvs::from_slice(&bad) };
+    assert_eq!(body.emit(&mut buf), Err(Error::InvalidTlvLength { tag: 0x020E }));
+}
+
+#[test]
+fn submit_multi_lists() {
+    let dests =
+        [DestAddress::Sme(Address::international("447700900123")), DestAddress::DistributionList("friends".into())];
+    let sm = SubmitMulti {
+        source: Address::alphanumeric("Test"),
+        dests: List::from_slice(&dests),
+        short_message: b"hi all",
+        ..SubmitMulti::default()
+    };
+    let bytes = to_vec(&Pdu::SubmitMulti(sm), 4);
+    let (_, pdu) = Pdu::parse(&bytes).unwrap();
+    let Pdu::SubmitMulti(p) = pdu else { panic!() };
+    assert_eq!(p.dests.len(), 2);
+    assert_eq!(p.dests.iter().collect::<Vec<_>>(), dests);
+    assert_eq!(p, sm);
+
+    let failed = [UnsuccessSme {
+        dest: Address::international("1"),
+        error_status_code: CommandStatus::InvalidDestinationAddress,
+    }];
+    let resp = SubmitMultiResp { message_id: "m1".into(), unsuccess: List::from_slice(&failed), tlvs: Tlvs::EMPTY };
+    let bytes = to_vec(&Pdu::SubmitMultiResp(resp), 4);
+    let (_, pdu) = Pdu::parse(&bytes).unwrap();
+    assert_eq!(pdu, Pdu::SubmitMultiResp(resp));
+
+    let none = SubmitMulti::default();
+    let mut buf = [0u8; 64];
+    assert_eq!(none.emit(&mut buf), Err(Error::InvalidValue { field: Field::NumberOfDests }));
+}
+
+#[test]
+fn open_enums_and_bit_fields() {
+    assert_eq!(CommandStatus::from_raw(0x32).to_string(), "ESME_RINVPARAM");
+    assert_eq!(CommandStatus::from_raw(0x401).to_string(), "0x401");
+    assert_eq!(CommandStatus::Other(0x58), CommandStatus::Throttled);
+    assert_eq!(CommandStatus::Throttled.description(), Some("Throttled: the rate limit was exceeded; retry later."));
+    assert!(CommandStatus::MessageQueueFull.is_transient() && !CommandStatus::SubmitFailed.is_transient());
+    assert!(CommandStatus::InvalidPassword.is_bind_failure());
+    assert_eq!(CommandId::SubmitSm.response_id(), Some(CommandId::SubmitSmResp));
+    assert_eq!(CommandId::Outbind.response_id(), None);
+    assert_eq!(CommandId::AlertNotification.response_id(), None);
+    assert!(CommandId::GenericNack.is_response());
+    assert_eq!(MessageState::from_raw(2).to_string(), "DELIVRD");
+    assert!(MessageState::Delivered.is_final() && !MessageState::Enroute.is_final());
+
+    let e = EsmClass(0x44);
+    assert!(e.udhi());
+    assert_eq!(e.message_type(), MessageType::SmscDeliveryReceipt);
+    assert_eq!(EsmClass(0x03).messaging_mode(), MessagingMode::StoreAndForward);
+    assert_eq!(EsmClass(0x20).message_type(), MessageType::IntermediateNotification);
+    assert_eq!(EsmClass(0).with_udhi(true), EsmClass(0x40));
+    let rd = RegisteredDelivery(0x1E);
+    assert_eq!(rd.receipt(), ReceiptRequest::OnFailure);
+    assert_eq!(rd.sme_ack(), 3);
+    assert!(rd.intermediate_notification());
+}
+
+#[test]
+fn smpp_time_absolute_and_relative() {
+    let t = SmppTime::parse(b"250423154200004+", Field::ScheduleDeliveryTime).unwrap();
+    assert_eq!(
+        t,
+        SmppTime::Absolute {
+            year: 25,
+            month: 4,
+            day: 23,
+            hour: 15,
+            minute: 42,
+            second: 0,
+            tenths: 0,
+            utc_offset_quarters: 4
+        }
+    );
+    assert_eq!(t.full_year(), Some(2025));
+    assert_eq!(&t.format(Field::ScheduleDeliveryTime).unwrap(), b"250423154200004+");
+    let r = SmppTime::parse(b"000000013000000R", Field::ValidityPeriod).unwrap();
+    assert_eq!(r.relative_seconds(), Some(5400));
+    assert_eq!(SmppTime::relative_from_seconds(5400), Some(r));
+    assert_eq!(r.to_string(), "000000013000000R");
+    let west = SmppTime::parse(b"991231235959920-", Field::FinalDate).unwrap();
+    assert_eq!(west.full_year(), Some(1999));
+    assert_eq!(&west.format(Field::FinalDate).unwrap(), b"991231235959920-");
+    for bad in
+        [&b"250423154200004"[..], b"251323154200004+", b"250423154200049+", b"000001000000100R", b"2504231542000x4+"]
+    {
+        assert_eq!(
+            SmppTime::parse(bad, Field::ValidityPeriod),
+            Err(Error::InvalidValue { field: Field::ValidityPeriod })
+        );
+    }
+}
