@@ -1,6 +1,17 @@
-//! Sans-IO SMPP session state machine (ESME and SMSC roles).
-//!
-//! Not implemented yet: this crate is reserved for the session issue. It exposes nothing so that
-//! nothing pretends to work before it does.
+#![doc = include_str!("../README.md")]
 #![no_std]
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod backoff;
+mod buffer;
+mod config;
+mod event;
+mod session;
+mod time;
+
+pub use backoff::Backoff;
+pub use config::{AckMode, Config, Keepalive};
+pub use event::{BindFailure, CloseReason, Event, Handle, IncomingToken, Outcome};
+pub use session::{BindKind, CommandError, Counters, Role, Session, State};
+pub use time::{Duration, Instant};

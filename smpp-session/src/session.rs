@@ -1,0 +1,1162 @@
+//! The session state machine.
+
+use smpp_codec::pdu::{Bind, BindResp, MessageIdResp};
+use smpp_codec::{CommandId, CommandStatus, Error as CodecError, HEADER_LEN, Header, Pdu, Tlv, Tlvs};
+
+use crate::buffer::{RxBuf, TxBuf};
+use crate::event::{BindFailure, CloseReason, Event, Handle, IncomingToken, Outcome};
+use crate::{AckMode, Config, Duration, Instant, Keepalive};
+
+/// Which end of the connection this session is.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum Role {
+    /// The application: binds, submits, receives deliveries.
+    Esme,
+    /// The message centre: accepts binds, receives submissions, delivers.
+    Smsc,
+}
+
+/// The three bind types.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum BindKind {
+    /// bind_transmitter: submit only.
+    Transmitter,
+    /// bind_receiver: receive only.
+    Receiver,
+    /// bind_transceiver: both.
+    Transceiver,
+}
+
+impl BindKind {
+    /// The bind request's command id.
+    pub const fn command_id(self) -> CommandId {
+        match self {
+            BindKind::Transmitter => CommandId::BindTransmitter,
+            BindKind::Receiver => CommandId::BindReceiver,
+            BindKind::Transceiver => CommandId::BindTransceiver,
+        }
+    }
+
+    /// The bind type of a bind request or response id.
+    pub const fn from_command_id(id: CommandId) -> Option<BindKind> {
+        match id.raw() & !smpp_codec::RESPONSE_BIT {
+            0x02 => Some(BindKind::Transmitter),
+            0x01 => Some(BindKind::Receiver),
+            0x09 => Some(BindKind::Transceiver),
+            _ => None,
+        }
+    }
+
+    /// Whether the ESME may submit on this bind.
+    pub const fn can_transmit(self) -> bool {
+        matches!(self, BindKind::Transmitter | BindKind::Transceiver)
+    }
+
+    /// Whether the SMSC may deliver on this bind.
+    pub const fn can_receive(self) -> bool {
+        matches!(self, BindKind::Receiver | BindKind::Transceiver)
+    }
+}
+
+/// Where the session stands.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum State {
+    /// Connected, not bound.
+    Open,
+    /// ESME: bind sent, waiting for bind_resp. SMSC: bind received, waiting for the
+    /// application's decision.
+    Binding(BindKind),
+    /// Bound.
+    Bound(BindKind),
+    /// unbind sent, waiting for unbind_resp.
+    Unbinding,
+    /// Closed: flush the transmit buffer and close the connection.
+    Closed,
+}
+
+/// Why a command of the application was refused. Nothing was sent; the application still holds
+/// its PDU and may try again.
+#[non_exhaustive]
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum CommandError {
+    /// Not allowed in this state or role (for example submit before bind, or on a receiver
+    /// bind).
+    InvalidState,
+    /// The window (possibly narrowed by throttling) is full: wait for an outcome.
+    WindowFull,
+    /// Submissions are paused after throttling until this instant.
+    Paused {
+        /// When to try again.
+        until: Instant,
+    },
+    /// The transmit buffer is full: drain `poll_transmit` first.
+    TransmitBufferFull,
+    /// The PDU cannot be encoded.
+    Codec(CodecError),
+    /// The PDU is not a request this call accepts.
+    NotARequest,
+    /// The token does not name a pending request of the peer (already answered?).
+    UnknownToken,
+    /// The response does not answer that request.
+    WrongResponse,
+}
+
+impl core::fmt::Display for CommandError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            CommandError::InvalidState => f.write_str("not allowed in the session's current state"),
+            CommandError::WindowFull => f.write_str("window full: wait for an outstanding request to complete"),
+            CommandError::Paused { until } => write!(f, "submissions paused after throttling until {} ms", until.0),
+            CommandError::TransmitBufferFull => f.write_str("transmit buffer full: drain poll_transmit"),
+            CommandError::Codec(e) => write!(f, "cannot encode: {e}"),
+            CommandError::NotARequest => f.write_str("not a request this call accepts"),
+            CommandError::UnknownToken => f.write_str("no pending peer request with that token"),
+            CommandError::WrongResponse => f.write_str("that response does not answer the request"),
+        }
+    }
+}
+
+impl core::error::Error for CommandError {}
+
+impl From<CodecError> for CommandError {
+    fn from(e: CodecError) -> Self {
+        CommandError::Codec(e)
+    }
+}
+
+/// Counters for monitoring.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct Counters {
+    /// PDUs received.
+    pub pdus_received: u32,
+    /// PDUs queued for sending.
+    pub pdus_sent: u32,
+    /// Responses that matched no outstanding request (late, after a timeout, or bogus).
+    pub unexpected_responses: u32,
+    /// PDUs from the peer that did not decode.
+    pub malformed: u32,
+    /// Throttling responses (ESME_RTHROTTLED, ESME_RMSGQFUL).
+    pub throttled: u32,
+    /// Peer requests refused because every incoming slot was taken.
+    pub refused_busy: u32,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+enum Slot {
+    Waiting,
+    TimedOut,
+    Lost,
+}
+
+#[derive(Copy, Clone, Debug)]
+struct Outstanding {
+    seq: u32,
+    handle: Handle,
+    command: CommandId,
+    deadline: Instant,
+    slot: Slot,
+}
+
+#[derive(Copy, Clone, Debug)]
+struct Incoming {
+    seq: u32,
+    command: CommandId,
+}
+
+/// A received frame kept in the receive buffer until its event has been polled.
+#[derive(Copy, Clone, Debug)]
+struct Held {
+    kind: HeldKind,
+    reported: bool,
+}
+
+#[derive(Copy, Clone, Debug)]
+enum HeldKind {
+    Bound(BindKind),
+    Outcome { handle: Handle, command: CommandId },
+    Incoming(Option<IncomingToken>),
+}
+
+#[derive(Copy, Clone, Debug)]
+struct Throttle {
+    limit: usize,
+    streak: usize,
+    pause: Duration,
+    until: Option<Instant>,
+}
+
+/// Responses with room for a message_id fit in this much; the session keeps it free for
+/// answering the peer.
+const RESPONSE_RESERVE: usize = HEADER_LEN + smpp_codec::pdu::MESSAGE_ID_MAX + 16;
+
+/// Highest sequence number (SMPP-REFERENCE §1.1).
+const MAX_SEQUENCE: u32 = 0x7FFF_FFFF;
+
+/// One SMPP connection in the ESME or the SMSC role, as a sans-IO state machine.
+///
+/// `W` is the window: the most application requests awaiting a response at once, and the most
+/// peer requests awaiting the application's answer. The receive and transmit buffers are the
+/// caller's; the receive buffer must hold the largest PDU to accept.
+///
+/// # The one rule
+/// After every call that changes the session (`handle_*` and every command), drain the outputs:
+/// `poll_transmit` until it returns 0, `poll_event` until `None`, then ask `poll_timeout` for the
+/// next deadline. If `handle_input` returns less than it was given, drain and call it again with
+/// the rest.
+///
+/// ```
+/// use smpp_session::{BindKind, Config, Event, Instant, Role, Session};
+/// use smpp_codec::pdu::{Bind, SubmitSm};
+/// use smpp_codec::Address;
+///
+/// let (mut rx, mut tx) = ([0u8; 512], [0u8; 512]);
+/// let mut esme: Session<'_, 4> = Session::new(Role::Esme, Config::default(), &mut rx, &mut tx, Instant(0));
+/// esme.bind(Instant(0), BindKind::Transceiver, &Bind::new("user", "secret")).unwrap();
+/// let mut wire = [0u8; 512];
+/// let n = esme.poll_transmit(&mut wire);
+/// assert_eq!(&wire[4..8], &[0, 0, 0, 9]); // bind_transceiver
+///
+/// // The SMSC answers bind_transceiver_resp OK (seq 1, system_id "SMSC").
+/// let resp = [0, 0, 0, 21, 0x80, 0, 0, 9, 0, 0, 0, 0, 0, 0, 0, 1, b'S', b'M', b'S', b'C', 0];
+/// assert_eq!(esme.handle_input(Instant(5), &resp), resp.len());
+/// assert!(matches!(esme.poll_event(), Some(Event::Bound { .. })));
+///
+/// let sm = SubmitSm::new(Address::alphanumeric("Test"), Address::international("447700900123"), b"Hi");
+/// let handle = esme.submit(Instant(6), &sm).unwrap();
+/// assert!(esme.poll_transmit(&mut wire) > 0);
+/// assert_eq!(esme.outstanding(), 1);
+/// # let _ = (n, handle);
+/// ```
+#[derive(Debug)]
+pub struct Session<'b, const W: usize> {
+    role: Role,
+    config: Config,
+    state: State,
+    rx: RxBuf<'b>,
+    tx: TxBuf<'b>,
+    held: Option<Held>,
+    next_seq: u32,
+    next_handle: u32,
+    window: [Option<Outstanding>; W],
+    incoming: [Option<Incoming>; W],
+    bind: Option<(u32, Instant)>,
+    unbind: Option<(u32, Instant)>,
+    keepalive: Option<(u32, Instant)>,
+    last_rx: Instant,
+    last_tx: Instant,
+    last_enquire: Instant,
+    opened: Instant,
+    throttle: Throttle,
+    bind_failure: Option<BindFailure>,
+    closed: Option<(CloseReason, bool)>,
+    throttled_notice: Option<Instant>,
+    counters: Counters,
+}
+
+impl<'b, const W: usize> Session<'b, W> {
+    /// A session for a connection that has just opened at `now`.
+    ///
+    /// `rx` must hold the largest PDU to accept (`max_command_length` is capped by its size);
+    /// `tx` the largest PDU to send plus room for responses.
+    pub fn new(role: Role, config: Config, rx: &'b mut [u8], tx: &'b mut [u8], now: Instant) -> Self {
+        Session {
+            role,
+            config,
+            state: State::Open,
+            rx: RxBuf::new(rx),
+            tx: TxBuf::new(tx),
+            held: None,
+            next_seq: 1,
+            next_handle: 0,
+            window: [None; W],
+            incoming: [None; W],
+            bind: None,
+            unbind: None,
+            keepalive: None,
+            last_rx: now,
+            last_tx: now,
+            last_enquire: now,
+            opened: now,
+            throttle: Throttle { limit: W.max(1), streak: 0, pause: config.throttle_pause, until: None },
+            bind_failure: None,
+            closed: None,
+            throttled_notice: None,
+            counters: Counters::default(),
+        }
+    }
+
+    // ---- getters -------------------------------------------------------------------------
+
+    /// The role.
+    pub const fn role(&self) -> Role {
+        self.role
+    }
+
+    /// The state.
+    pub const fn state(&self) -> State {
+        self.state
+    }
+
+    /// Whether the session is closed (the adapter should flush and close the connection).
+    pub fn is_closed(&self) -> bool {
+        self.state == State::Closed
+    }
+
+    /// Application requests awaiting a response.
+    pub fn outstanding(&self) -> usize {
+        self.window.iter().flatten().filter(|o| o.slot == Slot::Waiting).count()
+    }
+
+    /// The window as narrowed by throttling (at most `W`).
+    pub const fn effective_window(&self) -> usize {
+        self.throttle.limit
+    }
+
+    /// Peer requests awaiting the application's answer.
+    pub fn pending_incoming(&self) -> usize {
+        self.incoming.iter().flatten().count()
+    }
+
+    /// Octets waiting in the transmit buffer.
+    pub fn pending_transmit(&self) -> usize {
+        self.tx.len()
+    }
+
+    /// Counters for monitoring.
+    pub const fn counters(&self) -> Counters {
+        self.counters
+    }
+
+    // ---- outputs -------------------------------------------------------------------------
+
+    /// Copies queued octets into `out` and returns how many; 0 when nothing is queued.
+    pub fn poll_transmit(&mut self, out: &mut [u8]) -> usize {
+        self.tx.drain_into(out)
+    }
+
+    /// The next deadline at which [`handle_timeout`](Self::handle_timeout) has work, if any.
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        if self.state == State::Closed {
+            return None;
+        }
+        let mut next: Option<Instant> = None;
+        let mut take = |t: Instant| next = Some(next.map_or(t, |n| n.min(t)));
+        for o in self.window.iter().flatten().filter(|o| o.slot == Slot::Waiting) {
+            take(o.deadline);
+        }
+        if let Some((_, d)) = self.bind {
+            take(d);
+        }
+        if let Some((_, d)) = self.unbind {
+            take(d);
+        }
+        if self.role == Role::Smsc && matches!(self.state, State::Open) {
+            take(self.opened + self.config.session_init_timeout);
+        }
+        if let Some(t) = self.throttle.until {
+            take(t);
+        }
+        if let State::Bound(_) = self.state {
+            match self.keepalive {
+                Some((_, d)) => take(d),
+                None => {
+                    if let Some(t) = self.next_enquire_at() {
+                        take(t);
+                    }
+                }
+            }
+        }
+        next
+    }
+
+    /// The next event, if any. Outcomes of timed-out or lost requests come first, then the
+    /// bind failure and the close, then the event of the last PDU received.
+    pub fn poll_event(&mut self) -> Option<Event<'_>> {
+        for entry in self.window.iter_mut() {
+            if let Some(o) = *entry {
+                let outcome = match o.slot {
+                    Slot::Waiting => continue,
+                    Slot::TimedOut => Outcome::Timeout,
+                    Slot::Lost => Outcome::ConnectionLost,
+                };
+                *entry = None;
+                return Some(Event::Outcome { handle: o.handle, command: o.command, outcome });
+            }
+        }
+        if let Some(f) = self.bind_failure.take() {
+            return Some(Event::BindFailed(f));
+        }
+        if let Some(until) = self.throttled_notice.take() {
+            return Some(Event::Throttled { until });
+        }
+        if let Some((reason, reported)) = &mut self.closed {
+            if !*reported {
+                *reported = true;
+                return Some(Event::Closed(*reason));
+            }
+        }
+        let held = self.held.as_mut()?;
+        if held.reported {
+            return None;
+        }
+        held.reported = true;
+        let kind = held.kind;
+        held_event(kind, self.rx.frame())
+    }
+
+    // ---- inputs --------------------------------------------------------------------------
+
+    /// Feeds bytes received from the peer, in any chunking. Returns how many were consumed:
+    /// less than `data.len()` when an event holds the receive buffer or the transmit buffer is
+    /// too full to answer; drain the outputs and call again with the rest.
+    pub fn handle_input(&mut self, now: Instant, data: &[u8]) -> usize {
+        self.release_held();
+        let mut used = 0;
+        loop {
+            if self.state == State::Closed || self.held.is_some() {
+                return used;
+            }
+            if self.rx.is_complete() {
+                if self.tx.free() < RESPONSE_RESERVE {
+                    return used;
+                }
+                self.process_frame(now);
+                continue;
+            }
+            let rest = data.get(used..).unwrap_or(&[]);
+            if rest.is_empty() {
+                return used;
+            }
+            if self.rx.is_empty() && self.tx.free() < RESPONSE_RESERVE {
+                return used;
+            }
+            let max = self.config.max_command_length.min(u32::try_from(self.rx.capacity()).unwrap_or(u32::MAX));
+            match self.rx.fill(rest, max) {
+                Ok(n) => used += n,
+                Err(length) => {
+                    // Framing is lost: answer generic_nack and close (SMPP-REFERENCE §10.4).
+                    used += rest.len();
+                    let seq = self.rx.header().map_or(0, |h| h.sequence_number);
+                    self.rx.clear();
+                    self.queue_header_only(CommandId::GenericNack, CommandStatus::InvalidCommandLength, seq);
+                    self.close_with(CloseReason::InvalidCommandLength(length));
+                    return used;
+                }
+            }
+        }
+    }
+
+    /// Runs the timers due at `now`. A spurious call is a no-op.
+    pub fn handle_timeout(&mut self, now: Instant) {
+        if self.state == State::Closed {
+            return;
+        }
+        for o in self.window.iter_mut().flatten() {
+            if o.slot == Slot::Waiting && o.deadline <= now {
+                o.slot = Slot::TimedOut;
+            }
+        }
+        if self.throttle.until.is_some_and(|t| t <= now) {
+            self.throttle.until = None;
+        }
+        if self.bind.is_some_and(|(_, d)| d <= now) {
+            self.bind = None;
+            self.bind_failure = Some(BindFailure::Timeout);
+            self.close_with(CloseReason::BindFailed);
+            return;
+        }
+        if self.unbind.is_some_and(|(_, d)| d <= now) {
+            self.unbind = None;
+            self.close_with(CloseReason::Unbound);
+            return;
+        }
+        if self.role == Role::Smsc && self.state == State::Open && self.opened + self.config.session_init_timeout <= now
+        {
+            self.close_with(CloseReason::SessionInitTimeout);
+            return;
+        }
+        if let State::Bound(_) = self.state {
+            match self.keepalive {
+                Some((_, deadline)) if deadline <= now => self.close_with(CloseReason::LinkDead),
+                Some(_) => {}
+                None => {
+                    if self.next_enquire_at().is_some_and(|t| t <= now) && self.tx.free() >= HEADER_LEN {
+                        let seq = self.alloc_seq();
+                        self.queue_header_only(CommandId::EnquireLink, CommandStatus::Ok, seq);
+                        self.last_tx = now;
+                        self.last_enquire = now;
+                        self.keepalive = Some((seq, now + self.config.enquire_link_timeout));
+                    }
+                }
+            }
+        }
+    }
+
+    /// The adapter reports that the connection closed or broke. Every outstanding request is
+    /// reported lost.
+    pub fn handle_connection_lost(&mut self, _now: Instant) {
+        if self.bind.take().is_some() {
+            self.bind_failure = Some(BindFailure::ConnectionLost);
+        }
+        self.close_with(CloseReason::ConnectionLost);
+    }
+
+    // ---- commands ------------------------------------------------------------------------
+
+    /// ESME: sends a bind. The outcome is [`Event::Bound`] or [`Event::BindFailed`].
+    ///
+    /// # Errors
+    /// [`CommandError::InvalidState`] unless this is an ESME session in state `Open`;
+    /// [`CommandError::Codec`] for a field that breaks its limit.
+    pub fn bind(&mut self, now: Instant, kind: BindKind, bind: &Bind<'_>) -> Result<(), CommandError> {
+        self.release_held();
+        if self.role != Role::Esme || self.state != State::Open {
+            return Err(CommandError::InvalidState);
+        }
+        let pdu = match kind {
+            BindKind::Transmitter => Pdu::BindTransmitter(*bind),
+            BindKind::Receiver => Pdu::BindReceiver(*bind),
+            BindKind::Transceiver => Pdu::BindTransceiver(*bind),
+        };
+        let seq = self.peek_seq();
+        self.queue(&pdu, seq, CommandStatus::Ok, 0)?;
+        self.commit_seq(seq);
+        self.last_tx = now;
+        self.bind = Some((seq, now + self.config.bind_timeout));
+        self.state = State::Binding(kind);
+        Ok(())
+    }
+
+    /// ESME: submits a short message. Shorthand for [`send`](Self::send) with
+    /// `Pdu::SubmitSm`.
+    ///
+    /// # Errors
+    /// As [`send`](Self::send).
+    pub fn submit(&mut self, now: Instant, sm: &smpp_codec::pdu::SubmitSm<'_>) -> Result<Handle, CommandError> {
+        self.send(now, &Pdu::SubmitSm(*sm))
+    }
+
+    /// Sends a request of the application and returns its handle; its outcome comes later as
+    /// [`Event::Outcome`] with the same handle, exactly once.
+    ///
+    /// ESME: submit_sm, submit_multi, data_sm, query_sm, cancel_sm, replace_sm and the broadcast
+    /// requests, on a transmitter or transceiver bind. SMSC: deliver_sm and data_sm on a receiver
+    /// or transceiver bind, and alert_notification (which has no response, so no outcome: its
+    /// handle is returned for logging only).
+    ///
+    /// # Errors
+    /// [`CommandError::InvalidState`], [`CommandError::WindowFull`], [`CommandError::Paused`]
+    /// after throttling, [`CommandError::TransmitBufferFull`], [`CommandError::Codec`],
+    /// [`CommandError::NotARequest`].
+    pub fn send(&mut self, now: Instant, pdu: &Pdu<'_>) -> Result<Handle, CommandError> {
+        self.release_held();
+        let id = pdu.command_id();
+        let kind = match self.state {
+            State::Bound(kind) => kind,
+            State::Closed | State::Unbinding => return Err(CommandError::InvalidState),
+            _ => {
+                return Err(if app_request_allowed(self.role, id, BindKind::Transceiver).is_some() {
+                    CommandError::InvalidState
+                } else {
+                    CommandError::NotARequest
+                });
+            }
+        };
+        match app_request_allowed(self.role, id, kind) {
+            None => return Err(CommandError::NotARequest),
+            Some(false) => return Err(CommandError::InvalidState),
+            Some(true) => {}
+        }
+        let handle = Handle(self.next_handle);
+        if !id.expects_response() {
+            let seq = self.peek_seq();
+            self.queue(pdu, seq, CommandStatus::Ok, RESPONSE_RESERVE)?;
+            self.commit_seq(seq);
+            self.next_handle = self.next_handle.wrapping_add(1);
+            self.last_tx = now;
+            return Ok(handle);
+        }
+        if let Some(until) = self.throttle.until {
+            if until > now {
+                return Err(CommandError::Paused { until });
+            }
+        }
+        if self.outstanding() >= self.throttle.limit {
+            return Err(CommandError::WindowFull);
+        }
+        let free = self.window.iter().position(Option::is_none).ok_or(CommandError::WindowFull)?;
+        let seq = self.peek_seq();
+        self.queue(pdu, seq, CommandStatus::Ok, RESPONSE_RESERVE)?;
+        self.commit_seq(seq);
+        self.next_handle = self.next_handle.wrapping_add(1);
+        self.last_tx = now;
+        if let Some(slot) = self.window.get_mut(free) {
+            *slot = Some(Outstanding {
+                seq,
+                handle,
+                command: id,
+                deadline: now + self.config.response_timeout,
+                slot: Slot::Waiting,
+            });
+        }
+        Ok(handle)
+    }
+
+    /// Answers a request of the peer with `status` and a response body (`pdu` must be the
+    /// request's response type, for example `Pdu::SubmitSmResp`). With an error status, pass
+    /// `None` to send the response without a body.
+    ///
+    /// # Errors
+    /// [`CommandError::UnknownToken`], [`CommandError::WrongResponse`],
+    /// [`CommandError::TransmitBufferFull`], [`CommandError::Codec`].
+    pub fn respond(
+        &mut self,
+        now: Instant,
+        token: IncomingToken,
+        status: CommandStatus,
+        pdu: Option<&Pdu<'_>>,
+    ) -> Result<(), CommandError> {
+        self.release_held();
+        let pending = self.take_incoming(token)?;
+        let resp_id = pending.command.response_id().ok_or(CommandError::WrongResponse)?;
+        let result = match pdu {
+            Some(p) if p.command_id() != resp_id => Err(CommandError::WrongResponse),
+            Some(p) => self.queue(p, pending.seq, status, 0),
+            None if status.is_ok() => match default_response(resp_id) {
+                Some(p) => self.queue(&p, pending.seq, status, 0),
+                None => Err(CommandError::WrongResponse),
+            },
+            None => {
+                if self.tx.free() >= HEADER_LEN {
+                    self.queue_header_only(resp_id, status, pending.seq);
+                    Ok(())
+                } else {
+                    Err(CommandError::TransmitBufferFull)
+                }
+            }
+        };
+        match result {
+            Ok(()) => {
+                self.last_tx = now;
+                if let Some(kind) = BindKind::from_command_id(pending.command) {
+                    self.state = if status.is_ok() { State::Bound(kind) } else { State::Open };
+                    if !status.is_ok() {
+                        self.close_with(CloseReason::BindFailed);
+                    }
+                }
+                Ok(())
+            }
+            Err(e) => {
+                self.restore_incoming(token, pending);
+                Err(e)
+            }
+        }
+    }
+
+    /// Acknowledges a peer request with an empty response body (deliver_sm_resp, data_sm_resp
+    /// ...), with `status` (ESME_ROK, or ESME_RX_T_APPN to ask for redelivery later, ...).
+    ///
+    /// # Errors
+    /// As [`respond`](Self::respond).
+    pub fn ack(&mut self, now: Instant, token: IncomingToken, status: CommandStatus) -> Result<(), CommandError> {
+        self.respond(now, token, status, None)
+    }
+
+    /// SMSC: accepts a bind, answering with our `system_id` and sc_interface_version.
+    ///
+    /// # Errors
+    /// As [`respond`](Self::respond).
+    pub fn accept_bind(&mut self, now: Instant, token: IncomingToken, system_id: &str) -> Result<(), CommandError> {
+        let pending = self.peek_incoming(token)?;
+        let kind = BindKind::from_command_id(pending.command).ok_or(CommandError::WrongResponse)?;
+        let tlvs = [Tlv::sc_interface_version(self.config.sc_interface_version)];
+        let body = BindResp { system_id: system_id.into(), tlvs: Tlvs::from_slice(&tlvs) };
+        let pdu = match kind {
+            BindKind::Transmitter => Pdu::BindTransmitterResp(body),
+            BindKind::Receiver => Pdu::BindReceiverResp(body),
+            BindKind::Transceiver => Pdu::BindTransceiverResp(body),
+        };
+        self.respond(now, token, CommandStatus::Ok, Some(&pdu))
+    }
+
+    /// SMSC: rejects a bind with `status` (ESME_RBINDFAIL, ESME_RINVPASWD, ...) and closes.
+    ///
+    /// # Errors
+    /// As [`respond`](Self::respond).
+    pub fn reject_bind(
+        &mut self,
+        now: Instant,
+        token: IncomingToken,
+        status: CommandStatus,
+    ) -> Result<(), CommandError> {
+        let status = if status.is_ok() { CommandStatus::BindFailed } else { status };
+        self.respond(now, token, status, None)
+    }
+
+    /// Sends unbind. Outstanding requests still complete if their responses come first; the
+    /// session closes when unbind_resp arrives or the unbind timeout passes.
+    ///
+    /// # Errors
+    /// [`CommandError::InvalidState`] unless bound; [`CommandError::TransmitBufferFull`].
+    pub fn unbind(&mut self, now: Instant) -> Result<(), CommandError> {
+        self.release_held();
+        if !matches!(self.state, State::Bound(_)) {
+            return Err(CommandError::InvalidState);
+        }
+        if self.tx.free() < HEADER_LEN {
+            return Err(CommandError::TransmitBufferFull);
+        }
+        let seq = self.alloc_seq();
+        self.queue_header_only(CommandId::Unbind, CommandStatus::Ok, seq);
+        self.last_tx = now;
+        self.unbind = Some((seq, now + self.config.unbind_timeout));
+        self.state = State::Unbinding;
+        Ok(())
+    }
+
+    /// Closes at once, without unbind. Every outstanding request is reported lost.
+    pub fn close(&mut self, _now: Instant) {
+        self.release_held();
+        if self.bind.take().is_some() {
+            self.bind_failure = Some(BindFailure::ConnectionLost);
+        }
+        self.close_with(CloseReason::Closed);
+    }
+
+    // ---- internals -----------------------------------------------------------------------
+
+    fn next_enquire_at(&self) -> Option<Instant> {
+        match self.config.keepalive {
+            Keepalive::Off => None,
+            Keepalive::WhenIdle(d) => Some(self.last_rx.max(self.last_tx) + d),
+            Keepalive::Every(d) => Some(self.last_enquire + d),
+        }
+    }
+
+    /// Discards the frame whose event was handed out.
+    fn release_held(&mut self) {
+        if self.held.take().is_some() {
+            self.rx.clear();
+        }
+    }
+
+    fn close_with(&mut self, reason: CloseReason) {
+        if self.state == State::Closed {
+            return;
+        }
+        self.state = State::Closed;
+        for o in self.window.iter_mut().flatten() {
+            if o.slot == Slot::Waiting {
+                o.slot = Slot::Lost;
+            }
+        }
+        self.incoming = [None; W];
+        self.keepalive = None;
+        self.unbind = None;
+        self.throttle.until = None;
+        self.closed = Some((reason, false));
+    }
+
+    fn in_flight(&self, seq: u32) -> bool {
+        self.window.iter().flatten().any(|o| o.seq == seq)
+            || [self.bind, self.unbind, self.keepalive].iter().flatten().any(|(s, _)| *s == seq)
+    }
+
+    /// The next sequence number not in flight (1..=0x7FFFFFFF, wrapping).
+    fn peek_seq(&self) -> u32 {
+        let mut seq = self.next_seq;
+        while self.in_flight(seq) {
+            seq = if seq >= MAX_SEQUENCE { 1 } else { seq + 1 };
+        }
+        seq
+    }
+
+    fn commit_seq(&mut self, seq: u32) {
+        self.next_seq = if seq >= MAX_SEQUENCE { 1 } else { seq + 1 };
+    }
+
+    fn alloc_seq(&mut self) -> u32 {
+        let seq = self.peek_seq();
+        self.commit_seq(seq);
+        seq
+    }
+
+    /// Encodes `pdu` into the transmit buffer, keeping `reserve` octets free after it.
+    fn queue(&mut self, pdu: &Pdu<'_>, seq: u32, status: CommandStatus, reserve: usize) -> Result<(), CommandError> {
+        let len = pdu.encoded_len();
+        if self.tx.free() < len + reserve {
+            // An encoding error is more useful than "full" when both apply.
+            let mut probe = [0u8; 0];
+            return Err(match pdu.emit(seq, status, &mut probe) {
+                Err(CodecError::BufferTooSmall { .. }) | Ok(_) => CommandError::TransmitBufferFull,
+                Err(e) => CommandError::Codec(e),
+            });
+        }
+        self.tx.push_with(len, |buf| pdu.emit(seq, status, buf)).map_err(CommandError::Codec)?;
+        self.counters.pdus_sent = self.counters.pdus_sent.wrapping_add(1);
+        Ok(())
+    }
+
+    fn queue_header_only(&mut self, id: CommandId, status: CommandStatus, seq: u32) {
+        let header =
+            Header { command_length: HEADER_LEN as u32, command_id: id, command_status: status, sequence_number: seq };
+        if self.tx.push_with(HEADER_LEN, |buf| header.emit(buf).map(|()| HEADER_LEN)).is_ok() {
+            self.counters.pdus_sent = self.counters.pdus_sent.wrapping_add(1);
+        }
+    }
+
+    fn alloc_incoming(&mut self, seq: u32, command: CommandId) -> Option<IncomingToken> {
+        let (i, slot) = self.incoming.iter_mut().enumerate().find(|(_, s)| s.is_none())?;
+        *slot = Some(Incoming { seq, command });
+        Some(IncomingToken { slot: i as u8, sequence_number: seq })
+    }
+
+    fn peek_incoming(&self, token: IncomingToken) -> Result<Incoming, CommandError> {
+        match self.incoming.get(usize::from(token.slot)) {
+            Some(Some(p)) if p.seq == token.sequence_number => Ok(*p),
+            _ => Err(CommandError::UnknownToken),
+        }
+    }
+
+    fn take_incoming(&mut self, token: IncomingToken) -> Result<Incoming, CommandError> {
+        let p = self.peek_incoming(token)?;
+        if let Some(slot) = self.incoming.get_mut(usize::from(token.slot)) {
+            *slot = None;
+        }
+        Ok(p)
+    }
+
+    fn restore_incoming(&mut self, token: IncomingToken, pending: Incoming) {
+        if let Some(slot) = self.incoming.get_mut(usize::from(token.slot)) {
+            *slot = Some(pending);
+        }
+    }
+
+    /// Handles the complete frame in the receive buffer.
+    fn process_frame(&mut self, now: Instant) {
+        self.last_rx = now;
+        self.counters.pdus_received = self.counters.pdus_received.wrapping_add(1);
+        let action = decide(self.role, self.state, self.rx.frame());
+        self.apply(now, action);
+        if self.held.is_none() {
+            self.rx.clear();
+        }
+    }
+
+    fn apply(&mut self, now: Instant, action: Action) {
+        match action {
+            Action::Drop => {}
+            Action::Malformed => {
+                self.counters.malformed = self.counters.malformed.wrapping_add(1);
+            }
+            Action::Reply { id, status, seq } => {
+                if status != CommandStatus::Ok || id == CommandId::GenericNack {
+                    self.counters.malformed =
+                        self.counters.malformed.wrapping_add(u32::from(id == CommandId::GenericNack));
+                }
+                self.reply(id, status, seq);
+            }
+            Action::PeerUnbind { seq } => {
+                self.queue_header_only(CommandId::UnbindResp, CommandStatus::Ok, seq);
+                if self.bind.take().is_some() {
+                    self.bind_failure = Some(BindFailure::ConnectionLost);
+                }
+                self.close_with(CloseReason::PeerUnbound);
+            }
+            Action::Response { id, seq, status } => self.on_response(now, id, seq, status),
+            Action::Incoming { id, seq, needs_answer, event_needs_token } => {
+                let auto = self.role == Role::Esme && self.config.ack_mode == AckMode::Auto;
+                if !needs_answer {
+                    self.held = Some(Held { kind: HeldKind::Incoming(None), reported: false });
+                } else if auto && !event_needs_token {
+                    if let Some(resp) = id.response_id() {
+                        self.reply(resp, CommandStatus::Ok, seq);
+                    }
+                    self.held = Some(Held { kind: HeldKind::Incoming(None), reported: false });
+                } else if let Some(token) = self.alloc_incoming(seq, id) {
+                    if let Some(kind) = BindKind::from_command_id(id) {
+                        self.state = State::Binding(kind);
+                    }
+                    self.held = Some(Held { kind: HeldKind::Incoming(Some(token)), reported: false });
+                } else {
+                    // Every slot is waiting for the application: ask the peer to retry later.
+                    self.counters.refused_busy = self.counters.refused_busy.wrapping_add(1);
+                    let status = match self.role {
+                        Role::Esme => CommandStatus::ReceiverTemporaryError,
+                        Role::Smsc => CommandStatus::Throttled,
+                    };
+                    if let Some(resp) = id.response_id() {
+                        self.reply(resp, status, seq);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Queues a response the session itself writes: empty-bodied for errors and for
+    /// deliver_sm_resp / data_sm_resp.
+    fn reply(&mut self, id: CommandId, status: CommandStatus, seq: u32) {
+        match default_response(id) {
+            Some(p) if status.is_ok() => {
+                let _ = self.queue(&p, seq, status, 0);
+            }
+            _ => self.queue_header_only(id, status, seq),
+        }
+    }
+
+    fn on_response(&mut self, now: Instant, id: CommandId, seq: u32, status: CommandStatus) {
+        // bind_resp (or a generic_nack answering the bind).
+        if let Some((bseq, _)) = self.bind {
+            if bseq == seq && (BindKind::from_command_id(id).is_some() || id == CommandId::GenericNack) {
+                self.bind = None;
+                match (id, self.state) {
+                    (CommandId::GenericNack, _) => {
+                        self.bind_failure = Some(BindFailure::GenericNack(status));
+                        self.close_with(CloseReason::BindFailed);
+                    }
+                    (_, State::Binding(kind)) if status.is_ok() && BindKind::from_command_id(id) == Some(kind) => {
+                        self.state = State::Bound(kind);
+                        self.last_enquire = now;
+                        self.held = Some(Held { kind: HeldKind::Bound(kind), reported: false });
+                    }
+                    _ => {
+                        let status = if status.is_ok() { CommandStatus::BindFailed } else { status };
+                        self.bind_failure = Some(BindFailure::Rejected(status));
+                        self.close_with(CloseReason::BindFailed);
+                    }
+                }
+                return;
+            }
+        }
+        if let Some((kseq, _)) = self.keepalive {
+            if kseq == seq && matches!(id, CommandId::EnquireLinkResp | CommandId::GenericNack) {
+                self.keepalive = None;
+                return;
+            }
+        }
+        if let Some((useq, _)) = self.unbind {
+            if useq == seq && matches!(id, CommandId::UnbindResp | CommandId::GenericNack) {
+                self.unbind = None;
+                self.close_with(CloseReason::Unbound);
+                return;
+            }
+        }
+        let found = self.window.iter().position(|o| {
+            o.is_some_and(|o| {
+                o.slot == Slot::Waiting
+                    && o.seq == seq
+                    && (id == CommandId::GenericNack || o.command.response_id() == Some(id))
+            })
+        });
+        let Some(i) = found else {
+            self.counters.unexpected_responses = self.counters.unexpected_responses.wrapping_add(1);
+            return;
+        };
+        let Some(o) = self.window.get_mut(i).and_then(Option::take) else { return };
+        if matches!(status, CommandStatus::Throttled | CommandStatus::MessageQueueFull) && id != CommandId::GenericNack
+        {
+            self.counters.throttled = self.counters.throttled.wrapping_add(1);
+            let t = &mut self.throttle;
+            t.limit = (t.limit / 2).max(1);
+            t.streak = 0;
+            let until = now + t.pause;
+            t.until = Some(until);
+            t.pause = Duration(t.pause.0.saturating_mul(2).min(self.config.max_throttle_pause.0));
+            self.throttled_notice = Some(until);
+        } else if status.is_ok() {
+            let t = &mut self.throttle;
+            t.pause = self.config.throttle_pause;
+            t.streak += 1;
+            if t.streak >= t.limit && t.limit < W {
+                t.limit += 1;
+                t.streak = 0;
+            }
+        }
+        self.held = Some(Held { kind: HeldKind::Outcome { handle: o.handle, command: o.command }, reported: false });
+    }
+}
+
+/// What to do with a received frame, decided from the frame alone (so that the frame can stay
+/// borrowed in the receive buffer).
+#[derive(Copy, Clone, Debug)]
+enum Action {
+    Drop,
+    Malformed,
+    Reply { id: CommandId, status: CommandStatus, seq: u32 },
+    PeerUnbind { seq: u32 },
+    Response { id: CommandId, seq: u32, status: CommandStatus },
+    Incoming { id: CommandId, seq: u32, needs_answer: bool, event_needs_token: bool },
+}
+
+fn decide(role: Role, state: State, frame: &[u8]) -> Action {
+    let Ok(header) = Header::parse(frame) else { return Action::Malformed };
+    let id = header.command_id;
+    let seq = header.sequence_number;
+    if id.is_response() {
+        return match Pdu::parse(frame) {
+            Ok(_) => Action::Response { id, seq, status: header.command_status },
+            // A response that does not decode still answers its request; it is never answered.
+            Err(CodecError::UnknownCommandId { .. }) => Action::Malformed,
+            Err(_) => Action::Response { id, seq, status: header.command_status },
+        };
+    }
+    let pdu = match Pdu::parse(frame) {
+        Ok((_, pdu)) => pdu,
+        Err(e) => {
+            let status = e.command_status();
+            return match id.response_id() {
+                Some(resp) if id.is_known() => Action::Reply { id: resp, status, seq },
+                _ if id.is_known() => Action::Malformed, // outbind, alert_notification: no answer exists
+                _ => Action::Reply { id: CommandId::GenericNack, status: CommandStatus::InvalidCommandId, seq },
+            };
+        }
+    };
+    let wrong_state = |id: CommandId| match id.response_id() {
+        Some(resp) => Action::Reply { id: resp, status: CommandStatus::InvalidBindStatus, seq },
+        None => Action::Drop,
+    };
+    match pdu {
+        Pdu::EnquireLink => Action::Reply { id: CommandId::EnquireLinkResp, status: CommandStatus::Ok, seq },
+        Pdu::Unbind => match state {
+            State::Bound(_) | State::Unbinding | State::Binding(_) => Action::PeerUnbind { seq },
+            _ => wrong_state(id),
+        },
+        Pdu::BindTransmitter(_) | Pdu::BindReceiver(_) | Pdu::BindTransceiver(_) => match (role, state) {
+            (Role::Smsc, State::Open) => Action::Incoming { id, seq, needs_answer: true, event_needs_token: true },
+            (Role::Smsc, _) => Action::Reply {
+                id: id.response_id().unwrap_or(CommandId::GenericNack),
+                status: CommandStatus::AlreadyBound,
+                seq,
+            },
+            (Role::Esme, _) => wrong_state(id),
+        },
+        Pdu::Outbind(_) => match (role, state) {
+            (Role::Esme, State::Open) => Action::Incoming { id, seq, needs_answer: false, event_needs_token: false },
+            _ => Action::Drop,
+        },
+        Pdu::AlertNotification(_) => match (role, state) {
+            (Role::Esme, State::Bound(k)) if k.can_receive() => {
+                Action::Incoming { id, seq, needs_answer: false, event_needs_token: false }
+            }
+            _ => Action::Drop,
+        },
+        Pdu::DeliverSm(_) => match (role, state) {
+            (Role::Esme, State::Bound(k)) if k.can_receive() => {
+                Action::Incoming { id, seq, needs_answer: true, event_needs_token: false }
+            }
+            // A deliver_sm may still arrive while our unbind is in flight.
+            (Role::Esme, State::Unbinding) => {
+                Action::Incoming { id, seq, needs_answer: true, event_needs_token: false }
+            }
+            _ => wrong_state(id),
+        },
+        Pdu::DataSm(_) => match (role, state) {
+            (Role::Esme, State::Bound(k)) if k.can_receive() => {
+                Action::Incoming { id, seq, needs_answer: true, event_needs_token: false }
+            }
+            (Role::Smsc, State::Bound(k)) if k.can_transmit() => {
+                Action::Incoming { id, seq, needs_answer: true, event_needs_token: true }
+            }
+            _ => wrong_state(id),
+        },
+        Pdu::SubmitSm(_)
+        | Pdu::SubmitMulti(_)
+        | Pdu::QuerySm(_)
+        | Pdu::CancelSm(_)
+        | Pdu::ReplaceSm(_)
+        | Pdu::BroadcastSm(_)
+        | Pdu::QueryBroadcastSm(_)
+        | Pdu::CancelBroadcastSm(_) => match (role, state) {
+            (Role::Smsc, State::Bound(k)) if k.can_transmit() => {
+                Action::Incoming { id, seq, needs_answer: true, event_needs_token: true }
+            }
+            _ => wrong_state(id),
+        },
+        _ => wrong_state(id),
+    }
+}
+
+/// Whether `role` may send request `id` on a `kind` bind: `None` when it is not an application
+/// request at all.
+fn app_request_allowed(role: Role, id: CommandId, kind: BindKind) -> Option<bool> {
+    match (role, id) {
+        (
+            Role::Esme,
+            CommandId::SubmitSm
+            | CommandId::SubmitMulti
+            | CommandId::QuerySm
+            | CommandId::CancelSm
+            | CommandId::ReplaceSm
+            | CommandId::BroadcastSm
+            | CommandId::QueryBroadcastSm
+            | CommandId::CancelBroadcastSm
+            | CommandId::DataSm,
+        ) => Some(kind.can_transmit()),
+        (Role::Smsc, CommandId::DeliverSm | CommandId::DataSm | CommandId::AlertNotification) => {
+            Some(kind.can_receive())
+        }
+        _ => None,
+    }
+}
+
+/// The body of a successful response the session can write on its own.
+fn default_response(id: CommandId) -> Option<Pdu<'static>> {
+    Some(match id {
+        CommandId::DeliverSmResp => Pdu::DeliverSmResp(MessageIdResp::default()),
+        CommandId::DataSmResp => Pdu::DataSmResp(MessageIdResp::default()),
+        CommandId::EnquireLinkResp => Pdu::EnquireLinkResp,
+        CommandId::UnbindResp => Pdu::UnbindResp,
+        CommandId::CancelSmResp => Pdu::CancelSmResp,
+        CommandId::ReplaceSmResp => Pdu::ReplaceSmResp,
+        CommandId::CancelBroadcastSmResp => Pdu::CancelBroadcastSmResp,
+        CommandId::GenericNack => Pdu::GenericNack,
+        _ => return None,
+    })
+}
+
+/// Builds the event of a held frame by parsing it again (parsing is zero-copy and cheap).
+fn held_event(kind: HeldKind, frame: &[u8]) -> Option<Event<'_>> {
+    let parsed = Pdu::parse(frame);
+    match kind {
+        HeldKind::Bound(kind) => {
+            let body = match parsed {
+                Ok((_, Pdu::BindTransmitterResp(b) | Pdu::BindReceiverResp(b) | Pdu::BindTransceiverResp(b))) => b,
+                _ => BindResp::default(),
+            };
+            let sc_interface_version = body.tlvs.sc_interface_version().ok().flatten();
+            Some(Event::Bound { kind, system_id: body.system_id, sc_interface_version })
+        }
+        HeldKind::Outcome { handle, command } => {
+            let outcome = match parsed {
+                Ok((h, Pdu::GenericNack)) => Outcome::GenericNack { status: h.command_status },
+                Ok((h, body)) => Outcome::Response { status: h.command_status, body },
+                Err(error) => Outcome::InvalidResponse { error },
+            };
+            Some(Event::Outcome { handle, command, outcome })
+        }
+        HeldKind::Incoming(token) => {
+            let (_, pdu) = parsed.ok()?;
+            Some(match (pdu, token) {
+                (Pdu::DeliverSm(sm), token) if sm.esm_class.is_receipt() => Event::Receipt { token, sm },
+                (Pdu::DeliverSm(sm), token) => Event::Message { token, sm },
+                (Pdu::DataSm(pdu), token) => Event::DataSm { token, pdu },
+                (Pdu::AlertNotification(a), _) => Event::Alert(a),
+                (Pdu::Outbind(o), _) => Event::Outbind(o),
+                (Pdu::BindTransmitter(bind), Some(token)) => {
+                    Event::BindRequest { token, kind: BindKind::Transmitter, bind }
+                }
+                (Pdu::BindReceiver(bind), Some(token)) => Event::BindRequest { token, kind: BindKind::Receiver, bind },
+                (Pdu::BindTransceiver(bind), Some(token)) => {
+                    Event::BindRequest { token, kind: BindKind::Transceiver, bind }
+                }
+                (pdu, Some(token)) => Event::Request { token, pdu },
+                (_, None) => return None,
+            })
+        }
+    }
+}
