@@ -332,6 +332,12 @@ impl<'b, const W: usize> Session<'b, W> {
         self.counters
     }
 
+    /// Sets the sequence number the next request will use (1..=0x7FFFFFFF; others are
+    /// clamped into that range). For SMSCs that expect numbers to continue across connections.
+    pub fn set_next_sequence_number(&mut self, seq: u32) {
+        self.next_seq = seq.clamp(1, MAX_SEQUENCE);
+    }
+
     // ---- outputs -------------------------------------------------------------------------
 
     /// Copies queued octets into `out` and returns how many; 0 when nothing is queued.

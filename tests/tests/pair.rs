@@ -1,0 +1,436 @@
+//! The ESME and SMSC sessions against each other in memory, one test per behaviour, in PDU
+//! terms. None sleeps: the clock is virtual.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+
+use smpp_codec::pdu::{Bind, SubmitSm};
+use smpp_codec::{Address, CommandId, CommandStatus, MessageState, Pdu, RegisteredDelivery};
+use smpp_session::{
+    AckMode, BindFailure, BindKind, CloseReason, CommandError, Config, Handle, Instant, Keepalive, Role, Session, State,
+};
+use smpp_tests::{Buffers, Ev, Pair, Reaction, Res, WirePdu, pdus};
+
+fn sm(text: &[u8]) -> SubmitSm<'_> {
+    let mut sm = SubmitSm::new(Address::alphanumeric("Test"), Address::international("447700900123"), text);
+    sm.registered_delivery = RegisteredDelivery::RECEIPT;
+    sm
+}
+
+fn cfg() -> Config {
+    Config::default()
+}
+
+#[test]
+fn bind_transceiver_then_submit_gets_the_message_id() {
+    let mut bufs = Buffers::new();
+    let mut p: Pair<'_, 8> = Pair::new(&mut bufs, cfg(), cfg());
+    p.bind(BindKind::Transceiver);
+    assert_eq!(
+        p.esme_events,
+        [Ev::Bound { kind: BindKind::Transceiver, system_id: "SMSC".into(), sc_interface_version: Some(0x34) }]
+    );
+    assert_eq!(p.esme.state(), State::Bound(BindKind::Transceiver));
+    assert_eq!(p.smsc.state(), State::Bound(BindKind::Transceiver));
+    assert!(
+        matches!(&p.smsc_events[0], Ev::BindRequest { system_id, password, .. } if system_id == "user" && password == "secret")
+    );
+
+    let h = p.esme.submit(p.now, &sm(b"Hello")).unwrap();
+    p.run();
+    assert_eq!(
+        p.outcomes(),
+        [(h, Res::Response { status: CommandStatus::Ok, message_id: Some("68090a534e551".into()) })]
+    );
+    let wire = pdus(&p.esme_wire);
+    assert_eq!(wire[0].0, CommandId::BindTransceiver);
+    assert_eq!((wire[1].0, wire[1].2), (CommandId::SubmitSm, 2), "sequence numbers continue after the bind");
+    assert!(
+        matches!(p.smsc_events.last(), Some(Ev::Request { command: CommandId::SubmitSm, text, .. }) if text == b"Hello")
+    );
+}
+
+#[test]
+fn a_refused_bind_reports_its_status_and_closes() {
+    for status in [
+        CommandStatus::BindFailed,
+        CommandStatus::InvalidPassword,
+        CommandStatus::InvalidSystemId,
+        CommandStatus::AlreadyBound,
+    ] {
+        let mut bufs = Buffers::new();
+        let mut p: Pair<'_, 8> = Pair::new(&mut bufs, cfg(), cfg());
+        p.policy.bind = Box::new(move |_, _| Err(status));
+        p.bind(BindKind::Transmitter);
+        assert_eq!(p.esme_events, [Ev::BindFailed(BindFailure::Rejected(status)), Ev::Closed(CloseReason::BindFailed)]);
+        assert!(p.esme.is_closed() && p.smsc.is_closed());
+        let back = pdus(&p.smsc_wire);
+        assert_eq!((back[0].0, back[0].1), (CommandId::BindTransmitterResp, status));
+        assert!(back[0].3.is_empty(), "error bind_resp goes without a body");
+    }
+}
+
+#[test]
+fn bind_timeout_and_bind_resp_in_the_same_read_as_the_next_pdu() {
+    let mut bufs = Buffers::new();
+    let mut p: Pair<'_, 8> = Pair::new(&mut bufs, cfg(), cfg());
+    p.faults.smsc_mute = true;
+    p.bind(BindKind::Transceiver);
+    p.advance(10_000);
+    assert_eq!(p.esme_events, [Ev::BindFailed(BindFailure::Timeout), Ev::Closed(CloseReason::BindFailed)]);
+
+    // bind_resp immediately followed by an enquire_link, in one read.
+    let (mut rx, mut tx) = ([0u8; 512], [0u8; 512]);
+    let mut esme: Session<'_, 4> = Session::new(Role::Esme, cfg(), &mut rx, &mut tx, Instant(0));
+    esme.bind(Instant(0), BindKind::Transceiver, &Bind::new("u", "p")).unwrap();
+    let mut out = [0u8; 512];
+    esme.poll_transmit(&mut out);
+    let mut read = [0, 0, 0, 21, 0x80, 0, 0, 9, 0, 0, 0, 0, 0, 0, 0, 1, b'S', b'M', b'S', b'C', 0].to_vec();
+    read.extend_from_slice(&[0, 0, 0, 16, 0, 0, 0, 0x15, 0, 0, 0, 0, 0, 0, 0, 42]);
+    let mut used = 0;
+    let mut events = Vec::new();
+    while used < read.len() {
+        used += esme.handle_input(Instant(1), &read[used..]);
+        while let Some(e) = esme.poll_event() {
+            events.push(Ev::from_event(&e));
+        }
+    }
+    assert!(matches!(events[..], [Ev::Bound { .. }]));
+    let n = esme.poll_transmit(&mut out);
+    assert_eq!(pdus(&out[..n]), [(CommandId::EnquireLinkResp, CommandStatus::Ok, 42, vec![])]);
+}
+
+#[test]
+fn window_limits_outstanding_requests_and_sequence_numbers_wrap_without_reuse() {
+    let mut bufs = Buffers::new();
+    let mut p: Pair<'_, 2> = Pair::new(&mut bufs, cfg(), cfg());
+    p.policy.submit = Box::new(|_, _, _| Reaction::Hold);
+    p.bind(BindKind::Transmitter);
+    p.esme.set_next_sequence_number(0x7FFF_FFFF);
+    let a = p.esme.submit(p.now, &sm(b"a")).unwrap();
+    let b = p.esme.submit(p.now, &sm(b"b")).unwrap();
+    assert_eq!(p.esme.submit(p.now, &sm(b"c")), Err(CommandError::WindowFull));
+    p.run();
+    let seqs: Vec<u32> = pdus(&p.esme_wire).iter().skip(1).map(|x| x.2).collect();
+    assert_eq!(seqs, [0x7FFF_FFFF, 1], "wraps from 0x7FFFFFFF to 1");
+    // Answer out of order: responses are matched by sequence number.
+    let (t0, t1) = (p.held[0], p.held[1]);
+    p.answer(t1, Reaction::Accept("B".into()));
+    p.answer(t0, Reaction::Accept("A".into()));
+    assert_eq!(
+        p.outcomes(),
+        [
+            (b, Res::Response { status: CommandStatus::Ok, message_id: Some("B".into()) }),
+            (a, Res::Response { status: CommandStatus::Ok, message_id: Some("A".into()) })
+        ]
+    );
+    // Sequence 2 is in flight; the next allocation skips it.
+    p.held.clear();
+    p.esme.set_next_sequence_number(2);
+    let _c = p.esme.submit(p.now, &sm(b"c")).unwrap();
+    p.esme.set_next_sequence_number(2);
+    let _d = p.esme.submit(p.now, &sm(b"d")).unwrap();
+    p.run();
+    let seqs: Vec<u32> = pdus(&p.esme_wire).iter().skip(3).map(|x| x.2).collect();
+    assert_eq!(seqs, [2, 3]);
+}
+
+#[test]
+fn response_timeout_then_a_late_response_is_not_reported_twice() {
+    let mut bufs = Buffers::new();
+    let mut p: Pair<'_, 8> = Pair::new(&mut bufs, cfg(), cfg());
+    p.policy.submit = Box::new(|_, _, _| Reaction::Hold);
+    p.bind(BindKind::Transmitter);
+    let h = p.esme.submit(p.now, &sm(b"slow")).unwrap();
+    p.run();
+    p.advance(30_000);
+    assert_eq!(p.outcomes(), [(h, Res::Timeout)]);
+    assert_eq!(p.esme.outstanding(), 0);
+    let t = p.held[0];
+    p.answer(t, Reaction::Accept("late".into()));
+    assert_eq!(p.outcomes().len(), 1, "the late response is not a second outcome");
+    assert_eq!(p.esme.counters().unexpected_responses, 1);
+}
+
+#[test]
+fn keepalive_on_idle_and_dead_link_detection() {
+    let mut bufs = Buffers::new();
+    // A response timeout longer than keepalive + its timeout, so the dead link is what ends it.
+    let esme_cfg = Config { response_timeout: smpp_session::Duration::from_secs(60), ..cfg() };
+    let mut p: Pair<'_, 8> = Pair::new(&mut bufs, esme_cfg, cfg());
+    p.bind(BindKind::Transceiver);
+    p.advance(29_999);
+    assert!(!pdus(&p.esme_wire).iter().any(|x| x.0 == CommandId::EnquireLink));
+    p.advance(1);
+    let sent: Vec<_> = pdus(&p.esme_wire).into_iter().filter(|x| x.0 == CommandId::EnquireLink).collect();
+    assert_eq!(sent.len(), 1, "one enquire_link after 30 s idle");
+    assert!(pdus(&p.smsc_wire).iter().any(|x| x.0 == CommandId::EnquireLinkResp && x.2 == sent[0].2));
+    assert_eq!(p.esme.state(), State::Bound(BindKind::Transceiver));
+
+    // The peer goes silent with a request in flight: the link is declared dead.
+    p.faults.smsc_mute = true;
+    let h = p.esme.submit(p.now, &sm(b"x")).unwrap();
+    p.run();
+    p.advance(30_000 + 10_000);
+    assert!(p.esme.is_closed());
+    let tail = &p.esme_events[p.esme_events.len() - 2..];
+    assert_eq!(tail[0], Ev::Outcome { handle: h, command: CommandId::SubmitSm, res: Res::Lost });
+    assert_eq!(tail[1], Ev::Closed(CloseReason::LinkDead));
+}
+
+#[test]
+fn keepalive_every_interval_even_when_busy() {
+    let mut bufs = Buffers::new();
+    let esme_cfg = Config { keepalive: Keepalive::Every(smpp_session::Duration::from_secs(30)), ..cfg() };
+    let mut p: Pair<'_, 8> = Pair::new(&mut bufs, esme_cfg, cfg());
+    p.bind(BindKind::Transceiver);
+    for _ in 0..12 {
+        p.esme.submit(p.now, &sm(b"busy")).unwrap();
+        p.advance(10_000);
+    }
+    let count = pdus(&p.esme_wire).iter().filter(|x| x.0 == CommandId::EnquireLink).count();
+    assert_eq!(count, 4, "an enquire_link every 30 s over 120 s of traffic");
+}
+
+#[test]
+fn receipts_and_messages_with_automatic_and_manual_acknowledgement() {
+    let mut bufs = Buffers::new();
+    let mut p: Pair<'_, 8> = Pair::new(&mut bufs, cfg(), cfg());
+    p.policy.receipts = true;
+    p.bind(BindKind::Transceiver);
+    p.esme.submit(p.now, &sm(b"Hello")).unwrap();
+    p.run();
+    let receipt = p.esme_events.iter().find(|e| matches!(e, Ev::Receipt { .. })).unwrap();
+    let Ev::Receipt { token, text, receipted_id, state } = receipt else { unreachable!() };
+    assert_eq!(*token, None, "automatic mode answers by itself");
+    assert_eq!(receipted_id.as_deref(), Some("68090a534e551"));
+    assert_eq!(*state, Some(MessageState::Delivered));
+    assert!(text.starts_with(b"id:68090a534e551 sub:001"));
+    assert!(pdus(&p.esme_wire).iter().any(|x| x.0 == CommandId::DeliverSmResp && x.1 == CommandStatus::Ok));
+
+    // Manual mode: nothing is answered until the application says so.
+    let mut bufs = Buffers::new();
+    let manual = Config { ack_mode: AckMode::Manual, ..cfg() };
+    let mut p: Pair<'_, 8> = Pair::new(&mut bufs, manual, cfg());
+    p.policy.receipts = true;
+    p.bind(BindKind::Transceiver);
+    p.esme.submit(p.now, &sm(b"Hello")).unwrap();
+    p.run();
+    assert!(!pdus(&p.esme_wire).iter().any(|x| x.0 == CommandId::DeliverSmResp));
+    let Some(Ev::Receipt { token: Some(token), .. }) =
+        p.esme_events.iter().find(|e| matches!(e, Ev::Receipt { .. })).cloned()
+    else {
+        panic!("no receipt")
+    };
+    assert_eq!(p.esme.pending_incoming(), 1);
+    p.esme.ack(p.now, token, CommandStatus::ReceiverTemporaryError).unwrap();
+    assert_eq!(p.esme.ack(p.now, token, CommandStatus::Ok), Err(CommandError::UnknownToken), "answered once only");
+    p.run();
+    let resp: Vec<_> = pdus(&p.esme_wire).into_iter().filter(|x| x.0 == CommandId::DeliverSmResp).collect();
+    assert_eq!(resp.len(), 1);
+    assert_eq!(resp[0].1, CommandStatus::ReceiverTemporaryError);
+    // The SMSC's deliver_sm has its outcome with that status.
+    assert!(p.smsc_events.iter().any(|e| matches!(
+        e,
+        Ev::Outcome {
+            command: CommandId::DeliverSm,
+            res: Res::Response { status: CommandStatus::ReceiverTemporaryError, .. },
+            ..
+        }
+    )));
+}
+
+#[test]
+fn throttling_shrinks_the_window_pauses_and_recovers() {
+    let mut bufs = Buffers::new();
+    let mut p: Pair<'_, 8> = Pair::new(&mut bufs, cfg(), cfg());
+    p.policy.submit =
+        Box::new(
+            |n, _, _| {
+                if n == 0 { Reaction::Reject(CommandStatus::Throttled) } else { Reaction::Accept(format!("m{n}")) }
+            },
+        );
+    p.bind(BindKind::Transmitter);
+    let h = p.esme.submit(p.now, &sm(b"one")).unwrap();
+    p.run();
+    assert_eq!(
+        p.outcomes(),
+        [(h, Res::Response { status: CommandStatus::Throttled, message_id: Some(String::new()) })]
+    );
+    assert!(p.esme_events.contains(&Ev::Throttled { until: Instant(p.now.0 + 1000) }));
+    assert_eq!(p.esme.effective_window(), 4);
+    assert_eq!(p.esme.submit(p.now, &sm(b"again")), Err(CommandError::Paused { until: Instant(p.now.0 + 1000) }));
+    p.advance(1000);
+    // 4 + 5 + 6 + 7 successes grow the window back from 4 to 8.
+    for i in 0..22 {
+        p.esme.submit(p.now, &sm(b"ok")).unwrap_or_else(|e| panic!("submit {i}: {e}"));
+        p.run();
+    }
+    assert_eq!(p.esme.effective_window(), 8, "additive increase back to the full window");
+}
+
+#[test]
+fn unbind_from_either_side() {
+    let mut bufs = Buffers::new();
+    let mut p: Pair<'_, 8> = Pair::new(&mut bufs, cfg(), cfg());
+    p.bind(BindKind::Transceiver);
+    p.esme.unbind(p.now).unwrap();
+    assert_eq!(p.esme.submit(p.now, &sm(b"x")), Err(CommandError::InvalidState));
+    p.run();
+    assert_eq!(p.esme_events.last(), Some(&Ev::Closed(CloseReason::Unbound)));
+    assert_eq!(p.smsc_events.last(), Some(&Ev::Closed(CloseReason::PeerUnbound)));
+    assert!(pdus(&p.smsc_wire).iter().any(|x| x.0 == CommandId::UnbindResp));
+
+    // The SMSC unbinds with a request of ours in flight: it is reported lost, once.
+    let mut bufs = Buffers::new();
+    let mut p: Pair<'_, 8> = Pair::new(&mut bufs, cfg(), cfg());
+    p.policy.submit = Box::new(|_, _, _| Reaction::Hold);
+    p.bind(BindKind::Transceiver);
+    let h = p.esme.submit(p.now, &sm(b"x")).unwrap();
+    p.run();
+    p.smsc.unbind(p.now).unwrap();
+    p.run();
+    assert_eq!(p.outcomes(), [(h, Res::Lost)]);
+    assert_eq!(p.esme_events.last(), Some(&Ev::Closed(CloseReason::PeerUnbound)));
+    assert_eq!(p.smsc_events.last(), Some(&Ev::Closed(CloseReason::Unbound)));
+}
+
+#[test]
+fn connection_loss_reports_every_request_in_flight_once() {
+    let mut bufs = Buffers::new();
+    let mut p: Pair<'_, 8> = Pair::new(&mut bufs, cfg(), cfg());
+    p.policy.submit = Box::new(|_, _, _| Reaction::Hold);
+    p.bind(BindKind::Transceiver);
+    let hs: Vec<Handle> = (0..5).map(|_| p.esme.submit(p.now, &sm(b"x")).unwrap()).collect();
+    p.run();
+    p.drop_connection();
+    let outs = p.outcomes();
+    assert_eq!(outs.len(), 5);
+    for h in hs {
+        assert_eq!(outs.iter().filter(|(x, r)| *x == h && *r == Res::Lost).count(), 1);
+    }
+    assert_eq!(p.esme_events.last(), Some(&Ev::Closed(CloseReason::ConnectionLost)));
+    p.advance(100_000);
+    assert_eq!(p.outcomes().len(), 5, "nothing more after the close");
+}
+
+/// Feeds raw bytes to a bound ESME session and returns what it sent back, as PDUs.
+fn esme_reply_to(raw: &[u8]) -> (Vec<WirePdu>, Vec<Ev>, State) {
+    let (mut rx, mut tx) = ([0u8; 1024], [0u8; 1024]);
+    let mut esme: Session<'_, 4> = Session::new(Role::Esme, cfg(), &mut rx, &mut tx, Instant(0));
+    esme.bind(Instant(0), BindKind::Transmitter, &Bind::new("u", "p")).unwrap();
+    let mut out = [0u8; 1024];
+    esme.poll_transmit(&mut out);
+    let ok = [0, 0, 0, 17, 0x80, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 1, 0];
+    assert_eq!(esme.handle_input(Instant(0), &ok), ok.len());
+    while esme.poll_event().is_some() {}
+    let mut events = Vec::new();
+    let mut used = 0;
+    while used < raw.len() {
+        let n = esme.handle_input(Instant(1), &raw[used..]);
+        used += n;
+        while let Some(e) = esme.poll_event() {
+            events.push(Ev::from_event(&e));
+        }
+        if n == 0 && esme.is_closed() {
+            break;
+        }
+    }
+    let n = esme.poll_transmit(&mut out);
+    (pdus(&out[..n]), events, esme.state())
+}
+
+#[test]
+fn undecodable_unknown_and_out_of_state_commands_are_answered() {
+    // Unknown command id: generic_nack ESME_RINVCMDID echoing the sequence.
+    let (back, _, state) = esme_reply_to(&[0, 0, 0, 16, 0x01, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 77]);
+    assert_eq!(back, [(CommandId::GenericNack, CommandStatus::InvalidCommandId, 77, vec![])]);
+    assert_eq!(state, State::Bound(BindKind::Transmitter));
+    // deliver_sm on a transmitter bind: deliver_sm_resp ESME_RINVBNDSTS.
+    let mut deliver = vec![0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0, 9];
+    deliver.extend_from_slice(&[0; 17]);
+    deliver[3] = deliver.len() as u8;
+    let (back, events, _) = esme_reply_to(&deliver);
+    assert_eq!(back, [(CommandId::DeliverSmResp, CommandStatus::InvalidBindStatus, 9, vec![])]);
+    assert!(events.is_empty());
+    // A known request whose body does not decode: its own response with the field's status.
+    let bad = [0, 0, 0, 20, 0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 5, b'a', b'b', b'c', b'd'];
+    let (back, _, _) = esme_reply_to(&bad);
+    assert_eq!(back, [(CommandId::SubmitSmResp, CommandStatus::InvalidServiceType, 5, vec![])]);
+    // A command_length below 16: generic_nack ESME_RINVCMDLEN, then close.
+    let (back, events, state) = esme_reply_to(&[0, 0, 0, 8, 0, 0, 0, 0x15, 0, 0, 0, 0, 0, 0, 0, 3]);
+    assert_eq!(back[0].0, CommandId::GenericNack);
+    assert_eq!(back[0].1, CommandStatus::InvalidCommandLength);
+    assert_eq!(events, [Ev::Closed(CloseReason::InvalidCommandLength(8))]);
+    assert_eq!(state, State::Closed);
+    // A response is never answered, even a broken or unexpected one.
+    let (back, _, _) = esme_reply_to(&[0, 0, 0, 16, 0x80, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 99]);
+    assert!(back.is_empty());
+}
+
+#[test]
+fn generic_nack_is_matched_to_its_request() {
+    let mut bufs = Buffers::new();
+    let mut p: Pair<'_, 8> = Pair::new(&mut bufs, cfg(), cfg());
+    p.bind(BindKind::Transmitter);
+    // query_sm is answered by our scripted SMSC with ESME_RSUBMITFAIL; send a generic_nack by hand.
+    let h = p
+        .esme
+        .send(p.now, &Pdu::QuerySm(smpp_codec::pdu::QuerySm { message_id: "abc".into(), source: Address::default() }))
+        .unwrap();
+    let mut out = [0u8; 256];
+    let n = p.esme.poll_transmit(&mut out);
+    let seq = pdus(&out[..n])[0].2;
+    let mut nack = vec![0, 0, 0, 16, 0x80, 0, 0, 0, 0, 0, 0, 3];
+    nack.extend_from_slice(&seq.to_be_bytes());
+    assert_eq!(p.esme.handle_input(p.now, &nack), 16);
+    let e = p.esme.poll_event().map(|e| Ev::from_event(&e));
+    assert_eq!(
+        e,
+        Some(Ev::Outcome {
+            handle: h,
+            command: CommandId::QuerySm,
+            res: Res::GenericNack(CommandStatus::InvalidCommandId)
+        })
+    );
+}
+
+#[test]
+fn byte_at_a_time_gives_the_same_events() {
+    let run = |max_chunk: usize| {
+        let mut bufs = Buffers::new();
+        let mut p: Pair<'_, 8> = Pair::new(&mut bufs, cfg(), cfg());
+        p.faults.max_chunk = max_chunk;
+        p.policy.receipts = true;
+        p.bind(BindKind::Transceiver);
+        for i in 0..5u8 {
+            p.esme.submit(p.now, &sm(&[b'a' + i; 40])).unwrap();
+        }
+        p.run();
+        p.advance(31_000);
+        p.esme.unbind(p.now).unwrap();
+        p.run();
+        (p.esme_events, p.smsc_events, p.esme_wire, p.smsc_wire)
+    };
+    let whole = run(0);
+    assert_eq!(whole.0.iter().filter(|e| matches!(e, Ev::Receipt { .. })).count(), 5);
+    assert_eq!(run(1), whole);
+    assert_eq!(run(7), whole);
+}
+
+#[test]
+fn smsc_session_init_timeout_and_double_bind() {
+    let mut bufs = Buffers::new();
+    let mut p: Pair<'_, 8> = Pair::new(&mut bufs, cfg(), cfg());
+    p.advance(10_000);
+    assert_eq!(p.smsc_events, [Ev::Closed(CloseReason::SessionInitTimeout)]);
+
+    let mut bufs = Buffers::new();
+    let mut p: Pair<'_, 8> = Pair::new(&mut bufs, cfg(), cfg());
+    p.bind(BindKind::Transceiver);
+    // A second bind on a bound connection: ESME_RALYBND.
+    let mut raw = [0u8; 64];
+    let n = Pdu::BindTransceiver(Bind::new("user", "secret")).emit(50, CommandStatus::Ok, &mut raw).unwrap();
+    assert_eq!(p.smsc.handle_input(p.now, &raw[..n]), n);
+    let mut out = [0u8; 64];
+    let m = p.smsc.poll_transmit(&mut out);
+    assert_eq!(pdus(&out[..m]), [(CommandId::BindTransceiverResp, CommandStatus::AlreadyBound, 50, vec![])]);
+}
