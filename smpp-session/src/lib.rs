@@ -15,3 +15,8 @@ pub use config::{AckMode, Config, Keepalive};
 pub use event::{BindFailure, CloseReason, Event, Handle, IncomingToken, Outcome};
 pub use session::{BindKind, CommandError, Counters, Role, Session, State};
 pub use time::{Duration, Instant};
+
+// The memory budget of an ESME session with a window of 8 is 2 KiB on 32-bit MCUs, excluding the
+// caller's buffers; checked when building for them.
+#[cfg(target_pointer_width = "32")]
+const _: () = assert!(core::mem::size_of::<Session<'static, 8>>() <= 2048);
