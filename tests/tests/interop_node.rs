@@ -44,7 +44,7 @@ fn start_node() -> Option<(std::process::Child, u16, BufReader<std::process::Chi
 
 #[test]
 fn esme_session_against_node_smpp_server() {
-    let Some((mut child, port, mut lines)) = start_node() else { return };
+    let Some((mut child, port, lines)) = start_node() else { return };
     let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
     stream.set_read_timeout(Some(StdDuration::from_millis(20))).unwrap();
     stream.set_nodelay(true).unwrap();
