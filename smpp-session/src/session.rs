@@ -361,7 +361,7 @@ impl<'b, const W: usize> Session<'b, W> {
         if let Some((_, d)) = self.unbind {
             take(d);
         }
-        if self.role == Role::Smsc && matches!(self.state, State::Open) {
+        if self.awaiting_bind() {
             take(self.opened + self.config.session_init_timeout);
         }
         if let Some(t) = self.throttle.until {
@@ -481,8 +481,7 @@ impl<'b, const W: usize> Session<'b, W> {
             self.close_with(CloseReason::Unbound);
             return;
         }
-        if self.role == Role::Smsc && self.state == State::Open && self.opened + self.config.session_init_timeout <= now
-        {
+        if self.awaiting_bind() && self.opened + self.config.session_init_timeout <= now {
             self.close_with(CloseReason::SessionInitTimeout);
             return;
         }
@@ -736,6 +735,11 @@ impl<'b, const W: usize> Session<'b, W> {
 
     // ---- internals -----------------------------------------------------------------------
 
+    /// SMSC role, not bound yet (no bind, or a bind the application has not decided).
+    fn awaiting_bind(&self) -> bool {
+        self.role == Role::Smsc && matches!(self.state, State::Open | State::Binding(_))
+    }
+
     fn next_enquire_at(&self) -> Option<Instant> {
         match self.config.keepalive {
             Keepalive::Off => None,
@@ -744,9 +748,11 @@ impl<'b, const W: usize> Session<'b, W> {
         }
     }
 
-    /// Discards the frame whose event was handed out.
+    /// Discards the frame whose event was handed out. A frame whose event was not polled yet
+    /// stays, so an adapter that forgets to drain loses nothing (input just stops).
     fn release_held(&mut self) {
-        if self.held.take().is_some() {
+        if self.held.is_some_and(|h| h.reported) {
+            self.held = None;
             self.rx.clear();
         }
     }

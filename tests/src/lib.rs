@@ -330,7 +330,9 @@ impl<'b, const W: usize> Pair<'b, W> {
                     Reaction::Hold => self.held.push(token),
                 }
             }
-            Ev::Request { token, .. } => self.smsc.respond(self.now, token, CommandStatus::SubmitFailed, None).unwrap(),
+            Ev::Request { token, .. } | Ev::DataSm { token: Some(token) } => {
+                self.smsc.respond(self.now, token, CommandStatus::SubmitFailed, None).unwrap()
+            }
             _ => {}
         }
     }

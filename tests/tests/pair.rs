@@ -434,3 +434,107 @@ fn smsc_session_init_timeout_and_double_bind() {
     let m = p.smsc.poll_transmit(&mut out);
     assert_eq!(pdus(&out[..m]), [(CommandId::BindTransceiverResp, CommandStatus::AlreadyBound, 50, vec![])]);
 }
+
+#[test]
+fn data_sm_both_ways_and_alert_notification() {
+    use smpp_codec::pdu::{AlertNotification, DataSm};
+    use smpp_codec::{Tlv, Tlvs};
+    let mut bufs = Buffers::new();
+    let mut p: Pair<'_, 8> = Pair::new(&mut bufs, cfg(), cfg());
+    p.bind(BindKind::Transceiver);
+    let payload = [Tlv::message_payload(b"data from the ESME")];
+    let ds = DataSm {
+        source: Address::alphanumeric("Test"),
+        dest: Address::international("447700900123"),
+        tlvs: Tlvs::from_slice(&payload),
+        ..DataSm::default()
+    };
+    let h = p.esme.send(p.now, &Pdu::DataSm(ds)).unwrap();
+    p.run();
+    // The scripted SMSC answers requests other than submit_sm with ESME_RSUBMITFAIL.
+    assert_eq!(
+        p.outcomes(),
+        [(h, Res::Response { status: CommandStatus::SubmitFailed, message_id: Some(String::new()) })]
+    );
+    assert!(matches!(p.smsc_events.last(), Some(Ev::DataSm { token: Some(_) })));
+
+    // The SMSC sends data_sm and alert_notification to the ESME.
+    p.smsc.send(p.now, &Pdu::DataSm(ds)).unwrap();
+    p.smsc.send(p.now, &Pdu::AlertNotification(AlertNotification::default())).unwrap();
+    p.run();
+    assert!(p.esme_events.iter().any(|e| matches!(e, Ev::DataSm { token: None })));
+    assert!(p.esme_events.contains(&Ev::Alert));
+    assert!(pdus(&p.esme_wire).iter().any(|x| x.0 == CommandId::DataSmResp && x.1 == CommandStatus::Ok));
+    assert!(pdus(&p.esme_wire).iter().all(|x| x.0 != CommandId::GenericNack), "alert_notification is never answered");
+    // An ESME may not send deliver_sm; an SMSC may not submit.
+    let d = SubmitSm::default();
+    assert_eq!(p.esme.send(p.now, &Pdu::DeliverSm(d)), Err(CommandError::NotARequest));
+    assert_eq!(p.smsc.send(p.now, &Pdu::SubmitSm(d)), Err(CommandError::NotARequest));
+}
+
+#[test]
+fn outbind_then_bind_receiver() {
+    use smpp_codec::pdu::Outbind;
+    let (mut rx, mut tx) = ([0u8; 512], [0u8; 512]);
+    let mut esme: Session<'_, 4> = Session::new(Role::Esme, cfg(), &mut rx, &mut tx, Instant(0));
+    let mut raw = [0u8; 64];
+    let n = Pdu::Outbind(Outbind { system_id: "SMSC".into(), password: "pw".into() })
+        .emit(1, CommandStatus::Ok, &mut raw)
+        .unwrap();
+    assert_eq!(esme.handle_input(Instant(0), &raw[..n]), n);
+    let ev = esme.poll_event().map(|e| Ev::from_event(&e));
+    assert_eq!(ev, Some(Ev::Outbind));
+    let mut out = [0u8; 64];
+    assert_eq!(esme.poll_transmit(&mut out), 0, "outbind has no response");
+    esme.bind(Instant(1), BindKind::Receiver, &Bind::new("u", "p")).unwrap();
+    let m = esme.poll_transmit(&mut out);
+    assert_eq!(pdus(&out[..m])[0].0, CommandId::BindReceiver);
+}
+
+#[test]
+fn an_undrained_event_stops_input_instead_of_being_lost() {
+    let mut bufs = Buffers::new();
+    let mut p: Pair<'_, 8> = Pair::new(&mut bufs, cfg(), cfg());
+    p.bind(BindKind::Transceiver);
+    let h = p.esme.submit(p.now, &sm(b"x")).unwrap();
+    let mut out = [0u8; 512];
+    let n = p.esme.poll_transmit(&mut out);
+    p.smsc.handle_input(p.now, &out[..n]);
+    let token = match p.smsc.poll_event().map(|e| Ev::from_event(&e)) {
+        Some(Ev::Request { token, .. }) => token,
+        other => panic!("{other:?}"),
+    };
+    p.smsc
+        .respond(p.now, token, CommandStatus::Ok, Some(&Pdu::SubmitSmResp(smpp_codec::pdu::MessageIdResp::new("id1"))))
+        .unwrap();
+    p.smsc.unbind(p.now).unwrap();
+    let n = p.smsc.poll_transmit(&mut out);
+    // submit_sm_resp and unbind in one read; the adapter forgets to poll events in between.
+    let first = p.esme.handle_input(p.now, &out[..n]);
+    assert!(first < n);
+    assert_eq!(p.esme.handle_input(p.now, &out[first..n]), 0, "input waits for the event to be polled");
+    let ev = p.esme.poll_event().map(|e| Ev::from_event(&e));
+    assert_eq!(
+        ev,
+        Some(Ev::Outcome {
+            handle: h,
+            command: CommandId::SubmitSm,
+            res: Res::Response { status: CommandStatus::Ok, message_id: Some("id1".into()) }
+        })
+    );
+    assert_eq!(p.esme.handle_input(p.now, &out[first..n]), n - first);
+    assert_eq!(p.esme.poll_event().map(|e| Ev::from_event(&e)), Some(Ev::Closed(CloseReason::PeerUnbound)));
+}
+
+#[test]
+fn smsc_closes_when_the_application_never_decides_a_bind() {
+    let mut bufs = Buffers::new();
+    let mut p: Pair<'_, 8> = Pair::new(&mut bufs, cfg(), cfg());
+    let mut raw = [0u8; 64];
+    let n = Pdu::BindTransmitter(Bind::new("u", "p")).emit(1, CommandStatus::Ok, &mut raw).unwrap();
+    assert_eq!(p.smsc.handle_input(p.now, &raw[..n]), n);
+    assert!(matches!(p.smsc.poll_event().map(|e| Ev::from_event(&e)), Some(Ev::BindRequest { .. })));
+    assert_eq!(p.smsc.state(), State::Binding(BindKind::Transmitter));
+    p.smsc.handle_timeout(Instant(10_000));
+    assert!(p.smsc.is_closed());
+}
