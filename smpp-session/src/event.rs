@@ -101,6 +101,45 @@ impl Outcome<'_> {
     }
 }
 
+/// Which part of a multi-part message a request is.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct PartOf {
+    /// The message's handle.
+    pub message: Handle,
+    /// The part's number, from 1.
+    pub index: u8,
+    /// The number of parts.
+    pub total: u8,
+}
+
+/// How a part of a multi-part message failed.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum PartFailure {
+    /// Answered with this status (or a generic_nack with it).
+    Status(CommandStatus),
+    /// The response did not decode.
+    InvalidResponse,
+    /// No response in time.
+    Timeout,
+    /// The connection ended first.
+    ConnectionLost,
+    /// The application abandoned the message before submitting this part.
+    NotSubmitted,
+}
+
+impl PartFailure {
+    /// Whether submitting the message again later may succeed.
+    pub const fn is_retryable(self) -> bool {
+        match self {
+            PartFailure::Status(s) => s.is_transient(),
+            PartFailure::InvalidResponse => false,
+            PartFailure::Timeout | PartFailure::ConnectionLost | PartFailure::NotSubmitted => true,
+        }
+    }
+}
+
 /// Why a bind did not succeed.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
@@ -162,8 +201,22 @@ pub enum Event<'a> {
         handle: Handle,
         /// The request's command.
         command: CommandId,
+        /// Which part of a multi-part message this was, if any.
+        part: Option<PartOf>,
         /// How it ended.
         outcome: Outcome<'a>,
+    },
+    /// Every part of a multi-part message has its outcome (each came as [`Event::Outcome`] with
+    /// its message_id); this is the one outcome of the message as a whole.
+    MessageDone {
+        /// The handle [`Session::begin_message`](crate::Session::begin_message) returned.
+        message: Handle,
+        /// The number of parts the message has.
+        total: u8,
+        /// Parts the SMSC accepted.
+        accepted: u8,
+        /// The first part that did not succeed, and how it ended; `None` when all were accepted.
+        failed: Option<(u8, PartFailure)>,
     },
     /// ESME: a mobile-originated message (deliver_sm that is not a receipt).
     Message {

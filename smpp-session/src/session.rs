@@ -4,7 +4,7 @@ use smpp_codec::pdu::{Bind, BindResp, MessageIdResp};
 use smpp_codec::{CommandId, CommandStatus, Error as CodecError, HEADER_LEN, Header, Pdu, Tlv, Tlvs};
 
 use crate::buffer::{RxBuf, TxBuf};
-use crate::event::{BindFailure, CloseReason, Event, Handle, IncomingToken, Outcome};
+use crate::event::{BindFailure, CloseReason, Event, Handle, IncomingToken, Outcome, PartFailure, PartOf};
 use crate::{AckMode, Config, Duration, Instant, Keepalive};
 
 /// Which end of the connection this session is.
@@ -128,6 +128,21 @@ impl From<CodecError> for CommandError {
     }
 }
 
+/// A multi-part message being submitted, from [`Session::begin_message`].
+#[derive(Debug)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct MessageBuilder {
+    slot: u8,
+    handle: Handle,
+}
+
+impl MessageBuilder {
+    /// The message's handle, which its [`Event::MessageDone`] carries.
+    pub const fn handle(&self) -> Handle {
+        self.handle
+    }
+}
+
 /// Counters for monitoring.
 #[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
@@ -160,6 +175,40 @@ struct Outstanding {
     command: CommandId,
     deadline: Instant,
     slot: Slot,
+    /// The group slot and the part number, for parts of a multi-part message.
+    part: Option<(u8, u8)>,
+}
+
+/// A multi-part message: its parts go through the window like any request; the group counts
+/// their outcomes.
+#[derive(Copy, Clone, Debug)]
+struct Group {
+    handle: Handle,
+    total: u8,
+    submitted: u8,
+    completed: u8,
+    accepted: u8,
+    failed: Option<(u8, PartFailure)>,
+    /// No more parts will be submitted (abandoned, or the session closed).
+    closed: bool,
+}
+
+impl Group {
+    fn is_done(&self) -> bool {
+        self.completed == self.submitted && (self.submitted == self.total || self.closed)
+    }
+
+    fn record(&mut self, index: u8, result: Result<(), PartFailure>) {
+        self.completed = self.completed.saturating_add(1);
+        match result {
+            Ok(()) => self.accepted = self.accepted.saturating_add(1),
+            Err(f) => {
+                if self.failed.is_none_or(|(i, _)| index < i) {
+                    self.failed = Some((index, f));
+                }
+            }
+        }
+    }
 }
 
 #[derive(Copy, Clone, Debug)]
@@ -178,7 +227,7 @@ struct Held {
 #[derive(Copy, Clone, Debug)]
 enum HeldKind {
     Bound(BindKind),
-    Outcome { handle: Handle, command: CommandId },
+    Outcome { handle: Handle, command: CommandId, part: Option<(u8, u8)> },
     Incoming(Option<IncomingToken>),
 }
 
@@ -243,6 +292,7 @@ pub struct Session<'b, const W: usize> {
     next_seq: u32,
     next_handle: u32,
     window: [Option<Outstanding>; W],
+    groups: [Option<Group>; W],
     incoming: [Option<Incoming>; W],
     bind: Option<(u32, Instant)>,
     unbind: Option<(u32, Instant)>,
@@ -274,6 +324,7 @@ impl<'b, const W: usize> Session<'b, W> {
             next_seq: 1,
             next_handle: 0,
             window: [None; W],
+            groups: [None; W],
             incoming: [None; W],
             bind: None,
             unbind: None,
@@ -391,7 +442,8 @@ impl<'b, const W: usize> Session<'b, W> {
                     Slot::Lost => Outcome::ConnectionLost,
                 };
                 *entry = None;
-                return Some(Event::Outcome { handle: o.handle, command: o.command, outcome });
+                let part = o.part.and_then(|(g, i)| self.part_of(g, i));
+                return Some(Event::Outcome { handle: o.handle, command: o.command, part, outcome });
             }
         }
         if let Some(f) = self.bind_failure.take() {
@@ -406,13 +458,36 @@ impl<'b, const W: usize> Session<'b, W> {
                 return Some(Event::Closed(*reason));
             }
         }
-        let held = self.held.as_mut()?;
-        if held.reported {
-            return None;
+        if let Some(held) = self.held.as_mut() {
+            if !held.reported {
+                held.reported = true;
+                let kind = held.kind;
+                let part = match kind {
+                    HeldKind::Outcome { part: Some((g, i)), .. } => self.part_of(g, i),
+                    _ => None,
+                };
+                return held_event(kind, part, self.rx.frame());
+            }
         }
-        held.reported = true;
-        let kind = held.kind;
-        held_event(kind, self.rx.frame())
+        for entry in self.groups.iter_mut() {
+            if let Some(g) = *entry {
+                if g.is_done() {
+                    *entry = None;
+                    return Some(Event::MessageDone {
+                        message: g.handle,
+                        total: g.total,
+                        accepted: g.accepted,
+                        failed: g.failed,
+                    });
+                }
+            }
+        }
+        None
+    }
+
+    fn part_of(&self, group: u8, index: u8) -> Option<PartOf> {
+        let g = self.groups.get(usize::from(group))?.as_ref()?;
+        Some(PartOf { message: g.handle, index, total: g.total })
     }
 
     // ---- inputs --------------------------------------------------------------------------
@@ -462,9 +537,13 @@ impl<'b, const W: usize> Session<'b, W> {
         if self.state == State::Closed {
             return;
         }
-        for o in self.window.iter_mut().flatten() {
+        for i in 0..W {
+            let Some(Some(o)) = self.window.get_mut(i) else { continue };
             if o.slot == Slot::Waiting && o.deadline <= now {
                 o.slot = Slot::TimedOut;
+                if let Some((g, p)) = o.part {
+                    self.record_part(g, p, Err(PartFailure::Timeout));
+                }
             }
         }
         if self.throttle.until.is_some_and(|t| t <= now) {
@@ -559,6 +638,10 @@ impl<'b, const W: usize> Session<'b, W> {
     /// after throttling, [`CommandError::TransmitBufferFull`], [`CommandError::Codec`],
     /// [`CommandError::NotARequest`].
     pub fn send(&mut self, now: Instant, pdu: &Pdu<'_>) -> Result<Handle, CommandError> {
+        self.send_inner(now, pdu, None)
+    }
+
+    fn send_inner(&mut self, now: Instant, pdu: &Pdu<'_>, part: Option<(u8, u8)>) -> Result<Handle, CommandError> {
         self.release_held();
         let id = pdu.command_id();
         let kind = match self.state {
@@ -607,9 +690,128 @@ impl<'b, const W: usize> Session<'b, W> {
                 command: id,
                 deadline: now + self.config.response_timeout,
                 slot: Slot::Waiting,
+                part,
             });
         }
         Ok(handle)
+    }
+
+    /// Starts a multi-part message (a long text split by the caller). Submit each part with
+    /// [`submit_part`](Self::submit_part), or all at once with
+    /// [`submit_parts`](Self::submit_parts). Each part's outcome comes as [`Event::Outcome`] with
+    /// its `part` (and its message_id); once every part's outcome is known, one
+    /// [`Event::MessageDone`] with the message's handle reports the message as a whole.
+    ///
+    /// # Errors
+    /// [`CommandError::InvalidState`] unless bound to send; [`CommandError::WindowFull`] when
+    /// `W` messages are already in progress.
+    pub fn begin_message(&mut self, total: u8) -> Result<MessageBuilder, CommandError> {
+        let can_send = match self.state {
+            State::Bound(k) => match self.role {
+                Role::Esme => k.can_transmit(),
+                Role::Smsc => k.can_receive(),
+            },
+            _ => false,
+        };
+        if !can_send {
+            return Err(CommandError::InvalidState);
+        }
+        if total == 0 {
+            return Err(CommandError::NotARequest);
+        }
+        let slot = self.groups.iter().position(Option::is_none).ok_or(CommandError::WindowFull)?;
+        let handle = Handle(self.next_handle);
+        self.next_handle = self.next_handle.wrapping_add(1);
+        if let Some(entry) = self.groups.get_mut(slot) {
+            *entry =
+                Some(Group { handle, total, submitted: 0, completed: 0, accepted: 0, failed: None, closed: false });
+        }
+        Ok(MessageBuilder { slot: slot as u8, handle })
+    }
+
+    /// Submits the next part of a message from [`begin_message`](Self::begin_message); parts go
+    /// in order, from 1.
+    ///
+    /// # Errors
+    /// As [`send`](Self::send); [`CommandError::NotARequest`] when every part was already
+    /// submitted or the message was abandoned.
+    pub fn submit_part(
+        &mut self,
+        now: Instant,
+        message: &MessageBuilder,
+        pdu: &Pdu<'_>,
+    ) -> Result<Handle, CommandError> {
+        let slot = usize::from(message.slot);
+        let g = match self.groups.get(slot) {
+            Some(Some(g)) if g.handle == message.handle => *g,
+            _ => return Err(CommandError::UnknownToken),
+        };
+        if g.closed || g.submitted >= g.total {
+            return Err(CommandError::NotARequest);
+        }
+        let index = g.submitted + 1;
+        let handle = self.send_inner(now, pdu, Some((message.slot, index)))?;
+        if let Some(Some(g)) = self.groups.get_mut(slot) {
+            g.submitted = index;
+        }
+        Ok(handle)
+    }
+
+    /// Submits every part of a message at once: all fit the window and the transmit buffer,
+    /// or nothing is sent. Returns the message's handle (the one [`Event::MessageDone`]
+    /// carries).
+    ///
+    /// # Errors
+    /// [`CommandError::WindowFull`] when fewer than `parts.len()` requests may be outstanding
+    /// now, and as [`send`](Self::send).
+    pub fn submit_parts(&mut self, now: Instant, parts: &[Pdu<'_>]) -> Result<Handle, CommandError> {
+        let total = u8::try_from(parts.len()).map_err(|_| CommandError::NotARequest)?;
+        let room = self.throttle.limit.saturating_sub(self.outstanding());
+        let slots = self.window.iter().filter(|o| o.is_none()).count();
+        if room.min(slots) < parts.len() {
+            return Err(CommandError::WindowFull);
+        }
+        if let Some(until) = self.throttle.until.filter(|u| *u > now) {
+            return Err(CommandError::Paused { until });
+        }
+        let needed: usize = parts.iter().map(Pdu::encoded_len).sum();
+        if self.tx.free() < needed + RESPONSE_RESERVE {
+            return Err(CommandError::TransmitBufferFull);
+        }
+        for p in parts {
+            let mut probe = [0u8; 0];
+            match p.emit(1, CommandStatus::Ok, &mut probe) {
+                Err(CodecError::BufferTooSmall { .. }) => {}
+                Err(e) => return Err(CommandError::Codec(e)),
+                Ok(_) => {}
+            }
+            if app_request_allowed(self.role, p.command_id(), BindKind::Transceiver).is_none() {
+                return Err(CommandError::NotARequest);
+            }
+        }
+        let message = self.begin_message(total)?;
+        for p in parts {
+            if let Err(e) = self.submit_part(now, &message, p) {
+                // Checked above; should it happen anyway, the message still ends in one
+                // MessageDone.
+                self.abandon_message(&message);
+                return Err(e);
+            }
+        }
+        Ok(message.handle)
+    }
+
+    /// Stops a multi-part message: no more parts will be submitted. Its
+    /// [`Event::MessageDone`] comes once the parts in flight have their outcomes.
+    pub fn abandon_message(&mut self, message: &MessageBuilder) {
+        if let Some(Some(g)) = self.groups.get_mut(usize::from(message.slot)) {
+            if g.handle == message.handle {
+                if g.submitted < g.total && g.failed.is_none_or(|(i, _)| i > g.submitted + 1) {
+                    g.failed = Some((g.submitted + 1, PartFailure::NotSubmitted));
+                }
+                g.closed = true;
+            }
+        }
     }
 
     /// Answers a request of the peer with `status` and a response body (`pdu` must be the
@@ -733,7 +935,13 @@ impl<'b, const W: usize> Session<'b, W> {
         self.close_with(CloseReason::Closed);
     }
 
-    // ---- internals -----------------------------------------------------------------------
+    // ---- internals ----------------------------------------------------------------------
+
+    fn record_part(&mut self, group: u8, index: u8, result: Result<(), PartFailure>) {
+        if let Some(Some(g)) = self.groups.get_mut(usize::from(group)) {
+            g.record(index, result);
+        }
+    }
 
     /// SMSC role, not bound yet (no bind, or a bind the application has not decided).
     fn awaiting_bind(&self) -> bool {
@@ -762,10 +970,20 @@ impl<'b, const W: usize> Session<'b, W> {
             return;
         }
         self.state = State::Closed;
-        for o in self.window.iter_mut().flatten() {
+        for i in 0..W {
+            let Some(Some(o)) = self.window.get_mut(i) else { continue };
             if o.slot == Slot::Waiting {
                 o.slot = Slot::Lost;
+                if let Some((g, p)) = o.part {
+                    self.record_part(g, p, Err(PartFailure::ConnectionLost));
+                }
             }
+        }
+        for g in self.groups.iter_mut().flatten() {
+            if !g.closed && g.submitted < g.total && g.failed.is_none() {
+                g.failed = Some((g.submitted + 1, PartFailure::NotSubmitted));
+            }
+            g.closed = true;
         }
         self.incoming = [None; W];
         self.keepalive = None;
@@ -989,7 +1207,15 @@ impl<'b, const W: usize> Session<'b, W> {
                 t.streak = 0;
             }
         }
-        self.held = Some(Held { kind: HeldKind::Outcome { handle: o.handle, command: o.command }, reported: false });
+        if let Some((g, i)) = o.part {
+            let result =
+                if status.is_ok() && id != CommandId::GenericNack { Ok(()) } else { Err(PartFailure::Status(status)) };
+            self.record_part(g, i, result);
+        }
+        self.held = Some(Held {
+            kind: HeldKind::Outcome { handle: o.handle, command: o.command, part: o.part },
+            reported: false,
+        });
     }
 }
 
@@ -1132,7 +1358,7 @@ fn default_response(id: CommandId) -> Option<Pdu<'static>> {
 }
 
 /// Builds the event of a held frame by parsing it again (parsing is zero-copy and cheap).
-fn held_event(kind: HeldKind, frame: &[u8]) -> Option<Event<'_>> {
+fn held_event(kind: HeldKind, part: Option<PartOf>, frame: &[u8]) -> Option<Event<'_>> {
     let parsed = Pdu::parse(frame);
     match kind {
         HeldKind::Bound(kind) => {
@@ -1143,13 +1369,13 @@ fn held_event(kind: HeldKind, frame: &[u8]) -> Option<Event<'_>> {
             let sc_interface_version = body.tlvs.sc_interface_version().ok().flatten();
             Some(Event::Bound { kind, system_id: body.system_id, sc_interface_version })
         }
-        HeldKind::Outcome { handle, command } => {
+        HeldKind::Outcome { handle, command, .. } => {
             let outcome = match parsed {
                 Ok((h, Pdu::GenericNack)) => Outcome::GenericNack { status: h.command_status },
                 Ok((h, body)) => Outcome::Response { status: h.command_status, body },
                 Err(error) => Outcome::InvalidResponse { error },
             };
-            Some(Event::Outcome { handle, command, outcome })
+            Some(Event::Outcome { handle, command, part, outcome })
         }
         HeldKind::Incoming(token) => {
             let (_, pdu) = parsed.ok()?;

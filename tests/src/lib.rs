@@ -10,7 +10,8 @@ use std::collections::VecDeque;
 use smpp_codec::pdu::{Bind, DeliverSm, MessageIdResp};
 use smpp_codec::{Address, CommandId, CommandStatus, EsmClass, MessageState, Pdu, Tlv, Tlvs};
 use smpp_session::{
-    BindFailure, BindKind, CloseReason, Config, Event, Handle, IncomingToken, Instant, Outcome, Role, Session,
+    BindFailure, BindKind, CloseReason, Config, Event, Handle, IncomingToken, Instant, Outcome, PartFailure, PartOf,
+    Role, Session,
 };
 
 /// Deterministic pseudo-random numbers (xorshift64*), so every run of a test is the same.
@@ -52,7 +53,8 @@ pub enum Res {
 pub enum Ev {
     Bound { kind: BindKind, system_id: String, sc_interface_version: Option<u8> },
     BindFailed(BindFailure),
-    Outcome { handle: Handle, command: CommandId, res: Res },
+    Outcome { handle: Handle, command: CommandId, part: Option<PartOf>, res: Res },
+    MessageDone { message: Handle, total: u8, accepted: u8, failed: Option<(u8, PartFailure)> },
     Message { token: Option<IncomingToken>, source: String, text: Vec<u8> },
     Receipt { token: Option<IncomingToken>, text: Vec<u8>, receipted_id: Option<String>, state: Option<MessageState> },
     DataSm { token: Option<IncomingToken> },
@@ -75,9 +77,13 @@ impl Ev {
                 Ev::Bound { kind, system_id: s(system_id.as_bytes()), sc_interface_version }
             }
             Event::BindFailed(f) => Ev::BindFailed(f),
-            Event::Outcome { handle, command, outcome } => Ev::Outcome {
+            Event::MessageDone { message, total, accepted, failed } => {
+                Ev::MessageDone { message, total, accepted, failed }
+            }
+            Event::Outcome { handle, command, part, outcome } => Ev::Outcome {
                 handle,
                 command,
+                part,
                 res: match outcome {
                     Outcome::Response { status, .. } => {
                         Res::Response { status, message_id: outcome.message_id().map(|m| s(m.as_bytes())) }

@@ -6,13 +6,14 @@ use std::collections::{HashMap, HashSet};
 
 use proptest::prelude::*;
 use smpp_codec::pdu::SubmitSm;
-use smpp_codec::{Address, CommandId, CommandStatus, RegisteredDelivery};
+use smpp_codec::{Address, CommandId, CommandStatus, Pdu, RegisteredDelivery};
 use smpp_session::{AckMode, BindKind, Config, Handle, Keepalive};
 use smpp_tests::{Buffers, Ev, Pair, Reaction, pdus};
 
 #[derive(Clone, Debug)]
 enum Op {
     Submit(u8),
+    SubmitLong(u8),
     Advance(u32),
     AnswerHeld(u8, bool),
     EsmeUnbind,
@@ -26,6 +27,7 @@ enum Op {
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
         6 => any::<u8>().prop_map(Op::Submit),
+        2 => (2u8..5).prop_map(Op::SubmitLong),
         4 => (0u32..40_000).prop_map(Op::Advance),
         3 => (any::<u8>(), any::<bool>()).prop_map(|(i, ok)| Op::AnswerHeld(i, ok)),
         2 => Just(Op::AckPending),
@@ -69,6 +71,7 @@ struct Run {
     esme_wire: Vec<u8>,
     smsc_wire: Vec<u8>,
     handles: Vec<Handle>,
+    messages: Vec<Handle>,
     clean: bool,
 }
 
@@ -104,6 +107,7 @@ fn play(sc: &Scenario, max_chunk: usize) -> Run {
     p.bind(BindKind::Transceiver);
     let texts: Vec<Vec<u8>> = (0..=255u8).map(|i| vec![b'a' + i % 26; 1 + usize::from(i) % 160]).collect();
     let mut handles = Vec::new();
+    let mut messages = Vec::new();
     let mut clean = true;
     for op in &sc.ops {
         match op {
@@ -116,6 +120,21 @@ fn play(sc: &Scenario, max_chunk: usize) -> Run {
                 sm.registered_delivery = RegisteredDelivery::RECEIPT;
                 if let Ok(h) = p.esme.submit(p.now, &sm) {
                     handles.push(h);
+                }
+                p.run();
+            }
+            Op::SubmitLong(n) => {
+                let parts: Vec<Pdu<'_>> = (0..*n)
+                    .map(|i| {
+                        Pdu::SubmitSm(SubmitSm::new(
+                            Address::alphanumeric("Test"),
+                            Address::international("1"),
+                            &texts[usize::from(i)],
+                        ))
+                    })
+                    .collect();
+                if let Ok(m) = p.esme.submit_parts(p.now, &parts) {
+                    messages.push(m);
                 }
                 p.run();
             }
@@ -181,6 +200,7 @@ fn play(sc: &Scenario, max_chunk: usize) -> Run {
         esme_wire: p.esme_wire,
         smsc_wire: p.smsc_wire,
         handles,
+        messages,
         clean,
     }
 }
@@ -216,7 +236,20 @@ proptest! {
         for h in &run.handles {
             prop_assert_eq!(seen.get(h).copied(), Some(1), "handle {:?}", h);
         }
-        prop_assert_eq!(seen.len(), run.handles.len());
+        let parts = run.esme_events.iter().filter(|e| matches!(e, Ev::Outcome { part: Some(_), .. })).count();
+        prop_assert_eq!(seen.len(), run.handles.len() + parts);
+        // ... and exactly one MessageDone per multi-part message, after its parts.
+        for m in &run.messages {
+            let done: Vec<usize> = run.esme_events.iter().enumerate()
+                .filter(|(_, e)| matches!(e, Ev::MessageDone { message, .. } if message == m))
+                .map(|(i, _)| i)
+                .collect();
+            prop_assert_eq!(done.len(), 1, "message {:?}", m);
+            let last_part = run.esme_events.iter().rposition(|e| matches!(e, Ev::Outcome { part: Some(p), .. } if p.message == *m));
+            prop_assert!(last_part.is_some_and(|l| l < done[0]));
+        }
+        let all_done = run.esme_events.iter().filter(|e| matches!(e, Ev::MessageDone { .. })).count();
+        prop_assert_eq!(all_done, run.messages.len());
 
         // 2. Requests of either side are answered at most once; in a clean run every request
         // the SMSC sent got its answer unless the session closed first.

@@ -172,7 +172,7 @@ fn keepalive_on_idle_and_dead_link_detection() {
     p.advance(30_000 + 10_000);
     assert!(p.esme.is_closed());
     let tail = &p.esme_events[p.esme_events.len() - 2..];
-    assert_eq!(tail[0], Ev::Outcome { handle: h, command: CommandId::SubmitSm, res: Res::Lost });
+    assert_eq!(tail[0], Ev::Outcome { handle: h, command: CommandId::SubmitSm, part: None, res: Res::Lost });
     assert_eq!(tail[1], Ev::Closed(CloseReason::LinkDead));
 }
 
@@ -388,6 +388,7 @@ fn generic_nack_is_matched_to_its_request() {
         Some(Ev::Outcome {
             handle: h,
             command: CommandId::QuerySm,
+            part: None,
             res: Res::GenericNack(CommandStatus::InvalidCommandId)
         })
     );
@@ -519,6 +520,7 @@ fn an_undrained_event_stops_input_instead_of_being_lost() {
         Some(Ev::Outcome {
             handle: h,
             command: CommandId::SubmitSm,
+            part: None,
             res: Res::Response { status: CommandStatus::Ok, message_id: Some("id1".into()) }
         })
     );
@@ -537,4 +539,104 @@ fn smsc_closes_when_the_application_never_decides_a_bind() {
     assert_eq!(p.smsc.state(), State::Binding(BindKind::Transmitter));
     p.smsc.handle_timeout(Instant(10_000));
     assert!(p.smsc.is_closed());
+}
+
+fn parts_of<'a>(texts: &'a [&'a [u8]]) -> Vec<Pdu<'a>> {
+    texts.iter().map(|t| Pdu::SubmitSm(sm(t))).collect()
+}
+
+#[test]
+fn a_multi_part_message_has_one_outcome_per_part_and_one_for_the_message() {
+    use smpp_session::{PartFailure, PartOf};
+    let mut bufs = Buffers::new();
+    let mut p: Pair<'_, 8> = Pair::new(&mut bufs, cfg(), cfg());
+    p.policy.submit = Box::new(|n, _, _| {
+        if n == 4 { Reaction::Reject(CommandStatus::SubmitFailed) } else { Reaction::Accept(format!("id{n}")) }
+    });
+    p.bind(BindKind::Transmitter);
+    let m = p.esme.submit_parts(p.now, &parts_of(&[b"part one", b"part two", b"part three"])).unwrap();
+    p.run();
+    let parts: Vec<_> = p
+        .esme_events
+        .iter()
+        .filter_map(|e| match e {
+            Ev::Outcome { part: Some(part), res: Res::Response { message_id, .. }, .. } => {
+                Some((*part, message_id.clone()))
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        parts,
+        (1..=3).map(|i| (PartOf { message: m, index: i, total: 3 }, Some(format!("id{}", i - 1)))).collect::<Vec<_>>()
+    );
+    assert_eq!(p.esme_events.last(), Some(&Ev::MessageDone { message: m, total: 3, accepted: 3, failed: None }));
+
+    // The second message's second part is rejected.
+    let m2 = p.esme.submit_parts(p.now, &parts_of(&[b"a", b"b"])).unwrap();
+    p.run();
+    assert_eq!(
+        p.esme_events.last(),
+        Some(&Ev::MessageDone {
+            message: m2,
+            total: 2,
+            accepted: 1,
+            failed: Some((2, PartFailure::Status(CommandStatus::SubmitFailed)))
+        })
+    );
+
+    // Too many parts for the window: nothing is sent.
+    let before = p.esme_wire.len();
+    let nine: Vec<&[u8]> = vec![b"x"; 9];
+    assert_eq!(p.esme.submit_parts(p.now, &parts_of(&nine)), Err(CommandError::WindowFull));
+    p.run();
+    assert_eq!(p.esme_wire.len(), before);
+}
+
+#[test]
+fn part_by_part_messages_survive_abandon_and_connection_loss() {
+    use smpp_session::PartFailure;
+    let mut bufs = Buffers::new();
+    let mut p: Pair<'_, 2> = Pair::new(&mut bufs, cfg(), cfg());
+    p.bind(BindKind::Transmitter);
+    // Abandoned after the first part.
+    let msg = p.esme.begin_message(3).unwrap();
+    p.esme.submit_part(p.now, &msg, &Pdu::SubmitSm(sm(b"1/3"))).unwrap();
+    p.run();
+    p.esme.abandon_message(&msg);
+    assert_eq!(p.esme.submit_part(p.now, &msg, &Pdu::SubmitSm(sm(b"2/3"))), Err(CommandError::NotARequest));
+    p.run();
+    assert_eq!(
+        p.esme_events.last(),
+        Some(&Ev::MessageDone {
+            message: msg.handle(),
+            total: 3,
+            accepted: 1,
+            failed: Some((2, PartFailure::NotSubmitted))
+        })
+    );
+
+    // More parts than the window of 2, sent as the window frees; the connection drops midway.
+    p.policy.submit = Box::new(|n, _, _| if n < 3 { Reaction::Accept(format!("p{n}")) } else { Reaction::Hold });
+    let msg = p.esme.begin_message(4).unwrap();
+    let texts: [&[u8]; 4] = [b"1/4", b"2/4", b"3/4", b"4/4"];
+    let mut sent = 0;
+    while sent < 3 {
+        if p.esme.submit_part(p.now, &msg, &Pdu::SubmitSm(sm(texts[sent]))).is_ok() {
+            sent += 1;
+        }
+        p.run();
+    }
+    p.drop_connection();
+    let done: Vec<_> = p.esme_events.iter().filter(|e| matches!(e, Ev::MessageDone { .. })).collect();
+    assert_eq!(done.len(), 2);
+    assert_eq!(
+        done[1],
+        &Ev::MessageDone {
+            message: msg.handle(),
+            total: 4,
+            accepted: 2,
+            failed: Some((3, PartFailure::ConnectionLost))
+        }
+    );
 }
