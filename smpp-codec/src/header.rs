@@ -91,21 +91,16 @@ impl Header {
     ///
     /// # Errors
     /// [`Error::Truncated`] when fewer than 16 octets are given.
+    #[inline]
     pub fn parse(bytes: &[u8]) -> Result<Header, Error> {
         let (words, _) =
             bytes.split_first_chunk::<HEADER_LEN>().ok_or(Error::Truncated { field: Field::CommandLength })?;
-        let word = |i: usize| {
-            let mut w = [0u8; 4];
-            for (dst, src) in w.iter_mut().zip(words.iter().skip(i * 4)) {
-                *dst = *src;
-            }
-            u32::from_be_bytes(w)
-        };
+        let [l0, l1, l2, l3, i0, i1, i2, i3, s0, s1, s2, s3, q0, q1, q2, q3] = *words;
         Ok(Header {
-            command_length: word(0),
-            command_id: CommandId::from_raw(word(1)),
-            command_status: CommandStatus::from_raw(word(2)),
-            sequence_number: word(3),
+            command_length: u32::from_be_bytes([l0, l1, l2, l3]),
+            command_id: CommandId::from_raw(u32::from_be_bytes([i0, i1, i2, i3])),
+            command_status: CommandStatus::from_raw(u32::from_be_bytes([s0, s1, s2, s3])),
+            sequence_number: u32::from_be_bytes([q0, q1, q2, q3]),
         })
     }
 

@@ -6,7 +6,11 @@
 
 use core::fmt;
 
-use crate::wire::{Encode, Reader, Sink};
+use nom::Parser;
+use nom::multi::length_data;
+use nom::number::complete::be_u16;
+
+use crate::wire::{Encode, Sink};
 use crate::{COctetStr, Error, Field, MessageState};
 
 open_enum! {
@@ -239,6 +243,7 @@ impl PartialEq for Tlv<'_> {
 impl Eq for Tlv<'_> {}
 
 impl Encode for Tlv<'_> {
+    #[inline]
     fn encode<S: Sink>(&self, s: &mut S) {
         let len = self.value_len();
         if S::CHECK {
@@ -258,7 +263,9 @@ impl Encode for Tlv<'_> {
                         s.fail(Error::InvalidTlvLength { tag: self.tag.raw() });
                     }
                 }
-                TlvValue::CStr(v) if v.as_bytes().contains(&0) => s.fail(Error::ContainsNul { field: Field::TlvValue }),
+                TlvValue::CStr(v) if crate::wire::has_nul(v.as_bytes()) => {
+                    s.fail(Error::ContainsNul { field: Field::TlvValue })
+                }
                 _ => {}
             }
         }
@@ -303,11 +310,7 @@ impl<'a> Tlvs<'a> {
     pub fn parse(bytes: &'a [u8]) -> Result<Self, Error> {
         let mut rest = bytes;
         while !rest.is_empty() {
-            let mut r = Reader::new(rest);
-            let _tag = r.u16(Field::Tlvs).map_err(|_| Error::InvalidTlvStream)?;
-            let len = r.u16(Field::Tlvs).map_err(|_| Error::InvalidTlvStream)?;
-            r.octets(usize::from(len), Field::Tlvs).map_err(|_| Error::InvalidTlvStream)?;
-            rest = r.rest();
+            rest = split_tlv(rest).ok_or(Error::InvalidTlvStream)?.2;
         }
         Ok(Tlvs(Repr::Wire(bytes)))
     }
@@ -344,6 +347,7 @@ impl<'a> Tlvs<'a> {
 }
 
 impl Encode for Tlvs<'_> {
+    #[inline]
     fn encode<S: Sink>(&self, s: &mut S) {
         match self.0 {
             Repr::Wire(b) => s.bytes(b),
@@ -418,15 +422,19 @@ impl<'a> Iterator for TlvIter<'a> {
             }
             Repr::Wire(b) => {
                 // The stream was validated by `Tlvs::parse`; stop quietly if it were not.
-                let mut r = Reader::new(b);
-                let tag = r.u16(Field::Tlvs).ok()?;
-                let len = r.u16(Field::Tlvs).ok()?;
-                let value = r.octets(usize::from(len), Field::Tlvs).ok()?;
-                *b = r.rest();
+                let (tag, value, rest) = split_tlv(b)?;
+                *b = rest;
                 Some(Tlv::octets(TlvTag::from_raw(tag), value))
             }
         }
     }
+}
+
+/// Splits the first TLV off a stream: its tag, its value, and the rest.
+#[inline]
+fn split_tlv(stream: &[u8]) -> Option<(u16, &[u8], &[u8])> {
+    let r: nom::IResult<&[u8], (u16, &[u8]), ()> = (be_u16, length_data(be_u16)).parse(stream);
+    r.ok().map(|(rest, (tag, value))| (tag, value, rest))
 }
 
 /// A network_error_code TLV value: the network type and its error code.

@@ -1,13 +1,12 @@
 //! Field-level reading and writing shared by every PDU.
 //!
-//! Reading goes through [`Reader`] (nom's number parsers underneath, never exposed). Writing goes
+//! Reading goes through [`Reader`] (plain slice splitting, which inlines to a bounds check and a
+//! load on the hot path; the TLV stream is walked with nom in `tlv.rs`). Writing goes
 //! through one description per PDU, `Encode::encode`, run against two sinks: [`Measure`] counts
 //! octets and validates, [`Writer`] writes. `emit` measures first, so it writes nothing unless
 //! every field is valid and the buffer is large enough.
 
 use core::fmt;
-
-use nom::number::complete::{be_u8, be_u16, be_u32};
 
 use crate::{Error, Field};
 
@@ -115,40 +114,28 @@ pub(crate) struct Reader<'a> {
     rest: &'a [u8],
 }
 
-type NomResult<'a, T> = nom::IResult<&'a [u8], T, ()>;
-
 impl<'a> Reader<'a> {
     pub(crate) const fn new(bytes: &'a [u8]) -> Self {
         Reader { rest: bytes }
     }
 
-    #[inline]
-    fn run<T>(&mut self, field: Field, r: NomResult<'a, T>) -> Result<T, Error> {
-        match r {
-            Ok((rest, v)) => {
-                self.rest = rest;
-                Ok(v)
-            }
-            Err(_) => Err(Error::Truncated { field }),
-        }
+    /// `N` octets as an array (integers are read this way: it inlines to a bounds check and a
+    /// load, which matters on the decode hot path).
+    #[inline(always)]
+    fn array<const N: usize>(&mut self, field: Field) -> Result<[u8; N], Error> {
+        let (head, tail) = self.rest.split_first_chunk::<N>().ok_or(Error::Truncated { field })?;
+        self.rest = tail;
+        Ok(*head)
     }
 
-    #[inline]
+    #[inline(always)]
     pub(crate) fn u8(&mut self, field: Field) -> Result<u8, Error> {
-        let r = be_u8(self.rest);
-        self.run(field, r)
+        self.array::<1>(field).map(|[b]| b)
     }
 
-    #[inline]
-    pub(crate) fn u16(&mut self, field: Field) -> Result<u16, Error> {
-        let r = be_u16(self.rest);
-        self.run(field, r)
-    }
-
-    #[inline]
+    #[inline(always)]
     pub(crate) fn u32(&mut self, field: Field) -> Result<u32, Error> {
-        let r = be_u32(self.rest);
-        self.run(field, r)
+        self.array(field).map(u32::from_be_bytes)
     }
 
     /// `n` raw octets.
@@ -163,7 +150,7 @@ impl<'a> Reader<'a> {
     ///
     /// A string missing entirely at the end of the body reads as empty (SMSCs omit trailing
     /// NULL fields, notably in error responses).
-    #[inline]
+    #[inline(always)]
     pub(crate) fn cstr(&mut self, field: Field, max: usize) -> Result<COctetStr<'a>, Error> {
         if self.rest.is_empty() {
             return Ok(COctetStr::EMPTY);
@@ -211,18 +198,25 @@ pub(crate) trait Sink {
     fn fail(&mut self, e: Error);
 
     /// A C-Octet String with its NUL; `max` includes the NUL.
-    #[inline]
+    #[inline(always)]
     fn cstr(&mut self, field: Field, v: COctetStr<'_>, max: usize) {
         if Self::CHECK {
             if v.wire_len() > max {
                 self.fail(Error::TooLong { field, max: max as u16 });
-            } else if v.as_bytes().contains(&0) {
+            } else if has_nul(v.as_bytes()) {
                 self.fail(Error::ContainsNul { field });
             }
         }
         self.bytes(v.as_bytes());
         self.u8(0);
     }
+}
+
+/// Whether `b` holds a NUL. A plain loop: for the short strings of SMPP it beats a call to
+/// `memchr`.
+#[inline(always)]
+pub(crate) fn has_nul(b: &[u8]) -> bool {
+    b.iter().fold(false, |acc, &x| acc | (x == 0))
 }
 
 /// Counts octets and records the first validation error.
@@ -234,7 +228,7 @@ pub(crate) struct Measure {
 
 impl Sink for Measure {
     const CHECK: bool = true;
-    #[inline]
+    #[inline(always)]
     fn u8(&mut self, _: u8) {
         self.len += 1;
     }
@@ -260,36 +254,39 @@ impl Sink for Measure {
 /// Writes into a buffer already known to be large enough (checked by [`Measure`]).
 pub(crate) struct Writer<'b> {
     buf: &'b mut [u8],
+    pos: usize,
 }
 
 impl<'b> Writer<'b> {
     pub(crate) fn new(buf: &'b mut [u8]) -> Self {
-        Writer { buf }
+        Writer { buf, pos: 0 }
     }
 }
 
 impl Sink for Writer<'_> {
     const CHECK: bool = false;
-    #[inline]
+    #[inline(always)]
     fn u8(&mut self, v: u8) {
-        self.bytes(&[v]);
+        // Measure proved the space is there; a short buffer would only truncate, never panic.
+        if let Some(b) = self.buf.get_mut(self.pos) {
+            *b = v;
+        }
+        self.pos += 1;
     }
-    #[inline]
+    #[inline(always)]
     fn u16(&mut self, v: u16) {
         self.bytes(&v.to_be_bytes());
     }
-    #[inline]
+    #[inline(always)]
     fn u32(&mut self, v: u32) {
         self.bytes(&v.to_be_bytes());
     }
-    #[inline]
+    #[inline(always)]
     fn bytes(&mut self, v: &[u8]) {
-        // Measure proved the space is there; a short buffer would only truncate, never panic.
-        let buf = core::mem::take(&mut self.buf);
-        let n = v.len().min(buf.len());
-        let (head, tail) = buf.split_at_mut(n);
-        head.copy_from_slice(v.get(..n).unwrap_or(&[]));
-        self.buf = tail;
+        if let Some(dst) = self.buf.get_mut(self.pos..self.pos + v.len()) {
+            dst.copy_from_slice(v);
+        }
+        self.pos += v.len();
     }
     fn fail(&mut self, _: Error) {}
 }

@@ -34,11 +34,13 @@ pub(crate) const ESME: AddrFields =
     AddrFields { ton: Field::EsmeAddrTon, npi: Field::EsmeAddrNpi, addr: Field::EsmeAddr };
 
 impl<'a> Reader<'a> {
+    #[inline(always)]
     pub(crate) fn address(&mut self, f: AddrFields, max: usize) -> Result<Address<'a>, Error> {
         Ok(Address { ton: self.u8(f.ton)?.into(), npi: self.u8(f.npi)?.into(), addr: self.cstr(f.addr, max)? })
     }
 
     /// `sm_length` then that many octets, at most [`SHORT_MESSAGE_DECODE_MAX`].
+    #[inline]
     pub(crate) fn short_message(&mut self) -> Result<&'a [u8], Error> {
         let len = self.u8(Field::SmLength)?;
         self.octets(usize::from(len), Field::ShortMessage)
@@ -65,7 +67,7 @@ pub(crate) fn put_short_message<S: Sink>(s: &mut S, sm: &[u8], tlvs: &Tlvs<'_>) 
     if S::CHECK {
         if sm.len() > SHORT_MESSAGE_MAX {
             s.fail(Error::TooLong { field: Field::ShortMessage, max: SHORT_MESSAGE_MAX as u16 });
-        } else if !sm.is_empty() && tlvs.get(TlvTag::MessagePayload).is_some() {
+        } else if !sm.is_empty() && !tlvs.is_empty() && tlvs.get(TlvTag::MessagePayload).is_some() {
             s.fail(Error::PayloadConflict);
         }
     }

@@ -68,6 +68,7 @@ macro_rules! pdus {
             /// # Errors
             /// [`Error::UnknownCommandId`] for a command this codec does not know, or the body's
             /// own parse error.
+            #[inline(always)]
             pub fn parse_body(header: &Header, body: &'a [u8]) -> Result<Pdu<'a>, Error> {
                 let parsed = match header.command_id {
                     $( CommandId::$bid => $bt::parse(body).map(Pdu::$bv), )+
@@ -92,6 +93,7 @@ macro_rules! pdus {
         }
 
         impl Encode for Pdu<'_> {
+            #[inline]
             fn encode<S: Sink>(&self, s: &mut S) {
                 match self {
                     $( Pdu::$bv(b) => b.encode(s), )+
