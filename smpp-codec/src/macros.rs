@@ -1,9 +1,10 @@
-//! The open-enum macro: named values plus `Other(raw)` for everything else.
+//! The open-enum macro: named values of an integer field, and every other value kept as is.
 
-/// Declares an open enumeration over an integer type.
+/// Declares an open enumeration over an integer type, as a newtype with one associated
+/// constant per named value.
 ///
-/// Values off the wire that have no name are kept in `Other(raw)`, never rejected. Equality and
-/// hashing go through the raw value, so `Other(0x34)` equals the named variant for 0x34.
+/// Values off the wire that have no name are kept, never rejected. Being a plain integer
+/// underneath, conversions are free and the constants can be used in `match` patterns.
 macro_rules! open_enum {
     (
         $(#[$meta:meta])*
@@ -15,48 +16,40 @@ macro_rules! open_enum {
         }
     ) => {
         $(#[$meta])*
-        #[derive(Copy, Clone, Debug, Eq)]
-        #[cfg_attr(feature = "defmt", derive(defmt::Format))]
-        $vis enum $name {
+        #[derive(Copy, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        $vis struct $name($repr);
+
+        #[allow(non_upper_case_globals)]
+        impl $name {
             $(
                 #[doc = $desc]
                 $(#[$vmeta])*
-                $variant,
+                pub const $variant: $name = $name($value);
             )+
-            /// A value without a name here, kept as it came off the wire.
-            Other($repr),
-        }
 
-        impl $name {
-            /// Maps a raw value to its variant (`Other` when it has no name).
+            /// The value for a raw number, named or not.
             pub const fn from_raw(raw: $repr) -> Self {
-                match raw {
-                    $( $value => Self::$variant, )+
-                    other => Self::Other(other),
-                }
+                $name(raw)
             }
 
             /// The value as it goes on the wire.
             pub const fn raw(self) -> $repr {
-                match self {
-                    $( Self::$variant => $value, )+
-                    Self::Other(raw) => raw,
-                }
+                self.0
             }
 
             /// The specification's name for the value, if it has one.
             pub const fn name(self) -> Option<&'static str> {
-                match Self::from_raw(self.raw()) {
-                    $( Self::$variant => Some($text), )+
-                    Self::Other(_) => None,
+                match self.0 {
+                    $( $value => Some($text), )+
+                    _ => None,
                 }
             }
 
             /// A one-line description of the value, if it has a name.
             pub const fn description(self) -> Option<&'static str> {
-                match Self::from_raw(self.raw()) {
-                    $( Self::$variant => Some($desc), )+
-                    Self::Other(_) => None,
+                match self.0 {
+                    $( $value => Some($desc), )+
+                    _ => None,
                 }
             }
 
@@ -68,25 +61,22 @@ macro_rules! open_enum {
 
         impl From<$repr> for $name {
             fn from(raw: $repr) -> Self {
-                Self::from_raw(raw)
+                $name(raw)
             }
         }
 
         impl From<$name> for $repr {
             fn from(value: $name) -> Self {
-                value.raw()
+                value.0
             }
         }
 
-        impl PartialEq for $name {
-            fn eq(&self, other: &Self) -> bool {
-                self.raw() == other.raw()
-            }
-        }
-
-        impl core::hash::Hash for $name {
-            fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
-                self.raw().hash(state)
+        impl core::fmt::Debug for $name {
+            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                match self.name() {
+                    Some(name) => f.write_str(name),
+                    None => write!(f, "{}(0x{:X})", stringify!($name), self.0),
+                }
             }
         }
 
@@ -94,7 +84,17 @@ macro_rules! open_enum {
             fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
                 match self.name() {
                     Some(name) => f.write_str(name),
-                    None => write!(f, "0x{:X}", self.raw()),
+                    None => write!(f, "0x{:X}", self.0),
+                }
+            }
+        }
+
+        #[cfg(feature = "defmt")]
+        impl defmt::Format for $name {
+            fn format(&self, f: defmt::Formatter<'_>) {
+                match self.name() {
+                    Some(name) => defmt::write!(f, "{=str}", name),
+                    None => defmt::write!(f, "{=u32:#x}", self.0 as u32),
                 }
             }
         }

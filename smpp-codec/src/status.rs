@@ -98,7 +98,6 @@ impl CommandStatus {
     }
 }
 
-#[allow(clippy::derivable_impls)] // the enum comes from `open_enum!`
 impl Default for CommandStatus {
     fn default() -> Self {
         CommandStatus::Ok

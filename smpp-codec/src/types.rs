@@ -32,14 +32,12 @@ open_enum! {
     }
 }
 
-#[allow(clippy::derivable_impls)] // the enum comes from `open_enum!`
 impl Default for Ton {
     fn default() -> Self {
         Ton::Unknown
     }
 }
 
-#[allow(clippy::derivable_impls)] // the enum comes from `open_enum!`
 impl Default for Npi {
     fn default() -> Self {
         Npi::Unknown
@@ -322,7 +320,6 @@ impl MessageState {
     }
 }
 
-#[allow(clippy::derivable_impls)] // the enum comes from `open_enum!`
 impl Default for MessageState {
     fn default() -> Self {
         MessageState::Scheduled

@@ -105,7 +105,7 @@ fn unknown_command_ids_are_reported_with_the_status_to_answer() {
     assert_eq!(e, Error::UnknownCommandId { command_id: 0x0100_0001 });
     assert_eq!(e.command_status(), CommandStatus::InvalidCommandId);
     let h = Header::parse(&vendor).unwrap();
-    assert_eq!(h.command_id, CommandId::Other(0x0100_0001));
+    assert_eq!(h.command_id, CommandId::from_raw(0x0100_0001));
     assert_eq!(h.command_id.to_string(), "0x1000001");
     assert!(!h.command_id.is_known());
 }
@@ -184,7 +184,7 @@ fn tlv_stream_errors_and_unknown_tags() {
     let (_, pdu) = Pdu::parse(&bytes).unwrap();
     let Pdu::SubmitSmResp(r) = pdu else { panic!() };
     let tags: Vec<_> = r.tlvs.iter().map(|t| (t.tag, t.as_octets().unwrap())).collect();
-    assert_eq!(tags, [(TlvTag::Other(0x1400), &[1u8, 2, 3][..]), (TlvTag::Other(0x0FFF), &[][..])]);
+    assert_eq!(tags, [(TlvTag::from_raw(0x1400), &[1u8, 2, 3][..]), (TlvTag::from_raw(0x0FFF), &[][..])]);
     assert_eq!(to_vec(&pdu, 1), bytes);
 }
 
@@ -264,7 +264,7 @@ fn submit_multi_lists() {
 fn open_enums_and_bit_fields() {
     assert_eq!(CommandStatus::from_raw(0x32).to_string(), "ESME_RINVPARAM");
     assert_eq!(CommandStatus::from_raw(0x401).to_string(), "0x401");
-    assert_eq!(CommandStatus::Other(0x58), CommandStatus::Throttled);
+    assert_eq!(CommandStatus::from_raw(0x58), CommandStatus::Throttled);
     assert_eq!(CommandStatus::Throttled.description(), Some("Throttled: the rate limit was exceeded; retry later."));
     assert!(CommandStatus::MessageQueueFull.is_transient() && !CommandStatus::SubmitFailed.is_transient());
     assert!(CommandStatus::InvalidPassword.is_bind_failure());

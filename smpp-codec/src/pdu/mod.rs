@@ -73,7 +73,7 @@ macro_rules! pdus {
                 let parsed = match header.command_id {
                     $( CommandId::$bid => $bt::parse(body).map(Pdu::$bv), )+
                     $( CommandId::$eid => if body.is_empty() { Ok(Pdu::$ev) } else { Err(Error::TrailingBytes) }, )+
-                    CommandId::Other(command_id) => return Err(Error::UnknownCommandId { command_id }),
+                    other => return Err(Error::UnknownCommandId { command_id: other.raw() }),
                 };
                 match parsed {
                     Err(_) if header.command_id.is_response() && !header.command_status.is_ok() && body.len() <= 1 => {
@@ -87,7 +87,7 @@ macro_rules! pdus {
                 match id {
                     $( CommandId::$bid => Pdu::$bv($bt::default()), )+
                     $( CommandId::$eid => Pdu::$ev, )+
-                    CommandId::Other(_) => Pdu::GenericNack,
+                    _ => Pdu::GenericNack,
                 }
             }
         }
