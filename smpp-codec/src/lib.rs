@@ -12,6 +12,7 @@ mod error;
 mod header;
 pub mod pdu;
 mod status;
+pub mod text;
 mod time;
 mod tlv;
 mod types;

@@ -1,0 +1,419 @@
+//! GSM 03.38 (3GPP TS 23.038): the default alphabet, the extension table, national language
+//! single-shift tables, and septet packing (SMPP-REFERENCE §8).
+//!
+//! Over SMPP, GSM text is normally sent unpacked (one septet per octet); [`pack`] and
+//! [`unpack`] exist for SMSCs that want packed septets.
+
+use core::fmt;
+
+/// The escape septet that introduces an extension-table character.
+pub const ESCAPE: u8 = 0x1B;
+
+/// The default alphabet, indexed by septet. 0x1B is the escape (shown as a space here; it never
+/// decodes on its own).
+const DEFAULT: [char; 128] = [
+    '@', '£', '$', '¥', 'è', 'é', 'ù', 'ì', 'ò', 'Ç', '\n', 'Ø', 'ø', '\r', 'Å', 'å', //
+    'Δ', '_', 'Φ', 'Γ', 'Λ', 'Ω', 'Π', 'Ψ', 'Σ', 'Θ', 'Ξ', ' ', 'Æ', 'æ', 'ß', 'É', //
+    ' ', '!', '"', '#', '¤', '%', '&', '\'', '(', ')', '*', '+', ',', '-', '.', '/', //
+    '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', ':', ';', '<', '=', '>', '?', //
+    '¡', 'A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'I', 'J', 'K', 'L', 'M', 'N', 'O', //
+    'P', 'Q', 'R', 'S', 'T', 'U', 'V', 'W', 'X', 'Y', 'Z', 'Ä', 'Ö', 'Ñ', 'Ü', '§', //
+    '¿', 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'o', //
+    'p', 'q', 'r', 's', 't', 'u', 'v', 'w', 'x', 'y', 'z', 'ä', 'ö', 'ñ', 'ü', 'à', //
+];
+
+/// The extension table shared by the default alphabet and every single-shift table.
+const EXTENSION: &[(u8, char)] = &[
+    (0x0A, '\u{0C}'),
+    (0x14, '^'),
+    (0x28, '{'),
+    (0x29, '}'),
+    (0x2F, '\\'),
+    (0x3C, '['),
+    (0x3D, '~'),
+    (0x3E, ']'),
+    (0x40, '|'),
+    (0x65, '€'),
+];
+
+/// Spanish single shift (23.038 A.2.2; two sources agree).
+const SPANISH: &[(u8, char)] = &[
+    (0x09, 'ç'),
+    (0x41, 'Á'),
+    (0x49, 'Í'),
+    (0x4F, 'Ó'),
+    (0x55, 'Ú'),
+    (0x61, 'á'),
+    (0x69, 'í'),
+    (0x6F, 'ó'),
+    (0x75, 'ú'),
+];
+
+/// Turkish single shift (23.038 A.2.1; one source).
+const TURKISH: &[(u8, char)] =
+    &[(0x47, 'Ğ'), (0x49, 'İ'), (0x53, 'Ş'), (0x63, 'ç'), (0x67, 'ğ'), (0x69, 'ı'), (0x73, 'ş')];
+
+/// Portuguese single shift (23.038 A.2.3; one source).
+const PORTUGUESE: &[(u8, char)] = &[
+    (0x05, 'ê'),
+    (0x09, 'ç'),
+    (0x0B, 'Ô'),
+    (0x0C, 'ô'),
+    (0x0E, 'Á'),
+    (0x0F, 'á'),
+    (0x12, 'Φ'),
+    (0x13, 'Γ'),
+    (0x15, 'Ω'),
+    (0x16, 'Π'),
+    (0x17, 'Ψ'),
+    (0x18, 'Σ'),
+    (0x19, 'Θ'),
+    (0x1F, 'Ê'),
+    (0x41, 'À'),
+    (0x49, 'Í'),
+    (0x4F, 'Ó'),
+    (0x55, 'Ú'),
+    (0x5B, 'Ã'),
+    (0x5C, 'Õ'),
+    (0x61, 'Â'),
+    (0x69, 'í'),
+    (0x6F, 'ó'),
+    (0x75, 'ú'),
+    (0x7B, 'ã'),
+    (0x7C, 'õ'),
+    (0x7F, 'â'),
+];
+
+/// A national language whose single-shift table (UDH IE 0x24) this crate knows.
+///
+/// Locking-shift tables (IE 0x25) are not supported: the reference could not verify their
+/// contents for these languages.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum Language {
+    /// Turkish (identifier 1).
+    Turkish,
+    /// Spanish (identifier 2).
+    Spanish,
+    /// Portuguese (identifier 3).
+    Portuguese,
+}
+
+impl Language {
+    /// Every language known here, in identifier order.
+    pub const ALL: [Language; 3] = [Language::Turkish, Language::Spanish, Language::Portuguese];
+
+    /// The national language identifier carried in the UDH IE.
+    pub const fn id(self) -> u8 {
+        match self {
+            Language::Turkish => 1,
+            Language::Spanish => 2,
+            Language::Portuguese => 3,
+        }
+    }
+
+    /// The language for an identifier, if known here.
+    pub const fn from_id(id: u8) -> Option<Language> {
+        match id {
+            1 => Some(Language::Turkish),
+            2 => Some(Language::Spanish),
+            3 => Some(Language::Portuguese),
+            _ => None,
+        }
+    }
+
+    const fn table(self) -> &'static [(u8, char)] {
+        match self {
+            Language::Turkish => TURKISH,
+            Language::Spanish => SPANISH,
+            Language::Portuguese => PORTUGUESE,
+        }
+    }
+}
+
+/// Maps ASCII to its default-alphabet septet; 0xFE = extension table, 0xFF = not in GSM.
+// Evaluated at compile time: an out-of-range index would be a build error, not a panic.
+#[allow(clippy::indexing_slicing)]
+const ASCII: [u8; 128] = {
+    let mut t = [0xFFu8; 128];
+    let mut i = 0;
+    while i < 128 {
+        let c = DEFAULT[i] as u32;
+        if c < 128 && i != ESCAPE as usize {
+            t[c as usize] = i as u8;
+        }
+        i += 1;
+    }
+    let mut j = 0;
+    while j < EXTENSION.len() {
+        let c = EXTENSION[j].1 as u32;
+        if c < 128 {
+            t[c as usize] = 0xFE;
+        }
+        j += 1;
+    }
+    t
+};
+
+/// How a character is written in GSM 7-bit: one septet, or the escape and a septet.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Septets {
+    One(u8),
+    Escaped(u8),
+}
+
+impl Septets {
+    pub(crate) const fn len(self) -> usize {
+        match self {
+            Septets::One(_) => 1,
+            Septets::Escaped(_) => 2,
+        }
+    }
+}
+
+/// The septets for `c` with an optional single-shift table, or `None` when GSM cannot write it.
+#[inline]
+pub(crate) fn lookup(c: char, shift: Option<Language>) -> Option<Septets> {
+    let code = c as u32;
+    if code < 128 {
+        match ASCII.get(code as usize).copied() {
+            Some(0xFF) | None => {}
+            Some(0xFE) => {}
+            Some(s) => return Some(Septets::One(s)),
+        }
+    } else if let Some(i) = DEFAULT.iter().position(|&d| d == c) {
+        if i != usize::from(ESCAPE) {
+            return Some(Septets::One(i as u8));
+        }
+    }
+    // ç is drawn at 0x09 as a capital in 23.038; encode both Ç and ç there (§12 #15).
+    if c == 'ç' && shift.is_none() {
+        return Some(Septets::One(0x09));
+    }
+    let ext = match shift {
+        None => EXTENSION.iter().find(|(_, e)| *e == c),
+        Some(l) => l.table().iter().chain(EXTENSION).find(|(_, e)| *e == c),
+    };
+    ext.map(|(s, _)| Septets::Escaped(*s))
+}
+
+/// The character of an extension septet (after the escape) with an optional shift table.
+fn extension(septet: u8, shift: Option<Language>) -> Option<char> {
+    let own = shift.and_then(|l| l.table().iter().find(|(s, _)| *s == septet));
+    own.or_else(|| EXTENSION.iter().find(|(s, _)| *s == septet)).map(|(_, c)| *c)
+}
+
+/// A character GSM 7-bit cannot write.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct Unrepresentable {
+    /// The character.
+    pub ch: char,
+    /// Its index in the text, in characters.
+    pub position: usize,
+}
+
+impl fmt::Display for Unrepresentable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "character {:?} at position {} has no GSM 03.38 encoding", self.ch, self.position)
+    }
+}
+
+impl core::error::Error for Unrepresentable {}
+
+/// Septets needed to write `text` (extension characters count 2).
+///
+/// # Errors
+/// The first character GSM cannot write, with its position.
+pub fn septet_len(text: &str, shift: Option<Language>) -> Result<usize, Unrepresentable> {
+    text.chars().enumerate().try_fold(0usize, |n, (position, ch)| match lookup(ch, shift) {
+        Some(s) => Ok(n + s.len()),
+        None => Err(Unrepresentable { ch, position }),
+    })
+}
+
+/// Whether every character of `text` has a GSM encoding.
+pub fn is_representable(text: &str, shift: Option<Language>) -> bool {
+    septet_len(text, shift).is_ok()
+}
+
+/// Why encoding failed.
+#[non_exhaustive]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum EncodeError {
+    /// A character has no encoding (see [`encode_lossy`] to replace it with '?').
+    Unrepresentable(Unrepresentable),
+    /// The output buffer is too small.
+    BufferTooSmall {
+        /// Octets needed.
+        needed: usize,
+    },
+}
+
+impl fmt::Display for EncodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EncodeError::Unrepresentable(u) => u.fmt(f),
+            EncodeError::BufferTooSmall { needed } => write!(f, "output buffer too small: {needed} octets needed"),
+        }
+    }
+}
+
+impl core::error::Error for EncodeError {}
+
+fn write_septets(text: &str, shift: Option<Language>, lossy: bool, out: &mut [u8]) -> Result<usize, EncodeError> {
+    let mut n = 0;
+    for (position, ch) in text.chars().enumerate() {
+        let s = match lookup(ch, shift) {
+            Some(s) => s,
+            None if lossy => Septets::One(0x3F),
+            None => return Err(EncodeError::Unrepresentable(Unrepresentable { ch, position })),
+        };
+        let (a, b) = match s {
+            Septets::One(x) => (x, None),
+            Septets::Escaped(x) => (ESCAPE, Some(x)),
+        };
+        for v in core::iter::once(a).chain(b) {
+            if let Some(slot) = out.get_mut(n) {
+                *slot = v;
+            }
+            n += 1;
+        }
+    }
+    Ok(n)
+}
+
+/// Writes `text` as unpacked septets (one per octet, what SMSCs expect with data_coding 0) and
+/// returns the octets written, which equal [`septet_len`].
+///
+/// # Errors
+/// A character GSM cannot write (nothing is replaced silently), or a buffer too small; `out`
+/// is untouched on error.
+///
+/// # Example
+/// ```
+/// use smpp_codec::text::gsm7;
+/// let mut out = [0u8; 16];
+/// let n = gsm7::encode("@£€", None, &mut out).unwrap();
+/// assert_eq!(&out[..n], &[0x00, 0x01, 0x1B, 0x65]);
+/// ```
+pub fn encode(text: &str, shift: Option<Language>, out: &mut [u8]) -> Result<usize, EncodeError> {
+    let needed = septet_len(text, shift).map_err(EncodeError::Unrepresentable)?;
+    let out = out.get_mut(..needed).ok_or(EncodeError::BufferTooSmall { needed })?;
+    write_septets(text, shift, false, out)
+}
+
+/// Like [`encode`], but writes '?' for characters GSM cannot write. The caller asked for the
+/// replacement; the count of replaced characters is returned beside the length.
+///
+/// # Errors
+/// A buffer too small; `out` is untouched then.
+pub fn encode_lossy(text: &str, shift: Option<Language>, out: &mut [u8]) -> Result<(usize, usize), EncodeError> {
+    let (needed, replaced) = text.chars().fold((0, 0), |(n, r), c| match lookup(c, shift) {
+        Some(s) => (n + s.len(), r),
+        None => (n + 1, r + 1),
+    });
+    let out = out.get_mut(..needed).ok_or(EncodeError::BufferTooSmall { needed })?;
+    Ok((write_septets(text, shift, true, out)?, replaced))
+}
+
+/// Decodes unpacked septets (one per octet; the top bit is ignored) into characters.
+///
+/// Tolerant as the reference advises: an escape followed by a septet not in the extension
+/// table decodes as the default character for that septet; `1B 1B` and a lone final escape
+/// decode as a space.
+pub fn decode(septets: &[u8], shift: Option<Language>) -> Decoder<'_> {
+    Decoder { septets, shift }
+}
+
+/// Iterator over the characters of GSM septets, from [`decode`].
+#[derive(Clone, Debug)]
+pub struct Decoder<'a> {
+    septets: &'a [u8],
+    shift: Option<Language>,
+}
+
+impl Iterator for Decoder<'_> {
+    type Item = char;
+
+    fn next(&mut self) -> Option<char> {
+        let (&first, rest) = self.septets.split_first()?;
+        self.septets = rest;
+        let s = first & 0x7F;
+        if s != ESCAPE {
+            return DEFAULT.get(usize::from(s)).copied();
+        }
+        let Some((&second, rest)) = self.septets.split_first() else { return Some(' ') };
+        self.septets = rest;
+        let e = second & 0x7F;
+        if e == ESCAPE {
+            return Some(' ');
+        }
+        extension(e, self.shift).or_else(|| DEFAULT.get(usize::from(e)).copied())
+    }
+}
+
+/// Octets that `septets` septets occupy when packed after `fill_bits` fill bits.
+pub const fn packed_len(septets: usize, fill_bits: u8) -> usize {
+    (septets * 7 + fill_bits as usize).div_ceil(8)
+}
+
+/// The fill bits that align the first septet after a UDH of `udh_octets` octets (UDHL
+/// included) on a septet boundary.
+pub const fn fill_bits(udh_octets: usize) -> u8 {
+    ((7 - (udh_octets * 8) % 7) % 7) as u8
+}
+
+/// Packs septets LSB-first after `fill_bits` zero bits and returns the octets written.
+///
+/// # Errors
+/// [`EncodeError::BufferTooSmall`]; `out` is untouched then.
+///
+/// # Example
+/// ```
+/// use smpp_codec::text::gsm7;
+/// let mut septets = [0u8; 10];
+/// gsm7::encode("hellohello", None, &mut septets).unwrap();
+/// let mut packed = [0u8; 9];
+/// assert_eq!(gsm7::pack(&septets, 0, &mut packed), Ok(9));
+/// assert_eq!(packed, [0xE8, 0x32, 0x9B, 0xFD, 0x46, 0x97, 0xD9, 0xEC, 0x37]);
+/// ```
+pub fn pack(septets: &[u8], fill_bits: u8, out: &mut [u8]) -> Result<usize, EncodeError> {
+    let needed = packed_len(septets.len(), fill_bits);
+    let out = out.get_mut(..needed).ok_or(EncodeError::BufferTooSmall { needed })?;
+    out.fill(0);
+    let mut bit = usize::from(fill_bits);
+    for &s in septets {
+        let v = u16::from(s & 0x7F) << (bit % 8);
+        let i = bit / 8;
+        if let Some(o) = out.get_mut(i) {
+            *o |= v as u8;
+        }
+        if let Some(o) = out.get_mut(i + 1) {
+            *o |= (v >> 8) as u8;
+        }
+        bit += 7;
+    }
+    Ok(needed)
+}
+
+/// Unpacks `count` septets that start after `fill_bits` bits of `packed` into `out` (one per
+/// octet) and returns how many were written (fewer if `packed` is short).
+pub fn unpack(packed: &[u8], fill_bits: u8, count: usize, out: &mut [u8]) -> usize {
+    let mut bit = usize::from(fill_bits);
+    let mut n = 0;
+    for slot in out.iter_mut().take(count) {
+        if bit + 7 > packed.len() * 8 {
+            break;
+        }
+        let i = bit / 8;
+        let lo = packed.get(i).copied().unwrap_or(0);
+        let hi = packed.get(i + 1).copied().unwrap_or(0);
+        let word = u16::from(lo) | (u16::from(hi) << 8);
+        *slot = ((word >> (bit % 8)) & 0x7F) as u8;
+        bit += 7;
+        n += 1;
+    }
+    n
+}

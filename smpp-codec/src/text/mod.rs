@@ -1,0 +1,15 @@
+//! The text layer: GSM 03.38 (with national single-shift tables), UCS-2 with surrogate pairs,
+//! Latin-1 and ASCII; choosing the cheapest encoding; splitting long texts into parts;
+//! reassembling incoming parts; delivery receipts; the EngageLab template body.
+//!
+//! Everything writes into caller buffers, has an exact length function, and needs no
+//! allocation.
+
+pub mod engagelab;
+pub mod gsm7;
+pub mod latin1;
+pub mod reassembly;
+pub mod receipt;
+pub mod segment;
+pub mod ucs2;
+pub mod udh;
