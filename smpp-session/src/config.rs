@@ -2,6 +2,7 @@
 
 use crate::time::Duration;
 use smpp_codec::interface_version;
+use smpp_codec::text::receipt::IdMatch;
 
 /// Who acknowledges incoming deliver_sm and data_sm (ESME role).
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -53,6 +54,9 @@ pub struct Config {
     pub max_throttle_pause: Duration,
     /// SMSC role: the sc_interface_version sent in bind responses. Default 0x34.
     pub sc_interface_version: u8,
+    /// How a receipt's message id is matched to the ids of recent submissions (SMSCs disagree
+    /// on hex and decimal). Default: exact, then case-insensitive, then numeric in either base.
+    pub id_match: IdMatch,
 }
 
 impl Default for Config {
@@ -69,6 +73,7 @@ impl Default for Config {
             throttle_pause: Duration::from_secs(1),
             max_throttle_pause: Duration::from_secs(30),
             sc_interface_version: interface_version::V34,
+            id_match: IdMatch::default(),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! What the session reports to the application.
 
 use smpp_codec::pdu::{AlertNotification, Bind, DataSm, Outbind, Sm};
+use smpp_codec::text::receipt::DeliveryReceipt;
 use smpp_codec::{COctetStr, CommandId, CommandStatus, Pdu};
 
 use crate::{BindKind, Instant};
@@ -231,6 +232,12 @@ pub enum Event<'a> {
         token: Option<IncomingToken>,
         /// The receipt PDU; its text is in `sm.message()`, its TLVs in `sm.tlvs`.
         sm: Sm<'a>,
+        /// The receipt's TLVs merged with its text (the TLV wins); `None` when neither names a
+        /// message or a state.
+        receipt: Option<DeliveryReceipt<'a>>,
+        /// The submission it is about, when its message id is among the last `W` accepted ones
+        /// (matched with [`Config::id_match`](crate::Config::id_match)).
+        submit: Option<Handle>,
     },
     /// A data_sm from the peer.
     DataSm {

@@ -13,7 +13,7 @@ mod time;
 pub use backoff::Backoff;
 pub use config::{AckMode, Config, Keepalive};
 pub use event::{BindFailure, CloseReason, Event, Handle, IncomingToken, Outcome, PartFailure, PartOf};
-pub use session::{BindKind, CommandError, Counters, MessageBuilder, Role, Session, State};
+pub use session::{BindKind, CommandError, Counters, MessageBuilder, Role, Session, State, TextOptions};
 pub use time::{Duration, Instant};
 
 // The memory budget of an ESME session with a window of 8 is 2 KiB on 32-bit MCUs, excluding the

@@ -1,6 +1,7 @@
 //! The session state machine.
 
 use smpp_codec::pdu::{Bind, BindResp, MessageIdResp};
+use smpp_codec::text::receipt::{DeliveryReceipt, ids_match};
 use smpp_codec::{CommandId, CommandStatus, Error as CodecError, HEADER_LEN, Header, Pdu, Tlv, Tlvs};
 
 use crate::buffer::{RxBuf, TxBuf};
@@ -103,6 +104,8 @@ pub enum CommandError {
     UnknownToken,
     /// The response does not answer that request.
     WrongResponse,
+    /// The text cannot be encoded or split as asked.
+    Text(smpp_codec::text::segment::SegmentError),
 }
 
 impl core::fmt::Display for CommandError {
@@ -116,6 +119,7 @@ impl core::fmt::Display for CommandError {
             CommandError::NotARequest => f.write_str("not a request this call accepts"),
             CommandError::UnknownToken => f.write_str("no pending peer request with that token"),
             CommandError::WrongResponse => f.write_str("that response does not answer the request"),
+            CommandError::Text(e) => write!(f, "text: {e}"),
         }
     }
 }
@@ -126,6 +130,18 @@ impl From<CodecError> for CommandError {
     fn from(e: CodecError) -> Self {
         CommandError::Codec(e)
     }
+}
+
+/// How [`Session::submit_text`] encodes and splits a text.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct TextOptions {
+    /// The encoding (see [`choose`](smpp_codec::text::segment::choose)).
+    pub encoding: smpp_codec::text::segment::Encoding,
+    /// How the parts are tied together.
+    pub concatenation: smpp_codec::text::segment::Concatenation,
+    /// The concatenation reference (the caller's counter; the low 8 bits with an 8-bit UDH).
+    pub reference: u16,
 }
 
 /// A multi-part message being submitted, from [`Session::begin_message`].
@@ -228,7 +244,17 @@ struct Held {
 enum HeldKind {
     Bound(BindKind),
     Outcome { handle: Handle, command: CommandId, part: Option<(u8, u8)> },
-    Incoming(Option<IncomingToken>),
+    Incoming { token: Option<IncomingToken>, submit: Option<Handle> },
+}
+
+/// Longest message id remembered for receipt correlation (SMPP's 65 with the NUL).
+const ID_MAX: usize = 64;
+
+/// A recently accepted submission, for matching receipts to it.
+#[derive(Clone, Debug)]
+struct RecentId {
+    handle: Handle,
+    id: heapless::Vec<u8, ID_MAX>,
 }
 
 #[derive(Copy, Clone, Debug)]
@@ -294,6 +320,12 @@ pub struct Session<'b, const W: usize> {
     window: [Option<Outstanding>; W],
     groups: [Option<Group>; W],
     incoming: [Option<Incoming>; W],
+    recent: [Option<RecentId>; W],
+    recent_next: usize,
+    /// Window slots timed out or lost and not reported yet (saves scanning the window).
+    unreported: usize,
+    /// Whether a group may have become done since the last scan.
+    groups_dirty: bool,
     bind: Option<(u32, Instant)>,
     unbind: Option<(u32, Instant)>,
     keepalive: Option<(u32, Instant)>,
@@ -326,6 +358,10 @@ impl<'b, const W: usize> Session<'b, W> {
             window: [None; W],
             groups: [None; W],
             incoming: [None; W],
+            recent: core::array::from_fn(|_| None),
+            recent_next: 0,
+            unreported: 0,
+            groups_dirty: false,
             bind: None,
             unbind: None,
             keepalive: None,
@@ -434,7 +470,7 @@ impl<'b, const W: usize> Session<'b, W> {
     /// The next event, if any. Outcomes of timed-out or lost requests come first, then the
     /// bind failure and the close, then the event of the last PDU received.
     pub fn poll_event(&mut self) -> Option<Event<'_>> {
-        for entry in self.window.iter_mut() {
+        for entry in self.window.iter_mut().take(if self.unreported > 0 { W } else { 0 }) {
             if let Some(o) = *entry {
                 let outcome = match o.slot {
                     Slot::Waiting => continue,
@@ -442,6 +478,7 @@ impl<'b, const W: usize> Session<'b, W> {
                     Slot::Lost => Outcome::ConnectionLost,
                 };
                 *entry = None;
+                self.unreported -= 1;
                 let part = o.part.and_then(|(g, i)| self.part_of(g, i));
                 return Some(Event::Outcome { handle: o.handle, command: o.command, part, outcome });
             }
@@ -469,6 +506,9 @@ impl<'b, const W: usize> Session<'b, W> {
                 return held_event(kind, part, self.rx.frame());
             }
         }
+        if !self.groups_dirty {
+            return None;
+        }
         for entry in self.groups.iter_mut() {
             if let Some(g) = *entry {
                 if g.is_done() {
@@ -482,6 +522,7 @@ impl<'b, const W: usize> Session<'b, W> {
                 }
             }
         }
+        self.groups_dirty = false;
         None
     }
 
@@ -541,6 +582,7 @@ impl<'b, const W: usize> Session<'b, W> {
             let Some(Some(o)) = self.window.get_mut(i) else { continue };
             if o.slot == Slot::Waiting && o.deadline <= now {
                 o.slot = Slot::TimedOut;
+                self.unreported += 1;
                 if let Some((g, p)) = o.part {
                     self.record_part(g, p, Err(PartFailure::Timeout));
                 }
@@ -801,6 +843,93 @@ impl<'b, const W: usize> Session<'b, W> {
         Ok(message.handle)
     }
 
+    /// Splits `text` with the text layer and submits every part as one message, in the
+    /// encoding and with the concatenation `options` ask for (see
+    /// [`choose`](smpp_codec::text::segment::choose) to pick the cheapest encoding). The other
+    /// fields come from `template` (its short_message is ignored; up to 8 of its TLVs are kept).
+    /// `scratch` holds one part while it is encoded: 160 octets, or the whole encoded text with
+    /// [`Concatenation::Payload`](smpp_codec::text::segment::Concatenation::Payload).
+    ///
+    /// All parts go out at once or none do. Returns the message's handle for
+    /// [`Event::MessageDone`]; each part has its own [`Event::Outcome`].
+    ///
+    /// # Errors
+    /// [`CommandError::Text`], [`CommandError::WindowFull`] when the parts do not all fit the
+    /// window now, and as [`send`](Self::send).
+    pub fn submit_text(
+        &mut self,
+        now: Instant,
+        template: &smpp_codec::pdu::SubmitSm<'_>,
+        text: &str,
+        options: TextOptions,
+        scratch: &mut [u8],
+    ) -> Result<Handle, CommandError> {
+        use smpp_codec::text::segment::{Concatenation, Segmenter};
+        let concat = options.concatenation;
+        let mut seg = Segmenter::new(text, options.encoding, concat, options.reference).map_err(CommandError::Text)?;
+        let total = seg.total();
+        let room = self.throttle.limit.saturating_sub(self.outstanding());
+        let slots = self.window.iter().filter(|o| o.is_none()).count();
+        if room.min(slots) < usize::from(total) {
+            return Err(CommandError::WindowFull);
+        }
+        if let Some(until) = self.throttle.until.filter(|u| *u > now) {
+            return Err(CommandError::Paused { until });
+        }
+        let mut base: heapless::Vec<Tlv<'_>, 11> = heapless::Vec::new();
+        for t in template.tlvs.iter() {
+            base.push(t).map_err(|_| CommandError::NotARequest)?;
+        }
+        if base.len() > 8 {
+            return Err(CommandError::NotARequest);
+        }
+        // Every part is at most the template, 160 octets of data and 3 SAR TLVs; with
+        // message_payload, the template and the payload TLV.
+        let part_max = template.encoded_len() + HEADER_LEN + 160 + 16;
+        let needed = match concat {
+            Concatenation::Payload => {
+                template.encoded_len() + HEADER_LEN + 4 + scratch.len().min(usize::from(u16::MAX))
+            }
+            _ => part_max * usize::from(total),
+        };
+        if self.tx.free() < needed + RESPONSE_RESERVE {
+            return Err(CommandError::TransmitBufferFull);
+        }
+        let message = self.begin_message(total)?;
+        let data_coding = smpp_codec::DataCoding(seg.data_coding());
+        while let Some(part) = seg.next_part(scratch) {
+            let result = part.map_err(CommandError::Text).and_then(|part| {
+                let data = scratch.get(..part.len).unwrap_or(&[]);
+                let mut tlvs = base.clone();
+                let mut sm = smpp_codec::pdu::SubmitSm {
+                    esm_class: template.esm_class.with_udhi(part.udhi),
+                    data_coding,
+                    ..*template
+                };
+                if concat == Concatenation::Payload {
+                    sm.short_message = &[];
+                    let _ = tlvs.push(Tlv::message_payload(data));
+                } else {
+                    sm.short_message = data;
+                }
+                if let Some((r, t, n)) = part.sar {
+                    let _ = tlvs.push(Tlv::sar_msg_ref_num(r));
+                    let _ = tlvs.push(Tlv::sar_total_segments(t));
+                    let _ = tlvs.push(Tlv::sar_segment_seqnum(n));
+                }
+                sm.tlvs = Tlvs::from_slice(&tlvs);
+                self.submit_part(now, &message, &Pdu::SubmitSm(sm))
+            });
+            if let Err(e) = result {
+                // Checked above; should a part fail anyway, the message still ends in one
+                // MessageDone naming the first part not sent.
+                self.abandon_message(&message);
+                return Err(e);
+            }
+        }
+        Ok(message.handle)
+    }
+
     /// Stops a multi-part message: no more parts will be submitted. Its
     /// [`Event::MessageDone`] comes once the parts in flight have their outcomes.
     pub fn abandon_message(&mut self, message: &MessageBuilder) {
@@ -810,6 +939,7 @@ impl<'b, const W: usize> Session<'b, W> {
                     g.failed = Some((g.submitted + 1, PartFailure::NotSubmitted));
                 }
                 g.closed = true;
+                self.groups_dirty = true;
             }
         }
     }
@@ -937,9 +1067,48 @@ impl<'b, const W: usize> Session<'b, W> {
 
     // ---- internals ----------------------------------------------------------------------
 
+    /// Remembers the message id of the response in the receive buffer for `handle`.
+    fn remember_id(&mut self, handle: Handle) {
+        let id = match Pdu::parse(self.rx.frame()) {
+            Ok((_, Pdu::SubmitSmResp(r) | Pdu::DataSmResp(r))) => r.message_id,
+            Ok((_, Pdu::SubmitMultiResp(r))) => r.message_id,
+            _ => return,
+        };
+        if id.is_empty() {
+            return;
+        }
+        let mut v = heapless::Vec::new();
+        if v.extend_from_slice(id.as_bytes().get(..ID_MAX).unwrap_or(id.as_bytes())).is_err() {
+            return;
+        }
+        let slot = self.recent_next % W.max(1);
+        if let Some(entry) = self.recent.get_mut(slot) {
+            *entry = Some(RecentId { handle, id: v });
+        }
+        self.recent_next = self.recent_next.wrapping_add(1);
+    }
+
+    /// The submission a receipt in the receive buffer is about, if it is a recent one.
+    fn correlate(&self) -> Option<Handle> {
+        let Ok((_, Pdu::DeliverSm(sm))) = Pdu::parse(self.rx.frame()) else { return None };
+        if !sm.esm_class.is_receipt() {
+            return None;
+        }
+        let id = DeliveryReceipt::from_sm(&sm)?.message_id?;
+        // Exact matches first: they are the common case and cost one comparison per entry, and
+        // a tolerant match must not win over an exact one ("10" is also decimal 10 = hex "a").
+        let recent = self.recent.iter().flatten();
+        recent
+            .clone()
+            .find(|r| r.id.as_slice() == id)
+            .or_else(|| recent.clone().find(|r| ids_match(&r.id, id, self.config.id_match)))
+            .map(|r| r.handle)
+    }
+
     fn record_part(&mut self, group: u8, index: u8, result: Result<(), PartFailure>) {
         if let Some(Some(g)) = self.groups.get_mut(usize::from(group)) {
             g.record(index, result);
+            self.groups_dirty = true;
         }
     }
 
@@ -974,6 +1143,7 @@ impl<'b, const W: usize> Session<'b, W> {
             let Some(Some(o)) = self.window.get_mut(i) else { continue };
             if o.slot == Slot::Waiting {
                 o.slot = Slot::Lost;
+                self.unreported += 1;
                 if let Some((g, p)) = o.part {
                     self.record_part(g, p, Err(PartFailure::ConnectionLost));
                 }
@@ -984,6 +1154,7 @@ impl<'b, const W: usize> Session<'b, W> {
                 g.failed = Some((g.submitted + 1, PartFailure::NotSubmitted));
             }
             g.closed = true;
+            self.groups_dirty = true;
         }
         self.incoming = [None; W];
         self.keepalive = None;
@@ -1102,17 +1273,26 @@ impl<'b, const W: usize> Session<'b, W> {
             Action::Incoming { id, seq, needs_answer, event_needs_token } => {
                 let auto = self.role == Role::Esme && self.config.ack_mode == AckMode::Auto;
                 if !needs_answer {
-                    self.held = Some(Held { kind: HeldKind::Incoming(None), reported: false });
+                    self.held = Some(Held {
+                        kind: HeldKind::Incoming { token: None, submit: self.correlate() },
+                        reported: false,
+                    });
                 } else if auto && !event_needs_token {
                     if let Some(resp) = id.response_id() {
                         self.reply(resp, CommandStatus::Ok, seq);
                     }
-                    self.held = Some(Held { kind: HeldKind::Incoming(None), reported: false });
+                    self.held = Some(Held {
+                        kind: HeldKind::Incoming { token: None, submit: self.correlate() },
+                        reported: false,
+                    });
                 } else if let Some(token) = self.alloc_incoming(seq, id) {
                     if let Some(kind) = BindKind::from_command_id(id) {
                         self.state = State::Binding(kind);
                     }
-                    self.held = Some(Held { kind: HeldKind::Incoming(Some(token)), reported: false });
+                    self.held = Some(Held {
+                        kind: HeldKind::Incoming { token: Some(token), submit: self.correlate() },
+                        reported: false,
+                    });
                 } else {
                     // Every slot is waiting for the application: ask the peer to retry later.
                     self.counters.refused_busy = self.counters.refused_busy.wrapping_add(1);
@@ -1206,6 +1386,10 @@ impl<'b, const W: usize> Session<'b, W> {
                 t.limit += 1;
                 t.streak = 0;
             }
+        }
+        if status.is_ok() && matches!(id, CommandId::SubmitSmResp | CommandId::DataSmResp | CommandId::SubmitMultiResp)
+        {
+            self.remember_id(o.handle);
         }
         if let Some((g, i)) = o.part {
             let result =
@@ -1377,10 +1561,12 @@ fn held_event(kind: HeldKind, part: Option<PartOf>, frame: &[u8]) -> Option<Even
             };
             Some(Event::Outcome { handle, command, part, outcome })
         }
-        HeldKind::Incoming(token) => {
+        HeldKind::Incoming { token, submit } => {
             let (_, pdu) = parsed.ok()?;
             Some(match (pdu, token) {
-                (Pdu::DeliverSm(sm), token) if sm.esm_class.is_receipt() => Event::Receipt { token, sm },
+                (Pdu::DeliverSm(sm), token) if sm.esm_class.is_receipt() => {
+                    Event::Receipt { token, sm, receipt: DeliveryReceipt::from_sm(&sm), submit }
+                }
                 (Pdu::DeliverSm(sm), token) => Event::Message { token, sm },
                 (Pdu::DataSm(pdu), token) => Event::DataSm { token, pdu },
                 (Pdu::AlertNotification(a), _) => Event::Alert(a),

@@ -93,8 +93,11 @@ fn pump<const W: usize>(messages: u64) -> f64 {
         while used < n {
             used += esme.handle_input(now, &wire[used..n]);
             while let Some(e) = esme.poll_event() {
-                if let Event::Receipt { sm, .. } = e {
-                    black_box(sm.tlvs.receipted_message_id().unwrap());
+                if let Event::Receipt { sm, submit, .. } = e {
+                    let id = sm.tlvs.receipted_message_id().unwrap().unwrap();
+                    // Every receipt is matched to its submission (ids are the handles in hex).
+                    let n = u32::from_str_radix(id.to_str().unwrap(), 16).unwrap();
+                    assert_eq!(submit, Some(smpp_session::Handle(n)), "window {W}");
                     receipts += 1;
                 }
             }

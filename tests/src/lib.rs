@@ -51,18 +51,58 @@ pub enum Res {
 /// An event, owned.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Ev {
-    Bound { kind: BindKind, system_id: String, sc_interface_version: Option<u8> },
+    Bound {
+        kind: BindKind,
+        system_id: String,
+        sc_interface_version: Option<u8>,
+    },
     BindFailed(BindFailure),
-    Outcome { handle: Handle, command: CommandId, part: Option<PartOf>, res: Res },
-    MessageDone { message: Handle, total: u8, accepted: u8, failed: Option<(u8, PartFailure)> },
-    Message { token: Option<IncomingToken>, source: String, text: Vec<u8> },
-    Receipt { token: Option<IncomingToken>, text: Vec<u8>, receipted_id: Option<String>, state: Option<MessageState> },
-    DataSm { token: Option<IncomingToken> },
+    Outcome {
+        handle: Handle,
+        command: CommandId,
+        part: Option<PartOf>,
+        res: Res,
+    },
+    MessageDone {
+        message: Handle,
+        total: u8,
+        accepted: u8,
+        failed: Option<(u8, PartFailure)>,
+    },
+    Message {
+        token: Option<IncomingToken>,
+        source: String,
+        text: Vec<u8>,
+    },
+    Receipt {
+        token: Option<IncomingToken>,
+        text: Vec<u8>,
+        receipted_id: Option<String>,
+        state: Option<MessageState>,
+        submit: Option<Handle>,
+        merged: Option<(String, MessageState)>,
+    },
+    DataSm {
+        token: Option<IncomingToken>,
+    },
     Alert,
     Outbind,
-    BindRequest { token: IncomingToken, kind: BindKind, system_id: String, password: String },
-    Request { token: IncomingToken, command: CommandId, dest: String, text: Vec<u8>, receipt: bool },
-    Throttled { until: Instant },
+    BindRequest {
+        token: IncomingToken,
+        kind: BindKind,
+        system_id: String,
+        password: String,
+    },
+    Request {
+        token: IncomingToken,
+        command: CommandId,
+        dest: String,
+        text: Vec<u8>,
+        receipt: bool,
+    },
+    Throttled {
+        until: Instant,
+    },
     Closed(CloseReason),
 }
 
@@ -97,8 +137,10 @@ impl Ev {
             Event::Message { token, sm } => {
                 Ev::Message { token, source: s(sm.source.addr.as_bytes()), text: sm.message().to_vec() }
             }
-            Event::Receipt { token, sm } => Ev::Receipt {
+            Event::Receipt { token, sm, receipt, submit } => Ev::Receipt {
                 token,
+                submit,
+                merged: receipt.map(|r| (s(r.message_id.unwrap_or(b"")), r.state)),
                 text: sm.message().to_vec(),
                 receipted_id: sm.tlvs.receipted_message_id().ok().flatten().map(|m| s(m.as_bytes())),
                 state: sm.tlvs.message_state().ok().flatten(),

@@ -199,7 +199,10 @@ fn receipts_and_messages_with_automatic_and_manual_acknowledgement() {
     p.esme.submit(p.now, &sm(b"Hello")).unwrap();
     p.run();
     let receipt = p.esme_events.iter().find(|e| matches!(e, Ev::Receipt { .. })).unwrap();
-    let Ev::Receipt { token, text, receipted_id, state } = receipt else { unreachable!() };
+    let Ev::Receipt { token, text, receipted_id, state, submit, merged } = receipt else { unreachable!() };
+    // The receipt is merged with its text and matched to the submission it is about.
+    assert_eq!(*submit, Some(Handle(0)));
+    assert_eq!(merged.as_ref(), Some(&("68090a534e551".to_string(), MessageState::Delivered)));
     assert_eq!(*token, None, "automatic mode answers by itself");
     assert_eq!(receipted_id.as_deref(), Some("68090a534e551"));
     assert_eq!(*state, Some(MessageState::Delivered));
@@ -639,4 +642,126 @@ fn part_by_part_messages_survive_abandon_and_connection_loss() {
             failed: Some((3, PartFailure::ConnectionLost))
         }
     );
+}
+
+#[test]
+fn long_text_goes_out_as_one_message() {
+    use smpp_codec::text::segment::{Concatenation, Encoding, choose};
+    use smpp_codec::text::udh::Udh;
+    let text = "Alarm: door 3 opened at 02:14, zone B. ".repeat(8); // 312 GSM characters
+    for concat in [Concatenation::Udh8, Concatenation::Sar, Concatenation::Payload] {
+        let mut bufs = Buffers::new();
+        let mut p: Pair<'_, 8> = Pair::new(&mut bufs, cfg(), cfg());
+        p.bind(BindKind::Transmitter);
+        let mut scratch = [0u8; 1024];
+        let enc = choose(&text, &[], concat);
+        assert_eq!(enc, Encoding::Gsm7(None));
+        let options = smpp_session::TextOptions { encoding: enc, concatenation: concat, reference: 0x42 };
+        let m = p.esme.submit_text(p.now, &sm(b""), &text, options, &mut scratch).unwrap();
+        p.run();
+        let expected_parts = if concat == Concatenation::Payload { 1 } else { 3 };
+        assert_eq!(
+            p.esme_events.last(),
+            Some(&Ev::MessageDone { message: m, total: expected_parts, accepted: expected_parts, failed: None }),
+            "{concat:?}"
+        );
+        // What the SMSC received decodes back to the text.
+        let submits: Vec<_> = pdus(&p.esme_wire).into_iter().filter(|x| x.0 == CommandId::SubmitSm).collect();
+        assert_eq!(submits.len(), usize::from(expected_parts));
+        let mut joined = String::new();
+        for (_, _, _, body) in &submits {
+            let Pdu::SubmitSm(s) = Pdu::parse_body(
+                &smpp_codec::Header {
+                    command_length: 0,
+                    command_id: CommandId::SubmitSm,
+                    command_status: CommandStatus::Ok,
+                    sequence_number: 0,
+                },
+                body,
+            )
+            .unwrap() else {
+                panic!()
+            };
+            let data = s.message();
+            let payload = if s.esm_class.udhi() { Udh::split(data).unwrap().1 } else { data };
+            joined.extend(smpp_codec::text::gsm7::decode(payload, None));
+            match concat {
+                Concatenation::Udh8 => assert!(s.esm_class.udhi()),
+                Concatenation::Sar => assert_eq!(s.tlvs.sar_msg_ref_num(), Ok(Some(0x42))),
+                Concatenation::Payload => assert!(s.short_message.is_empty()),
+                Concatenation::Udh16 => {}
+            }
+        }
+        assert_eq!(joined, text);
+    }
+}
+
+#[test]
+fn receipts_match_submissions_across_hex_and_decimal_ids() {
+    use smpp_codec::pdu::DeliverSm;
+    use smpp_codec::text::receipt::{Base, IdMatch};
+    for (mode, expect) in [
+        (IdMatch::default(), true),
+        (IdMatch::Numeric { submit: Base::Hex, receipt: Base::Decimal }, true),
+        (IdMatch::Exact, false),
+    ] {
+        let mut bufs = Buffers::new();
+        let mut p: Pair<'_, 8> = Pair::new(&mut bufs, Config { id_match: mode, ..cfg() }, cfg());
+        p.policy.submit = Box::new(|_, _, _| Reaction::Accept("1a2b".into()));
+        p.bind(BindKind::Transceiver);
+        let h = p.esme.submit(p.now, &sm(b"x")).unwrap();
+        p.run();
+        // A receipt whose text says the id in decimal (0x1a2b = 6699), without TLVs.
+        let text = b"id:6699 sub:001 dlvrd:001 submit date:2504231542 done date:2504231543 stat:DELIVRD err:000";
+        let d = DeliverSm {
+            esm_class: smpp_codec::EsmClass(smpp_codec::EsmClass::DELIVERY_RECEIPT),
+            ..DeliverSm::new(Address::international("447700900123"), Address::alphanumeric("Test"), text)
+        };
+        p.smsc.send(p.now, &Pdu::DeliverSm(d)).unwrap();
+        p.run();
+        let Some(Ev::Receipt { submit, merged, .. }) = p.esme_events.iter().find(|e| matches!(e, Ev::Receipt { .. }))
+        else {
+            panic!()
+        };
+        assert_eq!(merged.as_ref(), Some(&("6699".to_string(), MessageState::Delivered)));
+        assert_eq!(*submit, expect.then_some(h), "{mode:?}");
+    }
+}
+
+#[test]
+fn receipts_correlate_over_many_messages() {
+    let mut bufs = Buffers::new();
+    let mut p: Pair<'_, 1> = Pair::new(&mut bufs, cfg(), cfg());
+    p.policy.receipts = true;
+    p.policy.submit = Box::new(|n, _, _| Reaction::Accept(format!("{n:x}")));
+    p.bind(BindKind::Transceiver);
+    for n in 0..40u32 {
+        let h = p.esme.submit(p.now, &sm(b"x")).unwrap();
+        p.run();
+        let Some(Ev::Receipt { submit, receipted_id, .. }) =
+            p.esme_events.iter().rev().find(|e| matches!(e, Ev::Receipt { .. }))
+        else {
+            panic!()
+        };
+        assert_eq!((*submit, receipted_id.clone()), (Some(h), Some(format!("{n:x}"))), "message {n}");
+    }
+}
+
+#[test]
+fn receipts_correlate_with_a_full_window() {
+    let mut bufs = Buffers::new();
+    let mut p: Pair<'_, 64> = Pair::new(&mut bufs, cfg(), cfg());
+    p.policy.receipts = true;
+    p.policy.submit = Box::new(|n, _, _| Reaction::Accept(format!("{n:x}")));
+    p.bind(BindKind::Transceiver);
+    for _ in 0..3 {
+        while p.esme.submit(p.now, &sm(b"x")).is_ok() {}
+        p.run();
+    }
+    for e in &p.esme_events {
+        if let Ev::Receipt { submit, receipted_id, .. } = e {
+            let n = u32::from_str_radix(receipted_id.as_deref().unwrap(), 16).unwrap();
+            assert_eq!(*submit, Some(Handle(n)), "receipt {receipted_id:?}");
+        }
+    }
 }
