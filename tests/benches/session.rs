@@ -4,7 +4,6 @@
 //! Run: `cargo bench -p smpp-tests --bench session`
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
-use std::hint::black_box;
 use std::time::Instant as StdInstant;
 
 use smpp_codec::pdu::{Bind, DeliverSm, MessageIdResp, SubmitSm};
