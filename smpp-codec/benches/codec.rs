@@ -198,4 +198,42 @@ fn main() {
         s_theirs / frames as f64
     );
     println!("(speedup = theirs / ours for decoding; ratio = ours / theirs for encoding, below 1 is faster)");
+    text_layer(batches);
+}
+
+/// Median ns per call of `f` over interleaved-free batches (the text layer has no peer here).
+fn alone(batches: usize, f: impl FnMut() -> usize) -> f64 {
+    race(batches, f, || 0).0
+}
+
+fn text_layer(batches: usize) {
+    use smpp_codec::text::receipt::{DeliveryReceipt, ReceiptText};
+    use smpp_codec::text::segment::{Concatenation, Encoding, Segmenter, choose};
+    let gsm: String = "The quick brown fox jumps over the lazy dog; €5 {ok} ".chars().cycle().take(300).collect();
+    let ucs2: String = "Привет, мир! 👋 Как дела? 😀 ".chars().cycle().take(100).collect();
+    let split = |text: &str| {
+        let enc = choose(text, &[], Concatenation::Udh8);
+        let mut s = Segmenter::new(text, enc, Concatenation::Udh8, 7).unwrap();
+        let mut buf = [0u8; 160];
+        let mut total = 0;
+        while let Some(p) = s.next_part(&mut buf) {
+            total += p.unwrap().len;
+        }
+        black_box(&buf);
+        total
+    };
+    assert_eq!(choose(&gsm, &[], Concatenation::Udh8), Encoding::Gsm7(None));
+    assert_eq!(choose(&ucs2, &[], Concatenation::Udh8), Encoding::Ucs2);
+    let receipt = b"id:0059113978 sub:001 dlvrd:001 submit date:1002101730 done date:1002101731 stat:DELIVRD err:000 text:Hello";
+    println!("\ntext layer, median ns per call:");
+    println!("  choose + encode + split 300-char GSM text (3 parts):   {:>8.1}", alone(batches, || split(&gsm)));
+    println!("  choose + encode + split 100-char UCS-2 text (2 parts): {:>8.1}", alone(batches, || split(&ucs2)));
+    println!(
+        "  parse a receipt text:                                  {:>8.1}",
+        alone(batches, || ReceiptText::parse(black_box(receipt)).map_or(0, |r| r.id.map_or(0, <[u8]>::len)))
+    );
+    println!(
+        "  merge text + TLVs (DeliveryReceipt::merge):            {:>8.1}",
+        alone(batches, || DeliveryReceipt::merge(black_box(receipt), Some(b"0059113978"), Some(2), None).map_or(0, |r| r.state.raw() as usize))
+    );
 }
