@@ -224,7 +224,8 @@ fn text_layer(batches: usize) {
     };
     assert_eq!(choose(&gsm, &[], Concatenation::Udh8), Encoding::Gsm7(None));
     assert_eq!(choose(&ucs2, &[], Concatenation::Udh8), Encoding::Ucs2);
-    let receipt = b"id:0059113978 sub:001 dlvrd:001 submit date:1002101730 done date:1002101731 stat:DELIVRD err:000 text:Hello";
+    let receipt =
+        b"id:0059113978 sub:001 dlvrd:001 submit date:1002101730 done date:1002101731 stat:DELIVRD err:000 text:Hello";
     println!("\ntext layer, median ns per call:");
     println!("  choose + encode + split 300-char GSM text (3 parts):   {:>8.1}", alone(batches, || split(&gsm)));
     println!("  choose + encode + split 100-char UCS-2 text (2 parts): {:>8.1}", alone(batches, || split(&ucs2)));
@@ -234,6 +235,7 @@ fn text_layer(batches: usize) {
     );
     println!(
         "  merge text + TLVs (DeliveryReceipt::merge):            {:>8.1}",
-        alone(batches, || DeliveryReceipt::merge(black_box(receipt), Some(b"0059113978"), Some(2), None).map_or(0, |r| r.state.raw() as usize))
+        alone(batches, || DeliveryReceipt::merge(black_box(receipt), Some(b"0059113978"), Some(2), None)
+            .map_or(0, |r| r.state.raw() as usize))
     );
 }
