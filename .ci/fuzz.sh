@@ -13,7 +13,7 @@ for target in $(cargo fuzz list); do
   mkdir -p "$work/$target"
   cp corpus/"$target"/seed-* "$work/$target/" 2>/dev/null || true
   echo "--- fuzz $target for ${seconds}s"
-  cargo fuzz run "$target" "$work/$target" -- -max_total_time="$seconds" -dict=smpp.dict 2>&1 | grep -E "^#[0-9]+ +DONE|panicked|ERROR|SUMMARY" || true
+  cargo fuzz run "$target" "$work/$target" -- -max_total_time="$seconds" -dict=smpp.dict 2>&1 | grep -E "^#[0-9]+[[:space:]]+DONE|panicked|ERROR|SUMMARY" || true
   # cargo fuzz exits non-zero on a crash; the pipeline hides it, so check the artifacts.
   if ls artifacts/"$target"/crash-* artifacts/"$target"/leak-* artifacts/"$target"/timeout-* >/dev/null 2>&1; then
     echo "fuzz target $target found a failure: see fuzz/artifacts/$target/" >&2
