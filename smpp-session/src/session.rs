@@ -478,7 +478,7 @@ impl<'b, const W: usize> Session<'b, W> {
                     Slot::Lost => Outcome::ConnectionLost,
                 };
                 *entry = None;
-                self.unreported -= 1;
+                self.unreported = self.unreported.saturating_sub(1);
                 let part = o.part.and_then(|(g, i)| self.part_of(g, i));
                 return Some(Event::Outcome { handle: o.handle, command: o.command, part, outcome });
             }
