@@ -244,7 +244,7 @@ struct Held {
 enum HeldKind {
     Bound(BindKind),
     Outcome { handle: Handle, command: CommandId, part: Option<(u8, u8)> },
-    Incoming { token: Option<IncomingToken>, submit: Option<Handle> },
+    Incoming(Option<IncomingToken>),
 }
 
 /// Longest message id remembered for receipt correlation (SMPP's 65 with the NUL).
@@ -503,7 +503,8 @@ impl<'b, const W: usize> Session<'b, W> {
                     HeldKind::Outcome { part: Some((g, i)), .. } => self.part_of(g, i),
                     _ => None,
                 };
-                return held_event(kind, part, self.rx.frame());
+                let recent = Recent { ids: &self.recent, mode: self.config.id_match };
+                return held_event(kind, part, &recent, self.rx.frame());
             }
         }
         if !self.groups_dirty {
@@ -1088,23 +1089,6 @@ impl<'b, const W: usize> Session<'b, W> {
         self.recent_next = self.recent_next.wrapping_add(1);
     }
 
-    /// The submission a receipt in the receive buffer is about, if it is a recent one.
-    fn correlate(&self) -> Option<Handle> {
-        let Ok((_, Pdu::DeliverSm(sm))) = Pdu::parse(self.rx.frame()) else { return None };
-        if !sm.esm_class.is_receipt() {
-            return None;
-        }
-        let id = DeliveryReceipt::from_sm(&sm)?.message_id?;
-        // Exact matches first: they are the common case and cost one comparison per entry, and
-        // a tolerant match must not win over an exact one ("10" is also decimal 10 = hex "a").
-        let recent = self.recent.iter().flatten();
-        recent
-            .clone()
-            .find(|r| r.id.as_slice() == id)
-            .or_else(|| recent.clone().find(|r| ids_match(&r.id, id, self.config.id_match)))
-            .map(|r| r.handle)
-    }
-
     fn record_part(&mut self, group: u8, index: u8, result: Result<(), PartFailure>) {
         if let Some(Some(g)) = self.groups.get_mut(usize::from(group)) {
             g.record(index, result);
@@ -1273,26 +1257,17 @@ impl<'b, const W: usize> Session<'b, W> {
             Action::Incoming { id, seq, needs_answer, event_needs_token } => {
                 let auto = self.role == Role::Esme && self.config.ack_mode == AckMode::Auto;
                 if !needs_answer {
-                    self.held = Some(Held {
-                        kind: HeldKind::Incoming { token: None, submit: self.correlate() },
-                        reported: false,
-                    });
+                    self.held = Some(Held { kind: HeldKind::Incoming(None), reported: false });
                 } else if auto && !event_needs_token {
                     if let Some(resp) = id.response_id() {
                         self.reply(resp, CommandStatus::Ok, seq);
                     }
-                    self.held = Some(Held {
-                        kind: HeldKind::Incoming { token: None, submit: self.correlate() },
-                        reported: false,
-                    });
+                    self.held = Some(Held { kind: HeldKind::Incoming(None), reported: false });
                 } else if let Some(token) = self.alloc_incoming(seq, id) {
                     if let Some(kind) = BindKind::from_command_id(id) {
                         self.state = State::Binding(kind);
                     }
-                    self.held = Some(Held {
-                        kind: HeldKind::Incoming { token: Some(token), submit: self.correlate() },
-                        reported: false,
-                    });
+                    self.held = Some(Held { kind: HeldKind::Incoming(Some(token)), reported: false });
                 } else {
                     // Every slot is waiting for the application: ask the peer to retry later.
                     self.counters.refused_busy = self.counters.refused_busy.wrapping_add(1);
@@ -1541,8 +1516,32 @@ fn default_response(id: CommandId) -> Option<Pdu<'static>> {
     })
 }
 
+/// The recently accepted submissions, for matching a receipt to its submission.
+struct Recent<'r, const W: usize> {
+    ids: &'r [Option<RecentId>; W],
+    mode: smpp_codec::text::receipt::IdMatch,
+}
+
+impl<const W: usize> Recent<'_, W> {
+    /// The submission whose id matches `id`: an exact match first (the common case costs one
+    /// comparison per entry, and a tolerant match must not win over an exact one: "10" is also
+    /// decimal 10 = hex "a"), then the configured tolerant match.
+    fn find(&self, id: &[u8]) -> Option<Handle> {
+        let all = self.ids.iter().flatten();
+        all.clone()
+            .find(|r| r.id.as_slice() == id)
+            .or_else(|| all.clone().find(|r| ids_match(&r.id, id, self.mode)))
+            .map(|r| r.handle)
+    }
+}
+
 /// Builds the event of a held frame by parsing it again (parsing is zero-copy and cheap).
-fn held_event(kind: HeldKind, part: Option<PartOf>, frame: &[u8]) -> Option<Event<'_>> {
+fn held_event<'f, const W: usize>(
+    kind: HeldKind,
+    part: Option<PartOf>,
+    recent: &Recent<'_, W>,
+    frame: &'f [u8],
+) -> Option<Event<'f>> {
     let parsed = Pdu::parse(frame);
     match kind {
         HeldKind::Bound(kind) => {
@@ -1561,11 +1560,13 @@ fn held_event(kind: HeldKind, part: Option<PartOf>, frame: &[u8]) -> Option<Even
             };
             Some(Event::Outcome { handle, command, part, outcome })
         }
-        HeldKind::Incoming { token, submit } => {
+        HeldKind::Incoming(token) => {
             let (_, pdu) = parsed.ok()?;
             Some(match (pdu, token) {
                 (Pdu::DeliverSm(sm), token) if sm.esm_class.is_receipt() => {
-                    Event::Receipt { token, sm, receipt: DeliveryReceipt::from_sm(&sm), submit }
+                    let receipt = DeliveryReceipt::from_sm(&sm);
+                    let submit = receipt.and_then(|r| r.message_id).and_then(|id| recent.find(id));
+                    Event::Receipt { token, sm, receipt, submit }
                 }
                 (Pdu::DeliverSm(sm), token) => Event::Message { token, sm },
                 (Pdu::DataSm(pdu), token) => Event::DataSm { token, pdu },
