@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use smpp_codec::text::gsm7::{self, Language};
+use smpp_codec::text::gsm7::{self, Language, Tables};
 use smpp_codec::text::receipt::{DeliveryReceipt, IdMatch, ReceiptText, ids_match};
 use smpp_codec::text::segment::{Concatenation, Encoding, Segmenter, choose};
 use smpp_codec::text::udh::Udh;
@@ -11,7 +11,9 @@ use smpp_codec::text::{latin1, ucs2};
 
 fuzz_target!(|data: &[u8]| {
     // Decoders never panic.
-    let decoded: String = gsm7::decode(data, None).collect();
+    // Any pair of tables, from the first octet (identifiers 0 and 4+ are unknown: default).
+    let tables = Tables::from_ids(data.first().map(|b| b & 3), data.first().map(|b| (b >> 2) & 3));
+    let decoded: String = gsm7::decode(data, tables).collect();
     let _: Vec<_> = ucs2::decode(data).collect();
     let _: String = latin1::decode(data).collect();
     let mut septets = vec![0u8; data.len() * 8 / 7 + 1];
@@ -24,11 +26,12 @@ fuzz_target!(|data: &[u8]| {
 
     // Encoders round-trip what they accept.
     let text = String::from_utf8_lossy(data);
-    if let Ok(len) = gsm7::septet_len(&text, None) {
+    let default_alphabet = tables.locking_id().is_none() && tables.single.is_none();
+    if let Ok(len) = gsm7::septet_len(&text, tables) {
         let mut out = vec![0u8; len];
-        assert_eq!(gsm7::encode(&text, None, &mut out), Ok(len));
-        let back: String = gsm7::decode(&out, None).collect();
-        assert_eq!(back, text.replace('ç', "Ç"));
+        assert_eq!(gsm7::encode(&text, tables, &mut out), Ok(len));
+        let back: String = gsm7::decode(&out, tables).collect();
+        assert_eq!(back, if default_alphabet { text.replace('ç', "Ç") } else { text.to_string() });
     }
     let mut out = vec![0u8; ucs2::unit_len(&text) * 2];
     ucs2::encode(&text, &mut out).unwrap();
@@ -47,12 +50,12 @@ fuzz_target!(|data: &[u8]| {
             let part = &buf[..p.len];
             let (udh, body) = if p.udhi { Udh::split(part).expect("own UDH") } else { (Udh::default(), part) };
             match enc {
-                Encoding::Gsm7(_) => joined.extend(gsm7::decode(body, udh.language())),
+                Encoding::Gsm7(_) => joined.extend(gsm7::decode(body, udh.tables())),
                 Encoding::Ucs2 => joined.push_str(&ucs2::decode(body).collect::<Result<String, _>>().unwrap()),
                 Encoding::Latin1 | Encoding::Ascii => joined.extend(latin1::decode(body)),
             }
         }
-        let expected = if enc == Encoding::Gsm7(None) { text.replace('ç', "Ç") } else { text.to_string() };
+        let expected = if enc == Encoding::Gsm7(Tables::DEFAULT) { text.replace('ç', "Ç") } else { text.to_string() };
         assert_eq!(joined, expected, "{enc:?} {concat:?}");
     }
 });

@@ -207,6 +207,7 @@ fn alone(batches: usize, f: impl FnMut() -> usize) -> f64 {
 }
 
 fn text_layer(batches: usize) {
+    use smpp_codec::text::gsm7::Tables;
     use smpp_codec::text::receipt::{DeliveryReceipt, ReceiptText};
     use smpp_codec::text::segment::{Concatenation, Encoding, Segmenter, choose};
     let gsm: String = "The quick brown fox jumps over the lazy dog; €5 {ok} ".chars().cycle().take(300).collect();
@@ -222,7 +223,7 @@ fn text_layer(batches: usize) {
         black_box(&buf);
         total
     };
-    assert_eq!(choose(&gsm, &[], Concatenation::Udh8), Encoding::Gsm7(None));
+    assert_eq!(choose(&gsm, &[], Concatenation::Udh8), Encoding::Gsm7(Tables::DEFAULT));
     assert_eq!(choose(&ucs2, &[], Concatenation::Udh8), Encoding::Ucs2);
     let receipt =
         b"id:0059113978 sub:001 dlvrd:001 submit date:1002101730 done date:1002101731 stat:DELIVRD err:000 text:Hello";

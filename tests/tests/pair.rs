@@ -646,6 +646,7 @@ fn part_by_part_messages_survive_abandon_and_connection_loss() {
 
 #[test]
 fn long_text_goes_out_as_one_message() {
+    use smpp_codec::text::gsm7::Tables;
     use smpp_codec::text::segment::{Concatenation, Encoding, choose};
     use smpp_codec::text::udh::Udh;
     let text = "Alarm: door 3 opened at 02:14, zone B. ".repeat(8); // 312 GSM characters
@@ -655,7 +656,7 @@ fn long_text_goes_out_as_one_message() {
         p.bind(BindKind::Transmitter);
         let mut scratch = [0u8; 1024];
         let enc = choose(&text, &[], concat);
-        assert_eq!(enc, Encoding::Gsm7(None));
+        assert_eq!(enc, Encoding::Gsm7(Tables::DEFAULT));
         let options = smpp_session::TextOptions { encoding: enc, concatenation: concat, reference: 0x42 };
         let m = p.esme.submit_text(p.now, &sm(b""), &text, options, &mut scratch).unwrap();
         p.run();
@@ -684,7 +685,7 @@ fn long_text_goes_out_as_one_message() {
             };
             let data = s.message();
             let payload = if s.esm_class.udhi() { Udh::split(data).unwrap().1 } else { data };
-            joined.extend(smpp_codec::text::gsm7::decode(payload, None));
+            joined.extend(smpp_codec::text::gsm7::decode(payload, Tables::DEFAULT));
             match concat {
                 Concatenation::Udh8 => assert!(s.esm_class.udhi()),
                 Concatenation::Sar => assert_eq!(s.tlvs.sar_msg_ref_num(), Ok(Some(0x42))),

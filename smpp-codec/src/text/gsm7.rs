@@ -1,5 +1,5 @@
 //! GSM 03.38 (3GPP TS 23.038): the default alphabet, the extension table, national language
-//! single-shift tables, and septet packing (SMPP-REFERENCE §8).
+//! single-shift and locking-shift tables ([`Tables`]), and septet packing (SMPP-REFERENCE §8).
 //!
 //! Over SMPP, GSM text is normally sent unpacked (one septet per octet); [`pack`] and
 //! [`unpack`] exist for SMSCs that want packed septets.
@@ -23,6 +23,10 @@ const DEFAULT: [char; 128] = [
 ];
 
 /// The extension table shared by the default alphabet and every single-shift table.
+///
+/// Every shift table here was checked position by position against three independent
+/// transcriptions of 23.038 (of versions 8.1, 9.1.1 and 18.0); each national single-shift table
+/// holds these ten entries at the same positions, plus its own.
 const EXTENSION: &[(u8, char)] = &[
     (0x0A, '\u{0C}'),
     (0x14, '^'),
@@ -36,7 +40,7 @@ const EXTENSION: &[(u8, char)] = &[
     (0x65, '€'),
 ];
 
-/// Spanish single shift (23.038 A.2.2; two sources agree).
+/// Spanish single shift (23.038 A.2.2): the entries beyond the default extension table.
 const SPANISH: &[(u8, char)] = &[
     (0x09, 'ç'),
     (0x41, 'Á'),
@@ -49,11 +53,11 @@ const SPANISH: &[(u8, char)] = &[
     (0x75, 'ú'),
 ];
 
-/// Turkish single shift (23.038 A.2.1; one source).
+/// Turkish single shift (23.038 A.2.1): the entries beyond the default extension table.
 const TURKISH: &[(u8, char)] =
     &[(0x47, 'Ğ'), (0x49, 'İ'), (0x53, 'Ş'), (0x63, 'ç'), (0x67, 'ğ'), (0x69, 'ı'), (0x73, 'ş')];
 
-/// Portuguese single shift (23.038 A.2.3; one source).
+/// Portuguese single shift (23.038 A.2.3): the entries beyond the default extension table.
 const PORTUGUESE: &[(u8, char)] = &[
     (0x05, 'ê'),
     (0x09, 'ç'),
@@ -84,10 +88,49 @@ const PORTUGUESE: &[(u8, char)] = &[
     (0x7F, 'â'),
 ];
 
-/// A national language whose single-shift table (UDH IE 0x24) this crate knows.
-///
-/// Locking-shift tables (IE 0x25) are not supported: the reference could not verify their
-/// contents for these languages.
+/// Turkish locking shift (23.038 A.3.1): the positions where it differs from the default
+/// alphabet (four transcriptions agree).
+const TURKISH_LOCKING: &[(u8, char)] =
+    &[(0x04, '€'), (0x07, 'ı'), (0x0B, 'Ğ'), (0x0C, 'ğ'), (0x1C, 'Ş'), (0x1D, 'ş'), (0x40, 'İ'), (0x60, 'ç')];
+
+/// Portuguese locking shift (23.038 A.3.3): the positions where it differs from the default
+/// alphabet (four transcriptions agree).
+const PORTUGUESE_LOCKING: &[(u8, char)] = &[
+    (0x04, 'ê'),
+    (0x06, 'ú'),
+    (0x07, 'í'),
+    (0x08, 'ó'),
+    (0x09, 'ç'),
+    (0x0B, 'Ô'),
+    (0x0C, 'ô'),
+    (0x0E, 'Á'),
+    (0x0F, 'á'),
+    (0x12, 'ª'),
+    (0x13, 'Ç'),
+    (0x14, 'À'),
+    (0x15, '∞'),
+    (0x16, '^'),
+    (0x17, '\\'),
+    (0x18, '€'),
+    (0x19, 'Ó'),
+    (0x1A, '|'),
+    (0x1C, 'Â'),
+    (0x1D, 'â'),
+    (0x1E, 'Ê'),
+    (0x24, 'º'),
+    (0x40, 'Í'),
+    (0x5B, 'Ã'),
+    (0x5C, 'Õ'),
+    (0x5D, 'Ú'),
+    (0x60, '~'),
+    (0x7B, 'ã'),
+    (0x7C, 'õ'),
+    (0x7D, '`'),
+];
+
+/// A national language whose shift tables this crate knows: a single-shift table (UDH IE 0x24)
+/// for each, a locking-shift table (IE 0x25) for Turkish and Portuguese (23.038 defines none for
+/// Spanish).
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum Language {
@@ -122,12 +165,107 @@ impl Language {
         }
     }
 
-    const fn table(self) -> &'static [(u8, char)] {
+    /// Whether 23.038 defines a locking-shift table for the language (not for Spanish).
+    pub const fn has_locking_shift(self) -> bool {
+        self.locking().is_some()
+    }
+
+    const fn single(self) -> &'static [(u8, char)] {
         match self {
             Language::Turkish => TURKISH,
             Language::Spanish => SPANISH,
             Language::Portuguese => PORTUGUESE,
         }
+    }
+
+    const fn locking(self) -> Option<&'static [(u8, char)]> {
+        match self {
+            Language::Turkish => Some(TURKISH_LOCKING),
+            Language::Spanish => None,
+            Language::Portuguese => Some(PORTUGUESE_LOCKING),
+        }
+    }
+}
+
+/// The two tables GSM 7-bit text is written with (23.038 §6.2.1, Annex A): the base alphabet,
+/// which is the default one or a national locking-shift table (UDH IE 0x25), and the table the
+/// escape reaches, which is the default extension or a national single-shift table (IE 0x24).
+///
+/// A `locking` language without a locking-shift table (Spanish) means the default alphabet, as
+/// a receiver that lacks the table would read it; no IE is written for it.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct Tables {
+    /// The locking-shift language, if any.
+    pub locking: Option<Language>,
+    /// The single-shift language, if any.
+    pub single: Option<Language>,
+}
+
+impl Tables {
+    /// The default alphabet and the default extension table.
+    pub const DEFAULT: Tables = Tables { locking: None, single: None };
+
+    /// A national single-shift table over the default alphabet.
+    pub const fn single(language: Language) -> Tables {
+        Tables { locking: None, single: Some(language) }
+    }
+
+    /// A national locking-shift table with the default extension table.
+    pub const fn locking(language: Language) -> Tables {
+        Tables { locking: Some(language), single: None }
+    }
+
+    /// Both tables of one language.
+    pub const fn both(language: Language) -> Tables {
+        Tables { locking: Some(language), single: Some(language) }
+    }
+
+    /// The tables named by a UDH's IEs (identifiers as carried); an identifier not known here
+    /// means the default table, as 23.038 tells a receiver without the table to do.
+    pub const fn from_ids(locking: Option<u8>, single: Option<u8>) -> Tables {
+        let locking = match locking {
+            Some(id) => Language::from_id(id),
+            None => None,
+        };
+        let single = match single {
+            Some(id) => Language::from_id(id),
+            None => None,
+        };
+        Tables { locking, single }
+    }
+
+    /// The locking-shift identifier to put in a UDH (IE 0x25), if one is needed.
+    pub const fn locking_id(self) -> Option<u8> {
+        match self.locking {
+            Some(l) if l.has_locking_shift() => Some(l.id()),
+            _ => None,
+        }
+    }
+
+    /// The single-shift identifier to put in a UDH (IE 0x24), if one is needed.
+    pub const fn single_id(self) -> Option<u8> {
+        match self.single {
+            Some(l) => Some(l.id()),
+            None => None,
+        }
+    }
+
+    /// UDH octets the national-language IEs take (3 per IE, UDHL not included).
+    pub const fn ie_octets(self) -> usize {
+        (self.locking_id().is_some() as usize + self.single_id().is_some() as usize) * 3
+    }
+
+    /// The overlay of the locking-shift table on the default alphabet, if any.
+    fn overlay(self) -> Option<&'static [(u8, char)]> {
+        self.locking.and_then(Language::locking)
+    }
+}
+
+impl From<Language> for Tables {
+    /// The single-shift table of the language (the common case: one IE of 3 octets).
+    fn from(language: Language) -> Self {
+        Tables::single(language)
     }
 }
 
@@ -171,35 +309,48 @@ impl Septets {
     }
 }
 
-/// The septets for `c` with an optional single-shift table, or `None` when GSM cannot write it.
+/// The septets for `c` in `tables`, or `None` when GSM cannot write it.
 #[inline]
-pub(crate) fn lookup(c: char, shift: Option<Language>) -> Option<Septets> {
+pub(crate) fn lookup(c: char, tables: Tables) -> Option<Septets> {
+    let overlay = tables.overlay();
+    // A character of the locking-shift table, where it differs from the default alphabet.
+    if let Some(&(s, _)) = overlay.and_then(|o| o.iter().find(|(_, e)| *e == c)) {
+        return Some(Septets::One(s));
+    }
     let code = c as u32;
     if code < 128 {
+        // No locking-shift table replaces an ASCII character of the default alphabet, so the
+        // ASCII map holds for every base table.
         match ASCII.get(code as usize).copied() {
-            Some(0xFF) | None => {}
-            Some(0xFE) => {}
+            Some(0xFF | 0xFE) | None => {}
             Some(s) => return Some(Septets::One(s)),
         }
     } else if let Some(i) = DEFAULT.iter().position(|&d| d == c) {
-        if i != usize::from(ESCAPE) {
+        let replaced = overlay.is_some_and(|o| o.iter().any(|(s, _)| usize::from(*s) == i));
+        if i != usize::from(ESCAPE) && !replaced {
             return Some(Septets::One(i as u8));
         }
     }
     // ç is drawn at 0x09 as a capital in 23.038; encode both Ç and ç there (§12 #15).
-    if c == 'ç' && shift.is_none() {
+    if c == 'ç' && overlay.is_none() && tables.single.is_none() {
         return Some(Septets::One(0x09));
     }
-    let ext = match shift {
+    let ext = match tables.single {
         None => EXTENSION.iter().find(|(_, e)| *e == c),
-        Some(l) => l.table().iter().chain(EXTENSION).find(|(_, e)| *e == c),
+        Some(l) => l.single().iter().chain(EXTENSION).find(|(_, e)| *e == c),
     };
     ext.map(|(s, _)| Septets::Escaped(*s))
 }
 
-/// The character of an extension septet (after the escape) with an optional shift table.
-fn extension(septet: u8, shift: Option<Language>) -> Option<char> {
-    let own = shift.and_then(|l| l.table().iter().find(|(s, _)| *s == septet));
+/// The character of a septet of the base table.
+fn base(septet: u8, tables: Tables) -> Option<char> {
+    let own = tables.overlay().and_then(|o| o.iter().find(|(s, _)| *s == septet));
+    own.map(|(_, c)| *c).or_else(|| DEFAULT.get(usize::from(septet)).copied())
+}
+
+/// The character of an extension septet (after the escape).
+fn extension(septet: u8, tables: Tables) -> Option<char> {
+    let own = tables.single.and_then(|l| l.single().iter().find(|(s, _)| *s == septet));
     own.or_else(|| EXTENSION.iter().find(|(s, _)| *s == septet)).map(|(_, c)| *c)
 }
 
@@ -225,16 +376,16 @@ impl core::error::Error for Unrepresentable {}
 ///
 /// # Errors
 /// The first character GSM cannot write, with its position.
-pub fn septet_len(text: &str, shift: Option<Language>) -> Result<usize, Unrepresentable> {
-    text.chars().enumerate().try_fold(0usize, |n, (position, ch)| match lookup(ch, shift) {
+pub fn septet_len(text: &str, tables: Tables) -> Result<usize, Unrepresentable> {
+    text.chars().enumerate().try_fold(0usize, |n, (position, ch)| match lookup(ch, tables) {
         Some(s) => Ok(n + s.len()),
         None => Err(Unrepresentable { ch, position }),
     })
 }
 
 /// Whether every character of `text` has a GSM encoding.
-pub fn is_representable(text: &str, shift: Option<Language>) -> bool {
-    septet_len(text, shift).is_ok()
+pub fn is_representable(text: &str, tables: Tables) -> bool {
+    septet_len(text, tables).is_ok()
 }
 
 /// Why encoding failed.
@@ -262,10 +413,10 @@ impl fmt::Display for EncodeError {
 
 impl core::error::Error for EncodeError {}
 
-fn write_septets(text: &str, shift: Option<Language>, lossy: bool, out: &mut [u8]) -> Result<usize, EncodeError> {
+fn write_septets(text: &str, tables: Tables, lossy: bool, out: &mut [u8]) -> Result<usize, EncodeError> {
     let mut n = 0;
     for (position, ch) in text.chars().enumerate() {
-        let s = match lookup(ch, shift) {
+        let s = match lookup(ch, tables) {
             Some(s) => s,
             None if lossy => Septets::One(0x3F),
             None => return Err(EncodeError::Unrepresentable(Unrepresentable { ch, position })),
@@ -295,13 +446,13 @@ fn write_septets(text: &str, shift: Option<Language>, lossy: bool, out: &mut [u8
 /// ```
 /// use smpp_codec::text::gsm7;
 /// let mut out = [0u8; 16];
-/// let n = gsm7::encode("@£€", None, &mut out).unwrap();
+/// let n = gsm7::encode("@£€", gsm7::Tables::DEFAULT, &mut out).unwrap();
 /// assert_eq!(&out[..n], &[0x00, 0x01, 0x1B, 0x65]);
 /// ```
-pub fn encode(text: &str, shift: Option<Language>, out: &mut [u8]) -> Result<usize, EncodeError> {
-    let needed = septet_len(text, shift).map_err(EncodeError::Unrepresentable)?;
+pub fn encode(text: &str, tables: Tables, out: &mut [u8]) -> Result<usize, EncodeError> {
+    let needed = septet_len(text, tables).map_err(EncodeError::Unrepresentable)?;
     let out = out.get_mut(..needed).ok_or(EncodeError::BufferTooSmall { needed })?;
-    write_septets(text, shift, false, out)
+    write_septets(text, tables, false, out)
 }
 
 /// Like [`encode`], but writes '?' for characters GSM cannot write. The caller asked for the
@@ -309,13 +460,13 @@ pub fn encode(text: &str, shift: Option<Language>, out: &mut [u8]) -> Result<usi
 ///
 /// # Errors
 /// A buffer too small; `out` is untouched then.
-pub fn encode_lossy(text: &str, shift: Option<Language>, out: &mut [u8]) -> Result<(usize, usize), EncodeError> {
-    let (needed, replaced) = text.chars().fold((0, 0), |(n, r), c| match lookup(c, shift) {
+pub fn encode_lossy(text: &str, tables: Tables, out: &mut [u8]) -> Result<(usize, usize), EncodeError> {
+    let (needed, replaced) = text.chars().fold((0, 0), |(n, r), c| match lookup(c, tables) {
         Some(s) => (n + s.len(), r),
         None => (n + 1, r + 1),
     });
     let out = out.get_mut(..needed).ok_or(EncodeError::BufferTooSmall { needed })?;
-    Ok((write_septets(text, shift, true, out)?, replaced))
+    Ok((write_septets(text, tables, true, out)?, replaced))
 }
 
 /// Decodes unpacked septets (one per octet; the top bit is ignored) into characters.
@@ -323,15 +474,15 @@ pub fn encode_lossy(text: &str, shift: Option<Language>, out: &mut [u8]) -> Resu
 /// Tolerant as the reference advises: an escape followed by a septet not in the extension
 /// table decodes as the default character for that septet; `1B 1B` and a lone final escape
 /// decode as a space.
-pub fn decode(septets: &[u8], shift: Option<Language>) -> Decoder<'_> {
-    Decoder { septets, shift }
+pub fn decode(septets: &[u8], tables: Tables) -> Decoder<'_> {
+    Decoder { septets, tables }
 }
 
 /// Iterator over the characters of GSM septets, from [`decode`].
 #[derive(Clone, Debug)]
 pub struct Decoder<'a> {
     septets: &'a [u8],
-    shift: Option<Language>,
+    tables: Tables,
 }
 
 impl Iterator for Decoder<'_> {
@@ -342,7 +493,7 @@ impl Iterator for Decoder<'_> {
         self.septets = rest;
         let s = first & 0x7F;
         if s != ESCAPE {
-            return DEFAULT.get(usize::from(s)).copied();
+            return base(s, self.tables);
         }
         let Some((&second, rest)) = self.septets.split_first() else { return Some(' ') };
         self.septets = rest;
@@ -350,7 +501,7 @@ impl Iterator for Decoder<'_> {
         if e == ESCAPE {
             return Some(' ');
         }
-        extension(e, self.shift).or_else(|| DEFAULT.get(usize::from(e)).copied())
+        extension(e, self.tables).or_else(|| base(e, self.tables))
     }
 }
 
@@ -374,7 +525,7 @@ pub const fn fill_bits(udh_octets: usize) -> u8 {
 /// ```
 /// use smpp_codec::text::gsm7;
 /// let mut septets = [0u8; 10];
-/// gsm7::encode("hellohello", None, &mut septets).unwrap();
+/// gsm7::encode("hellohello", gsm7::Tables::DEFAULT, &mut septets).unwrap();
 /// let mut packed = [0u8; 9];
 /// assert_eq!(gsm7::pack(&septets, 0, &mut packed), Ok(9));
 /// assert_eq!(packed, [0xE8, 0x32, 0x9B, 0xFD, 0x46, 0x97, 0xD9, 0xEC, 0x37]);

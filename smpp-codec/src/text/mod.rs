@@ -1,6 +1,6 @@
-//! The text layer: GSM 03.38 (with national single-shift tables), UCS-2 with surrogate pairs,
-//! Latin-1 and ASCII; choosing the cheapest encoding; splitting long texts into parts;
-//! reassembling incoming parts; delivery receipts; the EngageLab template body.
+//! The text layer: GSM 03.38 (with national single- and locking-shift tables), UCS-2 with
+//! surrogate pairs, Latin-1 and ASCII; choosing the cheapest encoding; splitting long texts into
+//! parts; reassembling incoming parts; delivery receipts; the EngageLab template body.
 //!
 //! Everything writes into caller buffers, has an exact length function, and needs no
 //! allocation.

@@ -2,12 +2,12 @@
 //! caller's buffers.
 //!
 //! Limits with an 8-bit reference UDH: 153 GSM septets, 134 octets or 67 UCS-2 code units per
-//! part (fewer with a 16-bit reference or a shift-table IE). An escape sequence or a surrogate
+//! part (fewer with a 16-bit reference or shift-table IEs). An escape sequence or a surrogate
 //! pair is never split; at most 255 parts.
 
 use core::fmt;
 
-use super::gsm7::{self, Language, Septets, Unrepresentable};
+use super::gsm7::{self, Language, Septets, Tables, Unrepresentable};
 use super::udh::{Concat, Udh};
 
 /// User data octets in one SMS.
@@ -19,8 +19,8 @@ pub const MAX_PARTS: usize = 255;
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum Encoding {
-    /// GSM 03.38, optionally with a national single-shift table (data_coding 0).
-    Gsm7(Option<Language>),
+    /// GSM 03.38, with the default tables or national shift tables (data_coding 0).
+    Gsm7(Tables),
     /// UTF-16BE (data_coding 8).
     Ucs2,
     /// Latin-1 (data_coding 3).
@@ -40,17 +40,17 @@ impl Encoding {
         }
     }
 
-    const fn shift(self) -> Option<Language> {
+    const fn tables(self) -> Tables {
         match self {
-            Encoding::Gsm7(l) => l,
-            _ => None,
+            Encoding::Gsm7(t) => t,
+            _ => Tables::DEFAULT,
         }
     }
 
     /// Units (septets, code units or octets) `c` takes, or `None` if it cannot be written.
     fn cost(self, c: char) -> Option<usize> {
         match self {
-            Encoding::Gsm7(l) => gsm7::lookup(c, l).map(Septets::len),
+            Encoding::Gsm7(t) => gsm7::lookup(c, t).map(Septets::len),
             Encoding::Ucs2 => Some(c.len_utf16()),
             Encoding::Latin1 => (u32::from(c) <= 0xFF).then_some(1),
             Encoding::Ascii => (u32::from(c) <= 0x7F).then_some(1),
@@ -139,7 +139,7 @@ fn udh_octets(encoding: Encoding, concat: Concatenation, multipart: bool) -> usi
         (Concatenation::Udh16, true) => 6,
         _ => 0,
     };
-    let shift_ie = if encoding.shift().is_some() { 3 } else { 0 };
+    let shift_ie = encoding.tables().ie_octets();
     if concat_ie + shift_ie == 0 { 0 } else { 1 + concat_ie + shift_ie }
 }
 
@@ -207,28 +207,38 @@ fn last_part_units(text: &str, encoding: Encoding, per_part: usize) -> usize {
     used
 }
 
-/// The cheapest encoding that writes `text` exactly: GSM 7-bit; else GSM with one of the
-/// allowed single-shift tables, when it needs fewer parts than UCS-2; else UCS-2.
+/// The cheapest encoding that writes `text` exactly: GSM 7-bit; else GSM with the shift tables
+/// of one of the allowed languages (single shift, locking shift, or both), when that needs fewer
+/// parts than UCS-2; else UCS-2. Among shift-table choices with as many parts, the one with the
+/// shorter UDH wins (a single shift before a locking shift before both).
 ///
 /// # Example
 /// ```
 /// use smpp_codec::text::gsm7::Language;
 /// use smpp_codec::text::segment::{choose, Concatenation, Encoding};
-/// assert_eq!(choose("Hello", &[], Concatenation::Udh8), Encoding::Gsm7(None));
-/// assert_eq!(choose("Canción", &[Language::Spanish], Concatenation::Udh8), Encoding::Gsm7(Some(Language::Spanish)));
+/// use smpp_codec::text::gsm7::Tables;
+/// assert_eq!(choose("Hello", &[], Concatenation::Udh8), Encoding::Gsm7(Tables::DEFAULT));
+/// assert_eq!(choose("Canción", &[Language::Spanish], Concatenation::Udh8), Encoding::Gsm7(Tables::single(Language::Spanish)));
+/// // Every ğ and ş costs two septets with the single shift, one with the locking shift.
+/// assert_eq!(choose(&"ğş".repeat(60), &[Language::Turkish], Concatenation::Udh8), Encoding::Gsm7(Tables::locking(Language::Turkish)));
 /// assert_eq!(choose("Canción", &[], Concatenation::Udh8), Encoding::Ucs2);
 /// assert_eq!(choose("Hi 👋", &[Language::Spanish], Concatenation::Udh8), Encoding::Ucs2);
 /// ```
 pub fn choose(text: &str, languages: &[Language], concat: Concatenation) -> Encoding {
-    if gsm7::is_representable(text, None) {
-        return Encoding::Gsm7(None);
+    if gsm7::is_representable(text, Tables::DEFAULT) {
+        return Encoding::Gsm7(Tables::DEFAULT);
     }
     let ucs2_parts = plan(text, Encoding::Ucs2, concat).map_or(usize::MAX, |p| p.parts);
     languages
         .iter()
-        .filter_map(|&l| plan(text, Encoding::Gsm7(Some(l)), concat).ok())
+        .flat_map(|&l| {
+            let locking = l.has_locking_shift();
+            [Some(Tables::single(l)), locking.then_some(Tables::locking(l)), locking.then_some(Tables::both(l))]
+        })
+        .flatten()
+        .filter_map(|t| plan(text, Encoding::Gsm7(t), concat).ok())
         .filter(|p| p.parts < ucs2_parts || (p.parts == ucs2_parts && ucs2_parts == 1))
-        .min_by_key(|p| p.parts)
+        .min_by_key(|p| (p.parts, p.encoding.tables().ie_octets()))
         .map_or(Encoding::Ucs2, |p| p.encoding)
 }
 
@@ -238,7 +248,7 @@ pub fn choose(text: &str, languages: &[Language], concat: Concatenation) -> Enco
 /// ```
 /// use smpp_codec::text::segment::{preview, Concatenation, Encoding};
 /// let p = preview(&"a".repeat(161), &[], Concatenation::Udh8);
-/// assert_eq!((p.encoding, p.parts, p.remaining), (Encoding::Gsm7(None), 2, 145));
+/// assert_eq!((p.encoding, p.parts, p.remaining), (Encoding::Gsm7(Default::default()), 2, 145));
 /// ```
 pub fn preview(text: &str, languages: &[Language], concat: Concatenation) -> Plan {
     let encoding = choose(text, languages, concat);
@@ -271,7 +281,7 @@ pub struct Part {
 /// ```
 /// use smpp_codec::text::segment::{Concatenation, Encoding, Segmenter};
 /// let text = "x".repeat(200);
-/// let mut s = Segmenter::new(&text, Encoding::Gsm7(None), Concatenation::Udh8, 0x2A).unwrap();
+/// let mut s = Segmenter::new(&text, Encoding::Gsm7(Default::default()), Concatenation::Udh8, 0x2A).unwrap();
 /// assert_eq!(s.total(), 2);
 /// let mut buf = [0u8; 160];
 /// let first = s.next_part(&mut buf).unwrap().unwrap();
@@ -347,7 +357,9 @@ impl<'t> Segmenter<'t> {
             }
             _ => None,
         };
-        let udh = Udh { concat, single_shift: self.encoding.shift().map(Language::id), ..Udh::default() };
+        let tables = self.encoding.tables();
+        let udh =
+            Udh { concat, single_shift: tables.single_id(), locking_shift: tables.locking_id(), ..Udh::default() };
         // The characters of this part.
         let mut used = 0;
         let mut end = self.rest.len();
@@ -373,8 +385,8 @@ impl<'t> Segmenter<'t> {
         let (h, b) = out.split_at_mut(head);
         let _ = udh.write(h);
         let written = match self.encoding {
-            Encoding::Gsm7(l) if self.packed => pack_text(chunk, l, gsm7::fill_bits(head), b),
-            Encoding::Gsm7(l) => gsm7::encode(chunk, l, b).map_err(|_| SegmentError::BufferTooSmall { needed }),
+            Encoding::Gsm7(t) if self.packed => pack_text(chunk, t, gsm7::fill_bits(head), b),
+            Encoding::Gsm7(t) => gsm7::encode(chunk, t, b).map_err(|_| SegmentError::BufferTooSmall { needed }),
             Encoding::Ucs2 => super::ucs2::encode(chunk, b).map_err(|needed| SegmentError::BufferTooSmall { needed }),
             Encoding::Latin1 | Encoding::Ascii => {
                 super::latin1::encode(chunk, self.encoding == Encoding::Ascii, b).map_err(SegmentError::Unrepresentable)
@@ -398,7 +410,7 @@ impl<'t> Segmenter<'t> {
 }
 
 /// Packs the septets of `text` straight into `out` after `fill` bits.
-fn pack_text(text: &str, shift: Option<Language>, fill: u8, out: &mut [u8]) -> Result<usize, SegmentError> {
+fn pack_text(text: &str, tables: Tables, fill: u8, out: &mut [u8]) -> Result<usize, SegmentError> {
     out.fill(0);
     let mut bit = usize::from(fill);
     let mut put = |s: u8| {
@@ -412,7 +424,7 @@ fn pack_text(text: &str, shift: Option<Language>, fill: u8, out: &mut [u8]) -> R
         bit += 7;
     };
     for (position, ch) in text.chars().enumerate() {
-        match gsm7::lookup(ch, shift) {
+        match gsm7::lookup(ch, tables) {
             Some(Septets::One(s)) => put(s),
             Some(Septets::Escaped(s)) => {
                 put(gsm7::ESCAPE);

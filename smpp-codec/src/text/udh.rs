@@ -1,7 +1,7 @@
 //! User data headers (SMPP-REFERENCE §9): reading the IEs of a short message and writing the
 //! concatenation and national-language IEs.
 
-use super::gsm7::Language;
+use super::gsm7::Tables;
 
 /// IE: concatenated message, 8-bit reference.
 pub const IE_CONCAT_8: u8 = 0x00;
@@ -99,9 +99,10 @@ impl Udh {
         Ok((udh, payload))
     }
 
-    /// The single-shift language, if it is one this crate knows.
-    pub fn language(&self) -> Option<Language> {
-        self.single_shift.and_then(Language::from_id)
+    /// The GSM tables the national-language IEs select (the default ones for identifiers this
+    /// crate does not know).
+    pub const fn tables(&self) -> Tables {
+        Tables::from_ids(self.locking_shift, self.single_shift)
     }
 
     /// Octets [`write`](Self::write) takes (UDHL included); 0 when there is nothing to write.
