@@ -347,7 +347,7 @@ impl<'a> Tlvs<'a> {
 }
 
 impl Encode for Tlvs<'_> {
-    #[inline]
+    #[inline(always)]
     fn encode<S: Sink>(&self, s: &mut S) {
         match self.0 {
             Repr::Wire(b) => s.bytes(b),

@@ -317,6 +317,28 @@ const IDS: [u32; 33] = [
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 4000, ..ProptestConfig::default() })]
+    /// The encoder refuses a C-string with a NUL anywhere (it scans eight octets at a time, so
+    /// every position and length matters), and accepts every other string within the maximum.
+    #[test]
+    fn a_nul_anywhere_in_a_c_string_is_refused(
+        clean in proptest::collection::vec(prop_oneof![Just(0x80u8), Just(0x01), Just(0xFF), 1u8..=255], 0..64),
+        nul in proptest::option::of(any::<prop::sample::Index>()),
+    ) {
+        let mut id = clean;
+        if let Some(at) = nul {
+            let at = at.index(id.len() + 1);
+            id.insert(at, 0);
+        }
+        let resp = Pdu::SubmitSmResp(SubmitSmResp { message_id: COctetStr::new(&id), tlvs: Tlvs::EMPTY });
+        let mut buf = [0xAAu8; 96];
+        let result = resp.emit(1, CommandStatus::Ok, &mut buf);
+        if id.contains(&0) {
+            prop_assert_eq!(result, Err(Error::ContainsNul { field: Field::MessageId }));
+            prop_assert_eq!(buf, [0xAAu8; 96]);
+        } else {
+            prop_assert_eq!(result, Ok(16 + id.len() + 1));
+        }
+    }
 
     #[test]
     fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..300), max in 0u32..100_000) {
