@@ -193,6 +193,17 @@ impl Language {
 ///
 /// A `locking` language without a locking-shift table (Spanish) means the default alphabet, as
 /// a receiver that lacks the table would read it; no IE is written for it.
+///
+/// # Example
+/// ```
+/// use smpp_codec::text::gsm7::{self, Language, Tables};
+/// // "ğ" is one septet in the Turkish locking table, an escape pair with the single shift.
+/// let mut out = [0u8; 4];
+/// assert_eq!(gsm7::encode("ğ", Tables::locking(Language::Turkish), &mut out), Ok(1));
+/// assert_eq!(gsm7::encode("ğ", Tables::single(Language::Turkish), &mut out), Ok(2));
+/// assert_eq!(&out[..2], &[0x1B, 0x67]);
+/// assert_eq!(Tables::both(Language::Turkish).ie_octets(), 6);
+/// ```
 #[derive(Copy, Clone, Debug, Default, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct Tables {
