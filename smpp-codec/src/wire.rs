@@ -215,7 +215,7 @@ pub(crate) trait Sink {
 /// Whether `b` holds a NUL: eight octets at a time (a word has a zero octet exactly when
 /// `(x - 0x01..01) & !x & 0x80..80` is non-zero), then the tail one by one. SMPP strings are
 /// short, and this runs on every emit.
-#[inline(always)]
+#[inline]
 pub(crate) fn has_nul(mut b: &[u8]) -> bool {
     const LO: u64 = 0x0101_0101_0101_0101;
     const HI: u64 = 0x8080_8080_8080_8080;
