@@ -79,6 +79,9 @@ fn national_locking_shift_tables() {
     assert_eq!(gsm("ışĞİç€", tr), [0x07, 0x1D, 0x0B, 0x40, 0x60, 0x04]);
     assert_eq!(gsm7::decode(&[0x07, 0x1D, 0x0B, 0x40, 0x60, 0x04, 0x41], tr).collect::<String>(), "ışĞİç€A");
     assert_eq!(gsm7::septet_len("è", tr), Err(Unrepresentable { ch: 'è', position: 0 }));
+    // An escape before a septet the extension table lacks reads as the base table's character.
+    assert_eq!(gsm7::decode(&[0x1B, 0x04], tr).collect::<String>(), "€");
+    assert_eq!(gsm7::decode(&[0x1B, 0x04], Tables::DEFAULT).collect::<String>(), "è");
     // The default extension table still applies; with both tables, the single shift's letters too.
     assert_eq!(gsm("{ğ", tr), [0x1B, 0x28, 0x0C]);
     assert_eq!(gsm("ğ", Tables::single(Language::Turkish)), [0x1B, 0x67]);

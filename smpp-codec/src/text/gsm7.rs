@@ -273,13 +273,6 @@ impl Tables {
     }
 }
 
-impl From<Language> for Tables {
-    /// The single-shift table of the language (the common case: one IE of 3 octets).
-    fn from(language: Language) -> Self {
-        Tables::single(language)
-    }
-}
-
 /// Maps ASCII to its default-alphabet septet; 0xFE = extension table, 0xFF = not in GSM.
 // Evaluated at compile time: an out-of-range index would be a build error, not a panic.
 #[allow(clippy::indexing_slicing)]
@@ -483,8 +476,8 @@ pub fn encode_lossy(text: &str, tables: Tables, out: &mut [u8]) -> Result<(usize
 /// Decodes unpacked septets (one per octet; the top bit is ignored) into characters.
 ///
 /// Tolerant as the reference advises: an escape followed by a septet not in the extension
-/// table decodes as the default character for that septet; `1B 1B` and a lone final escape
-/// decode as a space.
+/// (or single-shift) table decodes as the base table's character for that septet, as 23.038
+/// tells a receiver to; `1B 1B` and a lone final escape decode as a space.
 pub fn decode(septets: &[u8], tables: Tables) -> Decoder<'_> {
     Decoder { septets, tables }
 }
