@@ -262,6 +262,12 @@ impl Tables {
         }
     }
 
+    /// Whether these tables read exactly as the default ones, so that no IE is written (true for
+    /// [`Tables::DEFAULT`] and for a locking language without a locking table).
+    pub const fn is_default(self) -> bool {
+        self.locking_id().is_none() && self.single.is_none()
+    }
+
     /// UDH octets the national-language IEs take (3 per IE, UDHL not included).
     pub const fn ie_octets(self) -> usize {
         (self.locking_id().is_some() as usize + self.single_id().is_some() as usize) * 3
@@ -336,7 +342,7 @@ pub(crate) fn lookup(c: char, tables: Tables) -> Option<Septets> {
         }
     }
     // ç is drawn at 0x09 as a capital in 23.038; encode both Ç and ç there (§12 #15).
-    if c == 'ç' && overlay.is_none() && tables.single.is_none() {
+    if c == 'ç' && tables.is_default() {
         return Some(Septets::One(0x09));
     }
     let ext = match tables.single {

@@ -132,15 +132,23 @@ pub struct Plan {
     pub remaining: usize,
 }
 
-/// UDH octets (UDHL included) each part carries.
-fn udh_octets(encoding: Encoding, concat: Concatenation, multipart: bool) -> usize {
-    let concat_ie = match (concat, multipart) {
-        (Concatenation::Udh8 | Concatenation::Sar, true) => 5,
-        (Concatenation::Udh16, true) => 6,
-        _ => 0,
+/// The UDH of one part: the concatenation IE when the message has several parts (8- or 16-bit
+/// reference; none for SAR or message_payload), and the encoding's national-language IEs.
+fn part_udh(encoding: Encoding, concat: Concatenation, multipart: bool, reference: u16, total: u8, seq: u8) -> Udh {
+    let concat = match (concat, multipart) {
+        (Concatenation::Udh8, true) => Some(Concat { reference: reference & 0xFF, total, seq, wide: false }),
+        (Concatenation::Udh16, true) => Some(Concat { reference, total, seq, wide: true }),
+        _ => None,
     };
-    let shift_ie = encoding.tables().ie_octets();
-    if concat_ie + shift_ie == 0 { 0 } else { 1 + concat_ie + shift_ie }
+    let tables = encoding.tables();
+    Udh { concat, single_shift: tables.single_id(), locking_shift: tables.locking_id(), ..Udh::default() }
+}
+
+/// UDH octets (UDHL included) each part has room for: what [`part_udh`] writes, except that SAR
+/// parts keep room for the 8-bit UDH the SMSC builds from the TLVs.
+fn udh_octets(encoding: Encoding, concat: Concatenation, multipart: bool) -> usize {
+    let room = if concat == Concatenation::Sar { Concatenation::Udh8 } else { concat };
+    part_udh(encoding, room, multipart, 0, 0, 0).encoded_len()
 }
 
 fn units_per_part(encoding: Encoding, concat: Concatenation, multipart: bool) -> usize {
@@ -348,18 +356,7 @@ impl<'t> Segmenter<'t> {
             return None;
         }
         let multipart = self.total > 1;
-        let concat = match (self.concat, multipart) {
-            (Concatenation::Udh8, true) => {
-                Some(Concat { reference: self.reference & 0xFF, total: self.total, seq: self.next, wide: false })
-            }
-            (Concatenation::Udh16, true) => {
-                Some(Concat { reference: self.reference, total: self.total, seq: self.next, wide: true })
-            }
-            _ => None,
-        };
-        let tables = self.encoding.tables();
-        let udh =
-            Udh { concat, single_shift: tables.single_id(), locking_shift: tables.locking_id(), ..Udh::default() };
+        let udh = part_udh(self.encoding, self.concat, multipart, self.reference, self.total, self.next);
         // The characters of this part.
         let mut used = 0;
         let mut end = self.rest.len();
