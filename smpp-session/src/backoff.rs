@@ -2,7 +2,7 @@
 
 use crate::time::Duration;
 
-/// Exponential backoff with full jitter, a maximum delay and an optional attempt limit.
+/// Exponential backoff with equal jitter, a maximum delay and an optional attempt limit.
 ///
 /// The caller supplies the randomness (a `u32` from its RNG) so the policy is deterministic and
 /// testable without sleeping.

@@ -22,7 +22,8 @@ pub enum AckMode {
 pub enum Keepalive {
     /// Never (the peer's enquire_link are still answered).
     Off,
-    /// After this long without any PDU sent or received.
+    /// After this long without any PDU received. Sending does not count: a peer that takes our
+    /// submissions and never answers is dead however busy we are.
     WhenIdle(Duration),
     /// Every interval, busy or not (EngageLab asks for one every 30 s).
     Every(Duration),
@@ -32,7 +33,7 @@ pub enum Keepalive {
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct Config {
-    /// When to send enquire_link. Default: when idle for 30 s.
+    /// When to send enquire_link. Default: when nothing was received for 30 s.
     pub keepalive: Keepalive,
     /// How long to wait for enquire_link_resp before the link is declared dead. Default 10 s.
     pub enquire_link_timeout: Duration,
@@ -54,9 +55,17 @@ pub struct Config {
     pub max_throttle_pause: Duration,
     /// SMSC role: the sc_interface_version sent in bind responses. Default 0x34.
     pub sc_interface_version: u8,
-    /// How a receipt's message id is matched to the ids of recent submissions (SMSCs disagree
-    /// on hex and decimal). Default: exact, then case-insensitive, then numeric in either base.
+    /// How a receipt's message id is matched to the ids of recent submissions. Default: the
+    /// codec's [`IdMatch::default`]; choose the cross-base match explicitly for SMSCs that
+    /// answer in hex and receipt in decimal.
     pub id_match: IdMatch,
+    /// After this many response timeouts in a row, with nothing received from the peer since
+    /// the first of them, the link is declared dead (half-open). 0 turns it off. Default 3.
+    pub dead_after_timeouts: u32,
+    /// How many times a throttled part of a multi-part message is sent again after the pause
+    /// before the message fails (only with a part store, see
+    /// [`Session::with_part_store`](crate::Session::with_part_store)). Default 3.
+    pub part_retries: u8,
 }
 
 impl Default for Config {
@@ -74,6 +83,8 @@ impl Default for Config {
             max_throttle_pause: Duration::from_secs(30),
             sc_interface_version: interface_version::V34,
             id_match: IdMatch::default(),
+            dead_after_timeouts: 3,
+            part_retries: 3,
         }
     }
 }

@@ -1,23 +1,26 @@
-//! What the session reports to the application.
+//! What the session reports to the application: owned values, so that the application can call
+//! the session (submit, respond, unbind) while it handles one.
 
-use smpp_codec::pdu::{AlertNotification, Bind, DataSm, Outbind, Sm};
-use smpp_codec::text::receipt::DeliveryReceipt;
-use smpp_codec::{COctetStr, CommandId, CommandStatus, Pdu};
+use smpp_codec::{CommandId, CommandStatus, MessageState};
 
 use crate::{BindKind, Instant};
 
 /// Identifies a request the application handed to the session; its outcome carries the same
-/// handle.
+/// handle. Unique within a session (a `u32` counter).
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct Handle(pub u32);
 
 /// Identifies a request from the peer that the application must answer (with
 /// [`Session::respond`](crate::Session::respond) and friends).
+///
+/// A token answers only the request it was issued for: each carries a generation, so a token
+/// kept after its request was answered is refused even when the peer reuses the sequence number.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct IncomingToken {
-    pub(crate) slot: u8,
+    pub(crate) slot: u16,
+    pub(crate) generation: u32,
     pub(crate) sequence_number: u32,
 }
 
@@ -29,16 +32,16 @@ impl IncomingToken {
 }
 
 /// How a request of the application ended. Exactly one per request.
+///
+/// The response body, when one came, is read with [`Session::pdu`](crate::Session::pdu) (and
+/// [`Session::message_id`](crate::Session::message_id)) right after the event is polled.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
-pub enum Outcome<'a> {
-    /// The peer answered with this status and body (for an error status the body is usually
-    /// empty).
+pub enum Outcome {
+    /// The peer answered with this status (for an error status the body is usually empty).
     Response {
         /// The response's command_status.
         status: CommandStatus,
-        /// The response body.
-        body: Pdu<'a>,
     },
     /// The peer answered generic_nack.
     GenericNack {
@@ -47,6 +50,8 @@ pub enum Outcome<'a> {
     },
     /// The peer answered with a response that does not decode.
     InvalidResponse {
+        /// The response's command_status.
+        status: CommandStatus,
         /// What was wrong with it.
         error: smpp_codec::Error,
     },
@@ -56,17 +61,19 @@ pub enum Outcome<'a> {
     ConnectionLost,
 }
 
-impl Outcome<'_> {
+impl Outcome {
     /// Whether the request succeeded (a response with ESME_ROK).
-    pub fn is_ok(&self) -> bool {
-        matches!(self, Outcome::Response { status, .. } if status.is_ok())
+    pub const fn is_ok(&self) -> bool {
+        matches!(self, Outcome::Response { status } if status.is_ok())
     }
 
     /// The response's status, if a response came.
-    pub fn status(&self) -> Option<CommandStatus> {
+    pub const fn status(&self) -> Option<CommandStatus> {
         match self {
-            Outcome::Response { status, .. } | Outcome::GenericNack { status } => Some(*status),
-            _ => None,
+            Outcome::Response { status } | Outcome::GenericNack { status } | Outcome::InvalidResponse { status, .. } => {
+                Some(*status)
+            }
+            Outcome::Timeout | Outcome::ConnectionLost => None,
         }
     }
 
@@ -75,29 +82,23 @@ impl Outcome<'_> {
     ///
     /// After a timeout or a lost connection the peer may already have accepted the request, so a
     /// retry can duplicate it.
-    pub fn is_retryable(&self) -> bool {
+    pub const fn is_retryable(&self) -> bool {
         match self {
-            Outcome::Response { status, .. } | Outcome::GenericNack { status } => status.is_transient(),
+            Outcome::Response { status } | Outcome::GenericNack { status } => status.is_transient(),
             Outcome::InvalidResponse { .. } => false,
             Outcome::Timeout | Outcome::ConnectionLost => true,
         }
     }
 
-    /// The message_id of a submit_sm_resp, data_sm_resp or similar response.
-    pub fn message_id(&self) -> Option<COctetStr<'_>> {
+    /// The part failure this outcome means for a part of a multi-part message, `None` when the
+    /// part was accepted.
+    pub const fn part_failure(&self) -> Option<PartFailure> {
         match self {
-            Outcome::Response {
-                body:
-                    Pdu::SubmitSmResp(r)
-                    | Pdu::DataSmResp(r)
-                    | Pdu::DeliverSmResp(r)
-                    | Pdu::BroadcastSmResp(r)
-                    | Pdu::QueryBroadcastSmResp(r),
-                ..
-            } => Some(r.message_id),
-            Outcome::Response { body: Pdu::SubmitMultiResp(r), .. } => Some(r.message_id),
-            Outcome::Response { body: Pdu::QuerySmResp(r), .. } => Some(r.message_id),
-            _ => None,
+            Outcome::Response { status } if status.is_ok() => None,
+            Outcome::Response { status } | Outcome::GenericNack { status } => Some(PartFailure::Status(*status)),
+            Outcome::InvalidResponse { .. } => Some(PartFailure::InvalidResponse),
+            Outcome::Timeout => Some(PartFailure::Timeout),
+            Outcome::ConnectionLost => Some(PartFailure::ConnectionLost),
         }
     }
 }
@@ -151,7 +152,7 @@ pub enum BindFailure {
     GenericNack(CommandStatus),
     /// No bind_resp within the bind timeout.
     Timeout,
-    /// The connection ended first.
+    /// The connection ended first (or the application closed the session).
     ConnectionLost,
 }
 
@@ -165,7 +166,8 @@ pub enum CloseReason {
     PeerUnbound,
     /// The bind failed.
     BindFailed,
-    /// No enquire_link_resp within its timeout: the link is dead (half-open).
+    /// The link is dead: no enquire_link_resp within its timeout, or too many consecutive
+    /// response timeouts with nothing received (a half-open connection).
     LinkDead,
     /// SMSC role: no bind within the session init timeout.
     SessionInitTimeout,
@@ -179,22 +181,24 @@ pub enum CloseReason {
 
 /// What happened, drained with [`Session::poll_event`](crate::Session::poll_event).
 ///
-/// Events that carry PDU fields borrow the session's receive buffer; drop them before calling
-/// the session again.
+/// Events are owned: handle one while calling the session. An event that came from a PDU the
+/// peer sent (a response, a message, a receipt, a request) leaves that PDU readable through
+/// [`Session::pdu`](crate::Session::pdu) and friends until the next `poll_event` or input call.
+///
+/// [`Event::Closed`] is always the last event of a session.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[non_exhaustive]
-pub enum Event<'a> {
-    /// ESME: the bind succeeded.
+pub enum Event {
+    /// ESME: the bind succeeded. The bind_resp (the SMSC's system_id) is in
+    /// [`Session::pdu`](crate::Session::pdu).
     Bound {
         /// The bind type.
         kind: BindKind,
-        /// The SMSC's system_id.
-        system_id: COctetStr<'a>,
         /// The SMSC's sc_interface_version, if it sent one.
         sc_interface_version: Option<u8>,
     },
-    /// ESME: the bind failed; the session is closed.
+    /// ESME: the bind failed; [`Event::Closed`] follows.
     BindFailed(BindFailure),
     /// The outcome of an application request.
     Outcome {
@@ -205,12 +209,12 @@ pub enum Event<'a> {
         /// Which part of a multi-part message this was, if any.
         part: Option<PartOf>,
         /// How it ended.
-        outcome: Outcome<'a>,
+        outcome: Outcome,
     },
     /// Every part of a multi-part message has its outcome (each came as [`Event::Outcome`] with
     /// its message_id); this is the one outcome of the message as a whole.
     MessageDone {
-        /// The handle [`Session::begin_message`](crate::Session::begin_message) returned.
+        /// The message's handle.
         message: Handle,
         /// The number of parts the message has.
         total: u8,
@@ -219,59 +223,59 @@ pub enum Event<'a> {
         /// The first part that did not succeed, and how it ended; `None` when all were accepted.
         failed: Option<(u8, PartFailure)>,
     },
-    /// ESME: a mobile-originated message (deliver_sm that is not a receipt).
+    /// ESME: a mobile-originated message (a deliver_sm that is not a receipt), in
+    /// [`Session::pdu`](crate::Session::pdu).
     Message {
-        /// Answer with [`Session::respond`](crate::Session::respond) in manual ack mode.
+        /// Answer with [`Session::ack`](crate::Session::ack) in manual ack mode.
         token: Option<IncomingToken>,
-        /// The message.
-        sm: Sm<'a>,
     },
-    /// ESME: a delivery receipt (deliver_sm with the receipt or intermediate message type).
+    /// ESME: a delivery receipt (deliver_sm with the receipt or intermediate message type). The
+    /// merged receipt is [`Session::receipt`](crate::Session::receipt), the PDU
+    /// [`Session::pdu`](crate::Session::pdu).
     Receipt {
-        /// Answer with [`Session::respond`](crate::Session::respond) in manual ack mode.
+        /// Answer with [`Session::ack`](crate::Session::ack) in manual ack mode.
         token: Option<IncomingToken>,
-        /// The receipt PDU; its text is in `sm.message()`, its TLVs in `sm.tlvs`.
-        sm: Sm<'a>,
-        /// The receipt's TLVs merged with its text (the TLV wins); `None` when neither names a
-        /// message or a state.
-        receipt: Option<DeliveryReceipt<'a>>,
-        /// The submission it is about, when its message id is among the last `W` accepted ones
-        /// (matched with [`Config::id_match`](crate::Config::id_match)).
+        /// The submission it is about, when its message id is among those remembered (matched
+        /// with [`Config::id_match`](crate::Config::id_match)).
         submit: Option<Handle>,
+        /// The multi-part message and part the submission was, if it was one.
+        part: Option<PartOf>,
+        /// The receipt's state (message_state TLV, else the text's stat), when it names one.
+        state: Option<MessageState>,
     },
-    /// A data_sm from the peer.
+    /// A data_sm from the peer, in [`Session::pdu`](crate::Session::pdu).
     DataSm {
         /// Answer it (in manual ack mode, or always in the SMSC role).
         token: Option<IncomingToken>,
-        /// The PDU.
-        pdu: DataSm<'a>,
     },
-    /// ESME: an alert_notification (no answer exists).
-    Alert(AlertNotification<'a>),
-    /// ESME: the SMSC asks us to bind (outbind); call [`Session::bind`](crate::Session::bind).
-    Outbind(Outbind<'a>),
-    /// SMSC: an ESME asks to bind; accept or reject it.
+    /// ESME: an alert_notification (no answer exists), in [`Session::pdu`](crate::Session::pdu).
+    Alert,
+    /// ESME: the SMSC asks us to bind (outbind, in [`Session::pdu`](crate::Session::pdu)); call
+    /// [`Session::bind`](crate::Session::bind).
+    Outbind,
+    /// SMSC: an ESME asks to bind; accept or reject it. The credentials are in
+    /// [`Session::pdu`](crate::Session::pdu).
     BindRequest {
         /// Pass to `accept_bind` or `reject_bind`.
         token: IncomingToken,
         /// The bind type.
         kind: BindKind,
-        /// Credentials and the rest.
-        bind: Bind<'a>,
     },
     /// SMSC: a request (submit_sm, submit_multi, query_sm, cancel_sm, replace_sm, broadcast...)
-    /// to answer with [`Session::respond`](crate::Session::respond).
+    /// to answer with [`Session::respond`](crate::Session::respond); the PDU is in
+    /// [`Session::pdu`](crate::Session::pdu).
     Request {
         /// Pass to `respond`.
         token: IncomingToken,
-        /// The request.
-        pdu: Pdu<'a>,
+        /// The request's command.
+        command: CommandId,
     },
     /// Submissions are paused after throttling until this instant.
     Throttled {
         /// When submitting may resume.
         until: Instant,
     },
-    /// The session is closed; flush `poll_transmit`, then close the connection.
+    /// The session is closed; send what [`Session::transmit`](crate::Session::transmit) still
+    /// holds, then close the connection. Always the last event.
     Closed(CloseReason),
 }

@@ -1,12 +1,20 @@
-//! The session state machine.
+//! The session: its state, its inputs and outputs. Commands are in `commands.rs`, the handling
+//! of received frames in `dispatch.rs`.
 
-use smpp_codec::pdu::{Bind, BindResp, MessageIdResp};
-use smpp_codec::text::receipt::{DeliveryReceipt, ids_match};
-use smpp_codec::{CommandId, CommandStatus, Error as CodecError, HEADER_LEN, Header, Pdu, Tlv, Tlvs};
+use smpp_codec::pdu::{MessageIdResp, Sm};
+use smpp_codec::text::receipt::DeliveryReceipt;
+use smpp_codec::{COctetStr, CommandId, CommandStatus, Error as CodecError, HEADER_LEN, Header, Pdu};
 
 use crate::buffer::{RxBuf, TxBuf};
-use crate::event::{BindFailure, CloseReason, Event, Handle, IncomingToken, Outcome, PartFailure, PartOf};
-use crate::{AckMode, Config, Duration, Instant, Keepalive};
+use crate::error::ConfigError;
+use crate::event::{BindFailure, CloseReason, Event, Handle, PartOf};
+use crate::incoming::IncomingTable;
+use crate::message::{Messages, PartStore};
+use crate::receipts::RecentIds;
+use crate::throttle::Throttle;
+use crate::timers::{Timer, TimerTable};
+use crate::window::{SlotState, Window, after};
+use crate::{Config, Instant, Keepalive};
 
 /// Which end of the connection this session is.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -74,89 +82,8 @@ pub enum State {
     Bound(BindKind),
     /// unbind sent, waiting for unbind_resp.
     Unbinding,
-    /// Closed: flush the transmit buffer and close the connection.
+    /// Closed: send what [`Session::transmit`] holds and close the connection.
     Closed,
-}
-
-/// Why a command of the application was refused. Nothing was sent; the application still holds
-/// its PDU and may try again.
-#[non_exhaustive]
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
-pub enum CommandError {
-    /// Not allowed in this state or role (for example submit before bind, or on a receiver
-    /// bind).
-    InvalidState,
-    /// The window (possibly narrowed by throttling) is full: wait for an outcome.
-    WindowFull,
-    /// Submissions are paused after throttling until this instant.
-    Paused {
-        /// When to try again.
-        until: Instant,
-    },
-    /// The transmit buffer is full: drain `poll_transmit` first.
-    TransmitBufferFull,
-    /// The PDU cannot be encoded.
-    Codec(CodecError),
-    /// The PDU is not a request this call accepts.
-    NotARequest,
-    /// The token does not name a pending request of the peer (already answered?).
-    UnknownToken,
-    /// The response does not answer that request.
-    WrongResponse,
-    /// The text cannot be encoded or split as asked.
-    Text(smpp_codec::text::segment::SegmentError),
-}
-
-impl core::fmt::Display for CommandError {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        match self {
-            CommandError::InvalidState => f.write_str("not allowed in the session's current state"),
-            CommandError::WindowFull => f.write_str("window full: wait for an outstanding request to complete"),
-            CommandError::Paused { until } => write!(f, "submissions paused after throttling until {} ms", until.0),
-            CommandError::TransmitBufferFull => f.write_str("transmit buffer full: drain poll_transmit"),
-            CommandError::Codec(e) => write!(f, "cannot encode: {e}"),
-            CommandError::NotARequest => f.write_str("not a request this call accepts"),
-            CommandError::UnknownToken => f.write_str("no pending peer request with that token"),
-            CommandError::WrongResponse => f.write_str("that response does not answer the request"),
-            CommandError::Text(e) => write!(f, "text: {e}"),
-        }
-    }
-}
-
-impl core::error::Error for CommandError {}
-
-impl From<CodecError> for CommandError {
-    fn from(e: CodecError) -> Self {
-        CommandError::Codec(e)
-    }
-}
-
-/// How [`Session::submit_text`] encodes and splits a text.
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
-pub struct TextOptions {
-    /// The encoding (see [`choose`](smpp_codec::text::segment::choose)).
-    pub encoding: smpp_codec::text::segment::Encoding,
-    /// How the parts are tied together.
-    pub concatenation: smpp_codec::text::segment::Concatenation,
-    /// The concatenation reference (the caller's counter; the low 8 bits with an 8-bit UDH).
-    pub reference: u16,
-}
-
-/// A multi-part message being submitted, from [`Session::begin_message`].
-#[derive(Debug)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
-pub struct MessageBuilder {
-    slot: u8,
-    handle: Handle,
-}
-
-impl MessageBuilder {
-    /// The message's handle, which its [`Event::MessageDone`] carries.
-    pub const fn handle(&self) -> Handle {
-        self.handle
-    }
 }
 
 /// Counters for monitoring.
@@ -169,212 +96,225 @@ pub struct Counters {
     pub pdus_sent: u32,
     /// Responses that matched no outstanding request (late, after a timeout, or bogus).
     pub unexpected_responses: u32,
-    /// PDUs from the peer that did not decode.
+    /// PDUs from the peer that did not decode or were not allowed.
     pub malformed: u32,
-    /// Throttling responses (ESME_RTHROTTLED, ESME_RMSGQFUL).
+    /// Throttling responses (ESME_RTHROTTLED, ESME_RMSGQFUL, as a response or generic_nack).
     pub throttled: u32,
+    /// Throttled parts sent again after the pause.
+    pub part_retries: u32,
     /// Peer requests refused because every incoming slot was taken.
     pub refused_busy: u32,
+    /// Requests that got no response in time.
+    pub response_timeouts: u32,
+    /// PDUs longer than the receive buffer, skipped and answered with an error.
+    pub oversized: u32,
 }
 
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
-enum Slot {
-    Waiting,
-    TimedOut,
-    Lost,
+/// A decoder of whole frames: which commands it knows decides what the session accepts.
+pub(crate) type Decoder = for<'a> fn(&'a [u8]) -> Result<(Header, Pdu<'a>), CodecError>;
+
+/// Room the session keeps in the transmit buffer for what it must always be able to send: one
+/// enquire_link, one unbind or unbind_resp, and one generic_nack when framing is lost.
+pub(crate) const CONTROL_RESERVE: usize = 3 * HEADER_LEN;
+
+/// Room an application request leaves free after it, so that the session can still answer the
+/// peer: a response with a full message_id.
+pub(crate) const RESPONSE_RESERVE: usize = HEADER_LEN + smpp_codec::pdu::MESSAGE_ID_MAX + 16;
+
+/// The smallest receive buffer: the largest response an ESME must read (a query_sm_resp with
+/// every field at its maximum) with room to spare.
+pub const MIN_RECEIVE_BUFFER: usize = 128;
+
+/// The sequence numbers of the session's own control requests in flight.
+#[derive(Copy, Clone, Debug, Default)]
+pub(crate) struct Control {
+    pub(crate) bind: Option<u32>,
+    pub(crate) unbind: Option<u32>,
+    pub(crate) keepalive: Option<u32>,
 }
 
-#[derive(Copy, Clone, Debug)]
-struct Outstanding {
-    seq: u32,
-    handle: Handle,
-    command: CommandId,
-    deadline: Instant,
-    slot: Slot,
-    /// The group slot and the part number, for parts of a multi-part message.
-    part: Option<(u8, u8)>,
+/// Events that do not come from a received frame, waiting for `poll_event`.
+#[derive(Copy, Clone, Debug, Default)]
+pub(crate) struct Notices {
+    pub(crate) bind_failure: Option<BindFailure>,
+    pub(crate) throttled: Option<Instant>,
+    pub(crate) closed: Option<CloseReason>,
+    /// `Closed` was handed out: nothing follows it.
+    pub(crate) finished: bool,
 }
-
-/// A multi-part message: its parts go through the window like any request; the group counts
-/// their outcomes.
-#[derive(Copy, Clone, Debug)]
-struct Group {
-    handle: Handle,
-    total: u8,
-    submitted: u8,
-    completed: u8,
-    accepted: u8,
-    failed: Option<(u8, PartFailure)>,
-    /// No more parts will be submitted (abandoned, or the session closed).
-    closed: bool,
-}
-
-impl Group {
-    fn is_done(&self) -> bool {
-        self.completed == self.submitted && (self.submitted == self.total || self.closed)
-    }
-
-    fn record(&mut self, index: u8, result: Result<(), PartFailure>) {
-        self.completed = self.completed.saturating_add(1);
-        match result {
-            Ok(()) => self.accepted = self.accepted.saturating_add(1),
-            Err(f) => {
-                if self.failed.is_none_or(|(i, _)| index < i) {
-                    self.failed = Some((index, f));
-                }
-            }
-        }
-    }
-}
-
-#[derive(Copy, Clone, Debug)]
-struct Incoming {
-    seq: u32,
-    command: CommandId,
-}
-
-/// A received frame kept in the receive buffer until its event has been polled.
-#[derive(Copy, Clone, Debug)]
-struct Held {
-    kind: HeldKind,
-    reported: bool,
-}
-
-#[derive(Copy, Clone, Debug)]
-enum HeldKind {
-    Bound(BindKind),
-    Outcome { handle: Handle, command: CommandId, part: Option<(u8, u8)> },
-    Incoming(Option<IncomingToken>),
-}
-
-/// Longest message id remembered for receipt correlation (SMPP's 65 with the NUL).
-const ID_MAX: usize = 64;
-
-/// A recently accepted submission, for matching receipts to it.
-#[derive(Clone, Debug)]
-struct RecentId {
-    handle: Handle,
-    id: heapless::Vec<u8, ID_MAX>,
-}
-
-#[derive(Copy, Clone, Debug)]
-struct Throttle {
-    limit: usize,
-    streak: usize,
-    pause: Duration,
-    until: Option<Instant>,
-}
-
-/// Responses with room for a message_id fit in this much; the session keeps it free for
-/// answering the peer.
-const RESPONSE_RESERVE: usize = HEADER_LEN + smpp_codec::pdu::MESSAGE_ID_MAX + 16;
-
-/// Highest sequence number (SMPP-REFERENCE §1.1).
-const MAX_SEQUENCE: u32 = 0x7FFF_FFFF;
 
 /// One SMPP connection in the ESME or the SMSC role, as a sans-IO state machine.
 ///
-/// `W` is the window: the most application requests awaiting a response at once, and the most
-/// peer requests awaiting the application's answer. The receive and transmit buffers are the
-/// caller's; the receive buffer must hold the largest PDU to accept.
+/// `W` is the window: the most application requests awaiting a response at once, the most
+/// multi-part messages in progress, and the most peer requests awaiting the application's
+/// answer. `R` is how many accepted submissions are remembered for matching delivery receipts
+/// (the window by default; a panel that sends 4 at a time may wait for 50 receipts). The
+/// receive and transmit buffers are the caller's.
+///
+/// # Methods
+/// - **inputs** tell the session what happened: [`receive_buffer`](Self::receive_buffer) +
+///   [`commit`](Self::commit) (or [`handle_input`](Self::handle_input)),
+///   [`handle_timeout`](Self::handle_timeout), [`handle_connection_lost`](Self::handle_connection_lost);
+/// - **commands** come from the application: [`bind`](Self::bind), [`submit`](Self::submit),
+///   [`submit_text`](Self::submit_text), [`respond`](Self::respond), [`unbind`](Self::unbind), ...;
+/// - **outputs** are drained after every input or command: [`transmit`](Self::transmit) +
+///   [`transmitted`](Self::transmitted) (or [`poll_transmit`](Self::poll_transmit)),
+///   [`poll_event`](Self::poll_event), [`poll_timeout`](Self::poll_timeout);
+/// - **getters**: [`state`](Self::state), [`outstanding`](Self::outstanding),
+///   [`counters`](Self::counters), and the PDU behind the last event: [`pdu`](Self::pdu),
+///   [`message_id`](Self::message_id), [`receipt`](Self::receipt).
 ///
 /// # The one rule
-/// After every call that changes the session (`handle_*` and every command), drain the outputs:
-/// `poll_transmit` until it returns 0, `poll_event` until `None`, then ask `poll_timeout` for the
-/// next deadline. If `handle_input` returns less than it was given, drain and call it again with
-/// the rest.
-///
-/// ```
-/// use smpp_session::{BindKind, Config, Event, Instant, Role, Session};
-/// use smpp_codec::pdu::{Bind, SubmitSm};
-/// use smpp_codec::Address;
-///
-/// let (mut rx, mut tx) = ([0u8; 512], [0u8; 512]);
-/// let mut esme: Session<'_, 4> = Session::new(Role::Esme, Config::default(), &mut rx, &mut tx, Instant(0));
-/// esme.bind(Instant(0), BindKind::Transceiver, &Bind::new("user", "secret")).unwrap();
-/// let mut wire = [0u8; 512];
-/// let n = esme.poll_transmit(&mut wire);
-/// assert_eq!(&wire[4..8], &[0, 0, 0, 9]); // bind_transceiver
-///
-/// // The SMSC answers bind_transceiver_resp OK (seq 1, system_id "SMSC").
-/// let resp = [0, 0, 0, 21, 0x80, 0, 0, 9, 0, 0, 0, 0, 0, 0, 0, 1, b'S', b'M', b'S', b'C', 0];
-/// assert_eq!(esme.handle_input(Instant(5), &resp), resp.len());
-/// assert!(matches!(esme.poll_event(), Some(Event::Bound { .. })));
-///
-/// let sm = SubmitSm::new(Address::alphanumeric("Test"), Address::international("447700900123"), b"Hi");
-/// let handle = esme.submit(Instant(6), &sm).unwrap();
-/// assert!(esme.poll_transmit(&mut wire) > 0);
-/// assert_eq!(esme.outstanding(), 1);
-/// # let _ = (n, handle);
-/// ```
+/// Mutate, then drain: after every input or command, send what [`transmit`](Self::transmit)
+/// holds, take events with [`poll_event`](Self::poll_event) until `None` (handling one may
+/// queue more octets to send: answers to the peer), and sleep until
+/// [`poll_timeout`](Self::poll_timeout). Received frames are processed as their events are
+/// polled, so input is never lost and never waits for more input.
 #[derive(Debug)]
-pub struct Session<'b, const W: usize> {
-    role: Role,
-    config: Config,
-    state: State,
-    rx: RxBuf<'b>,
-    tx: TxBuf<'b>,
-    held: Option<Held>,
-    next_seq: u32,
-    next_handle: u32,
-    window: [Option<Outstanding>; W],
-    groups: [Option<Group>; W],
-    incoming: [Option<Incoming>; W],
-    recent: [Option<RecentId>; W],
-    recent_next: usize,
-    /// Window slots timed out or lost and not reported yet (saves scanning the window).
-    unreported: usize,
-    /// Whether a group may have become done since the last scan.
-    groups_dirty: bool,
-    bind: Option<(u32, Instant)>,
-    unbind: Option<(u32, Instant)>,
-    keepalive: Option<(u32, Instant)>,
-    last_rx: Instant,
-    last_tx: Instant,
-    last_enquire: Instant,
-    opened: Instant,
-    throttle: Throttle,
-    bind_failure: Option<BindFailure>,
-    closed: Option<(CloseReason, bool)>,
-    throttled_notice: Option<Instant>,
-    counters: Counters,
+pub struct Session<'b, const W: usize, const R: usize = W> {
+    // What the session is.
+    pub(crate) role: Role,
+    pub(crate) config: Config,
+    pub(crate) state: State,
+    pub(crate) decode: Decoder,
+    pub(crate) now: Instant,
+
+    // Bytes in and out.
+    pub(crate) rx: RxBuf<'b>,
+    pub(crate) tx: TxBuf<'b>,
+
+    // The application's requests.
+    pub(crate) window: Window<W>,
+    pub(crate) messages: Messages<W>,
+    pub(crate) store: PartStore<'b>,
+    pub(crate) control: Control,
+    pub(crate) throttle: Throttle,
+    pub(crate) next_handle: u32,
+    /// Requests sent so far (wrapping): orders requests against throttling episodes.
+    pub(crate) sends: u32,
+
+    // The peer's requests.
+    pub(crate) incoming: IncomingTable<W>,
+
+    // Receipts.
+    pub(crate) recent: RecentIds<R>,
+
+    // Timers and liveness.
+    pub(crate) timers: TimerTable,
+    pub(crate) last_rx: Instant,
+    /// Response timeouts since anything was last received.
+    pub(crate) silent_timeouts: u32,
+
+    // Output.
+    pub(crate) notices: Notices,
+    pub(crate) counters: Counters,
 }
 
-impl<'b, const W: usize> Session<'b, W> {
-    /// A session for a connection that has just opened at `now`.
+impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
+    /// An ESME session for a connection that has just opened at `now`. It decodes only what an
+    /// ESME receives (the SMSC's decoders are not linked) and answers anything else with
+    /// generic_nack.
     ///
-    /// `rx` must hold the largest PDU to accept (`max_command_length` is capped by its size);
-    /// `tx` the largest PDU to send plus room for responses.
-    pub fn new(role: Role, config: Config, rx: &'b mut [u8], tx: &'b mut [u8], now: Instant) -> Self {
-        Session {
+    /// # Errors
+    /// A [`ConfigError`] when a buffer is too small for the session to always make progress
+    /// (see [`Session::new`]).
+    pub fn esme(config: Config, rx: &'b mut [u8], tx: &'b mut [u8], now: Instant) -> Result<Self, ConfigError> {
+        Self::with_decoder(Role::Esme, esme_decoder(), config, rx, tx, now)
+    }
+
+    /// An SMSC session for a connection that has just been accepted at `now`. It decodes only
+    /// what an SMSC receives and answers anything else with generic_nack.
+    ///
+    /// # Errors
+    /// As [`Session::new`].
+    pub fn smsc(config: Config, rx: &'b mut [u8], tx: &'b mut [u8], now: Instant) -> Result<Self, ConfigError> {
+        Self::with_decoder(Role::Smsc, smsc_decoder(), config, rx, tx, now)
+    }
+
+    /// A session in `role` (links the decoders of both roles; prefer [`Session::esme`] or
+    /// [`Session::smsc`] on a microcontroller).
+    ///
+    /// # Errors
+    /// [`ConfigError::ReceiveBufferTooSmall`] below [`MIN_RECEIVE_BUFFER`];
+    /// [`ConfigError::TransmitBufferTooSmall`] when `tx` cannot hold a response with a full
+    /// message_id plus the room kept for enquire_link, unbind, a generic_nack and an error answer
+    /// to each of `W` pending peer requests ([`Session::min_transmit_buffer`]);
+    /// [`ConfigError::InvalidWindow`] when `W` is 0 or above 65 535.
+    pub fn new(
+        role: Role,
+        config: Config,
+        rx: &'b mut [u8],
+        tx: &'b mut [u8],
+        now: Instant,
+    ) -> Result<Self, ConfigError> {
+        let decode = match role {
+            Role::Esme => esme_decoder(),
+            Role::Smsc => smsc_decoder(),
+        };
+        Self::with_decoder(role, decode, config, rx, tx, now)
+    }
+
+    /// The smallest transmit buffer [`Session::new`] accepts for this window.
+    pub const fn min_transmit_buffer() -> usize {
+        RESPONSE_RESERVE + CONTROL_RESERVE + HEADER_LEN * W
+    }
+
+    fn with_decoder(
+        role: Role,
+        decode: Decoder,
+        config: Config,
+        rx: &'b mut [u8],
+        tx: &'b mut [u8],
+        now: Instant,
+    ) -> Result<Self, ConfigError> {
+        if W == 0 || W > usize::from(u16::MAX) {
+            return Err(ConfigError::InvalidWindow);
+        }
+        if rx.len() < MIN_RECEIVE_BUFFER {
+            return Err(ConfigError::ReceiveBufferTooSmall { needed: MIN_RECEIVE_BUFFER, given: rx.len() });
+        }
+        let needed = Self::min_transmit_buffer();
+        if tx.len() < needed {
+            return Err(ConfigError::TransmitBufferTooSmall { needed, given: tx.len() });
+        }
+        let mut timers = TimerTable::default();
+        if role == Role::Smsc {
+            timers.set(Timer::SessionInit, now + config.session_init_timeout);
+        }
+        Ok(Session {
             role,
             config,
             state: State::Open,
+            decode,
+            now,
             rx: RxBuf::new(rx),
             tx: TxBuf::new(tx),
-            held: None,
-            next_seq: 1,
+            window: Window::new(),
+            messages: Messages::new(),
+            store: PartStore::new(&mut []),
+            control: Control::default(),
+            throttle: Throttle::new(W, config.throttle_pause),
             next_handle: 0,
-            window: [None; W],
-            groups: [None; W],
-            incoming: [None; W],
-            recent: core::array::from_fn(|_| None),
-            recent_next: 0,
-            unreported: 0,
-            groups_dirty: false,
-            bind: None,
-            unbind: None,
-            keepalive: None,
+            sends: 0,
+            incoming: IncomingTable::new(),
+            recent: RecentIds::new(),
+            timers,
             last_rx: now,
-            last_tx: now,
-            last_enquire: now,
-            opened: now,
-            throttle: Throttle { limit: W.max(1), streak: 0, pause: config.throttle_pause, until: None },
-            bind_failure: None,
-            closed: None,
-            throttled_notice: None,
+            silent_timeouts: 0,
+            notices: Notices::default(),
             counters: Counters::default(),
-        }
+        })
+    }
+
+    /// Gives the session storage for the encoded parts of multi-part messages in flight, so that
+    /// a part the SMSC throttles is sent again after the pause (up to
+    /// [`Config::part_retries`] times) instead of failing its message. A part that does not fit
+    /// is not kept, and fails its message when throttled. About 200 octets per part in flight
+    /// suffice for texts.
+    #[must_use]
+    pub fn with_part_store(mut self, store: &'b mut [u8]) -> Self {
+        self.store = PartStore::new(store);
+        self
     }
 
     // ---- getters -------------------------------------------------------------------------
@@ -389,14 +329,20 @@ impl<'b, const W: usize> Session<'b, W> {
         self.state
     }
 
-    /// Whether the session is closed (the adapter should flush and close the connection).
+    /// The configuration.
+    pub const fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Whether the session is closed (send what [`transmit`](Self::transmit) holds, then close
+    /// the connection).
     pub fn is_closed(&self) -> bool {
         self.state == State::Closed
     }
 
-    /// Application requests awaiting a response.
+    /// Application requests awaiting a response (or a retry after throttling).
     pub fn outstanding(&self) -> usize {
-        self.window.iter().flatten().filter(|o| o.slot == Slot::Waiting).count()
+        self.window.outstanding()
     }
 
     /// The window as narrowed by throttling (at most `W`).
@@ -404,9 +350,14 @@ impl<'b, const W: usize> Session<'b, W> {
         self.throttle.limit
     }
 
+    /// Until when submissions are paused after throttling, if they are at `now`.
+    pub fn paused_until(&self, now: Instant) -> Option<Instant> {
+        self.throttle.paused(now)
+    }
+
     /// Peer requests awaiting the application's answer.
     pub fn pending_incoming(&self) -> usize {
-        self.incoming.iter().flatten().count()
+        self.incoming.len()
     }
 
     /// Octets waiting in the transmit buffer.
@@ -414,1174 +365,459 @@ impl<'b, const W: usize> Session<'b, W> {
         self.tx.len()
     }
 
+    /// Octets received and not processed yet.
+    pub fn pending_receive(&self) -> usize {
+        self.rx.len()
+    }
+
     /// Counters for monitoring.
     pub const fn counters(&self) -> Counters {
         self.counters
     }
 
-    /// Sets the sequence number the next request will use (1..=0x7FFFFFFF; others are
-    /// clamped into that range). For SMSCs that expect numbers to continue across connections.
+    /// Sets the sequence number the next request will use (1..=0x7FFFFFFF; others are clamped
+    /// into that range). For SMSCs that expect numbers to continue across connections.
     pub fn set_next_sequence_number(&mut self, seq: u32) {
-        self.next_seq = seq.clamp(1, MAX_SEQUENCE);
+        self.window.set_next_seq(seq);
+    }
+
+    /// Sets the number the next handle will carry. An adapter that keeps handles across
+    /// reconnections starts each new session where the last one stopped, so that handles stay
+    /// unique.
+    pub fn set_next_handle(&mut self, handle: Handle) {
+        self.next_handle = handle.0;
+    }
+
+    /// The number the next handle will carry.
+    pub const fn next_handle(&self) -> Handle {
+        Handle(self.next_handle)
+    }
+
+    /// The PDU behind the last event [`poll_event`](Self::poll_event) returned, when that
+    /// event came from a PDU the peer sent: the response of an [`Event::Outcome`], the
+    /// deliver_sm of a message or receipt, a request, a bind. Valid until the next
+    /// `poll_event` or input call.
+    pub fn pdu(&self) -> Option<Pdu<'_>> {
+        let frame = self.rx.held();
+        if frame.is_empty() {
+            return None;
+        }
+        (self.decode)(frame).ok().map(|(_, pdu)| pdu)
+    }
+
+    /// The header of that PDU.
+    pub fn header(&self) -> Option<Header> {
+        Header::parse(self.rx.held()).ok()
+    }
+
+    /// The message_id of the response behind the last [`Event::Outcome`] (submit_sm_resp,
+    /// data_sm_resp, submit_multi_resp, query_sm_resp, ...).
+    pub fn message_id(&self) -> Option<COctetStr<'_>> {
+        match self.pdu()? {
+            Pdu::SubmitSmResp(r)
+            | Pdu::DataSmResp(r)
+            | Pdu::DeliverSmResp(r)
+            | Pdu::BroadcastSmResp(r)
+            | Pdu::QueryBroadcastSmResp(r) => Some(r.message_id),
+            Pdu::SubmitMultiResp(r) => Some(r.message_id),
+            Pdu::QuerySmResp(r) => Some(r.message_id),
+            _ => None,
+        }
+    }
+
+    /// The short message behind the last [`Event::Message`] or [`Event::Receipt`] (or an SMSC's
+    /// submit_sm request).
+    pub fn sm(&self) -> Option<Sm<'_>> {
+        match self.pdu()? {
+            Pdu::DeliverSm(sm) | Pdu::SubmitSm(sm) => Some(sm),
+            _ => None,
+        }
+    }
+
+    /// The delivery receipt behind the last [`Event::Receipt`]: its text merged with its TLVs
+    /// (the TLV wins).
+    pub fn receipt(&self) -> Option<DeliveryReceipt<'_>> {
+        match self.pdu()? {
+            Pdu::DeliverSm(sm) if sm.esm_class.is_receipt() => DeliveryReceipt::from_sm(&sm),
+            _ => None,
+        }
     }
 
     // ---- outputs -------------------------------------------------------------------------
 
-    /// Copies queued octets into `out` and returns how many; 0 when nothing is queued.
+    /// The octets waiting to be sent. Write them to the transport, then report how many went
+    /// with [`transmitted`](Self::transmitted).
+    #[must_use]
+    pub fn transmit(&self) -> &[u8] {
+        self.tx.pending()
+    }
+
+    /// The transport took the first `n` octets of [`transmit`](Self::transmit) (a partial write
+    /// is fine). Throttled parts waiting for room go out.
+    pub fn transmitted(&mut self, n: usize) {
+        self.tx.consume(n);
+        self.send_due_retries();
+    }
+
+    /// Copies queued octets into `out` and returns how many; 0 when nothing is queued. The
+    /// copying form of [`transmit`](Self::transmit) + [`transmitted`](Self::transmitted).
+    #[must_use]
     pub fn poll_transmit(&mut self, out: &mut [u8]) -> usize {
-        self.tx.drain_into(out)
+        let pending = self.tx.pending();
+        let n = pending.len().min(out.len());
+        if let (Some(dst), Some(src)) = (out.get_mut(..n), pending.get(..n)) {
+            dst.copy_from_slice(src);
+        }
+        self.transmitted(n);
+        n
     }
 
     /// The next deadline at which [`handle_timeout`](Self::handle_timeout) has work, if any.
+    /// At that deadline it always acts: the deadline never stays in the past.
+    #[must_use]
     pub fn poll_timeout(&self) -> Option<Instant> {
         if self.state == State::Closed {
             return None;
         }
-        let mut next: Option<Instant> = None;
-        let mut take = |t: Instant| next = Some(next.map_or(t, |n| n.min(t)));
-        for o in self.window.iter().flatten().filter(|o| o.slot == Slot::Waiting) {
-            take(o.deadline);
-        }
-        if let Some((_, d)) = self.bind {
-            take(d);
-        }
-        if let Some((_, d)) = self.unbind {
-            take(d);
-        }
-        if self.awaiting_bind() {
-            take(self.opened + self.config.session_init_timeout);
-        }
-        if let Some(t) = self.throttle.until {
-            take(t);
-        }
-        if let State::Bound(_) = self.state {
-            match self.keepalive {
-                Some((_, d)) => take(d),
-                None => {
-                    if let Some(t) = self.next_enquire_at() {
-                        take(t);
-                    }
-                }
-            }
-        }
-        next
+        self.timers.next()
     }
 
-    /// The next event, if any. Outcomes of timed-out or lost requests come first, then the
-    /// bind failure and the close, then the event of the last PDU received.
-    pub fn poll_event(&mut self) -> Option<Event<'_>> {
-        for entry in self.window.iter_mut().take(if self.unreported > 0 { W } else { 0 }) {
-            if let Some(o) = *entry {
-                let outcome = match o.slot {
-                    Slot::Waiting => continue,
-                    Slot::TimedOut => Outcome::Timeout,
-                    Slot::Lost => Outcome::ConnectionLost,
-                };
-                *entry = None;
-                self.unreported = self.unreported.saturating_sub(1);
-                let part = o.part.and_then(|(g, i)| self.part_of(g, i));
-                return Some(Event::Outcome { handle: o.handle, command: o.command, part, outcome });
-            }
-        }
-        if let Some(f) = self.bind_failure.take() {
-            return Some(Event::BindFailed(f));
-        }
-        if let Some(until) = self.throttled_notice.take() {
-            return Some(Event::Throttled { until });
-        }
-        if let Some((reason, reported)) = &mut self.closed {
-            if !*reported {
-                *reported = true;
-                return Some(Event::Closed(*reason));
-            }
-        }
-        if let Some(held) = self.held.as_mut() {
-            if !held.reported {
-                held.reported = true;
-                let kind = held.kind;
-                let part = match kind {
-                    HeldKind::Outcome { part: Some((g, i)), .. } => self.part_of(g, i),
-                    _ => None,
-                };
-                let recent = Recent { ids: &self.recent, mode: self.config.id_match };
-                return held_event(kind, part, &recent, self.rx.frame());
-            }
-        }
-        if !self.groups_dirty {
+    /// The next event, if any: outcomes of requests that ended without a response, finished
+    /// messages, a bind failure, a throttling notice, then the events of received PDUs in
+    /// order, and [`Event::Closed`] last.
+    ///
+    /// Received PDUs are processed here, one per event, so call this until it returns `None`,
+    /// then send what [`transmit`](Self::transmit) holds (processing may queue answers).
+    #[must_use]
+    pub fn poll_event(&mut self) -> Option<Event> {
+        if self.notices.finished {
             return None;
         }
-        for entry in self.groups.iter_mut() {
-            if let Some(g) = *entry {
-                if g.is_done() {
-                    *entry = None;
-                    return Some(Event::MessageDone {
-                        message: g.handle,
-                        total: g.total,
-                        accepted: g.accepted,
-                        failed: g.failed,
-                    });
-                }
+        self.rx.release();
+        loop {
+            if let Some(e) = self.next_notice() {
+                return Some(e);
+            }
+            if self.state == State::Closed {
+                break;
+            }
+            match self.process_next() {
+                crate::dispatch::Step::Event(e) => return Some(e),
+                crate::dispatch::Step::Continue => {}
+                crate::dispatch::Step::Idle => return None,
             }
         }
-        self.groups_dirty = false;
+        let reason = self.notices.closed?;
+        self.notices.finished = true;
+        self.rx.clear();
+        Some(Event::Closed(reason))
+    }
+
+    fn next_notice(&mut self) -> Option<Event> {
+        if let Some(i) = self.window.next_ended() {
+            let o = self.window.take(i)?;
+            let SlotState::Ended(outcome) = o.state else { return None };
+            let part = o.part.and_then(|(g, i)| self.part_of(g, i));
+            return Some(Event::Outcome { handle: o.handle, command: o.command, part, outcome });
+        }
+        if let Some(g) = self.messages.take_done() {
+            return Some(Event::MessageDone { message: g.handle, total: g.total, accepted: g.accepted, failed: g.failed });
+        }
+        if let Some(f) = self.notices.bind_failure.take() {
+            return Some(Event::BindFailed(f));
+        }
+        if let Some(until) = self.notices.throttled.take() {
+            return Some(Event::Throttled { until });
+        }
         None
     }
 
-    fn part_of(&self, group: u8, index: u8) -> Option<PartOf> {
-        let g = self.groups.get(usize::from(group))?.as_ref()?;
+    pub(crate) fn part_of(&self, group: u16, index: u8) -> Option<PartOf> {
+        let g = self.messages.get(group)?;
         Some(PartOf { message: g.handle, index, total: g.total })
     }
 
     // ---- inputs --------------------------------------------------------------------------
 
-    /// Feeds bytes received from the peer, in any chunking. Returns how many were consumed:
-    /// less than `data.len()` when an event holds the receive buffer or the transmit buffer is
-    /// too full to answer; drain the outputs and call again with the rest.
-    pub fn handle_input(&mut self, now: Instant, data: &[u8]) -> usize {
-        self.release_held();
-        let mut used = 0;
-        loop {
-            if self.state == State::Closed || self.held.is_some() {
-                return used;
-            }
-            if self.rx.is_complete() {
-                if self.tx.free() < RESPONSE_RESERVE {
-                    return used;
-                }
-                self.process_frame(now);
-                continue;
-            }
-            let rest = data.get(used..).unwrap_or(&[]);
-            if rest.is_empty() {
-                return used;
-            }
-            if self.rx.is_empty() && self.tx.free() < RESPONSE_RESERVE {
-                return used;
-            }
-            let max = self.config.max_command_length.min(u32::try_from(self.rx.capacity()).unwrap_or(u32::MAX));
-            match self.rx.fill(rest, max) {
-                Ok(n) => used += n,
-                Err(length) => {
-                    // Framing is lost: answer generic_nack and close (SMPP-REFERENCE §10.4).
-                    used += rest.len();
-                    let seq = self.rx.header().map_or(0, |h| h.sequence_number);
-                    self.rx.clear();
-                    self.queue_header_only(CommandId::GenericNack, CommandStatus::InvalidCommandLength, seq);
-                    self.close_with(CloseReason::InvalidCommandLength(length));
-                    return used;
-                }
-            }
+    /// The free part of the receive buffer: read from the transport straight into it, then call
+    /// [`commit`](Self::commit) with the count. Empty when the buffer is full of frames not
+    /// processed yet: drain [`poll_event`](Self::poll_event) (and [`transmit`](Self::transmit))
+    /// first; do not read into an empty slice (a transport would report 0 octets, which looks
+    /// like end of stream).
+    ///
+    /// After close the whole buffer is offered and whatever is committed is discarded.
+    pub fn receive_buffer(&mut self) -> &mut [u8] {
+        self.rx.release();
+        if self.state == State::Closed {
+            self.rx.clear();
         }
+        self.rx.free_tail()
+    }
+
+    /// `n` octets were written into [`receive_buffer`](Self::receive_buffer) at `now`. Frames
+    /// are processed as [`poll_event`](Self::poll_event) is called.
+    pub fn commit(&mut self, now: Instant, n: usize) {
+        self.advance_clock(now);
+        self.rx.release();
+        if self.state == State::Closed {
+            self.rx.clear();
+            return;
+        }
+        self.rx.commit(n);
+    }
+
+    /// Copies bytes received from the peer, in any chunking, into the receive buffer and
+    /// returns how many it took: all of them unless the buffer is full of frames not processed
+    /// yet. Drain [`poll_event`](Self::poll_event) and call again with the rest. After close,
+    /// everything is taken and discarded.
+    #[must_use]
+    pub fn handle_input(&mut self, now: Instant, data: &[u8]) -> usize {
+        self.advance_clock(now);
+        self.rx.release();
+        if self.state == State::Closed {
+            self.rx.clear();
+            return data.len();
+        }
+        self.rx.push(data)
     }
 
     /// Runs the timers due at `now`. A spurious call is a no-op.
     pub fn handle_timeout(&mut self, now: Instant) {
+        self.advance_clock(now);
+        let now = self.now;
         if self.state == State::Closed {
             return;
         }
-        for i in 0..W {
-            let Some(Some(o)) = self.window.get_mut(i) else { continue };
-            if o.slot == Slot::Waiting && o.deadline <= now {
-                o.slot = Slot::TimedOut;
-                self.unreported += 1;
-                if let Some((g, p)) = o.part {
-                    self.record_part(g, p, Err(PartFailure::Timeout));
-                }
+        if self.timers.is_due(Timer::Response, now) {
+            self.expire_requests(now);
+            if self.state == State::Closed {
+                return;
             }
         }
-        if self.throttle.until.is_some_and(|t| t <= now) {
+        if self.timers.is_due(Timer::ThrottlePause, now) {
+            self.timers.stop(Timer::ThrottlePause);
             self.throttle.until = None;
+            self.send_due_retries();
         }
-        if self.bind.is_some_and(|(_, d)| d <= now) {
-            self.bind = None;
-            self.bind_failure = Some(BindFailure::Timeout);
+        if self.timers.is_due(Timer::Bind, now) {
+            self.timers.stop(Timer::Bind);
+            self.control.bind = None;
+            self.notices.bind_failure = Some(BindFailure::Timeout);
             self.close_with(CloseReason::BindFailed);
             return;
         }
-        if self.unbind.is_some_and(|(_, d)| d <= now) {
-            self.unbind = None;
+        if self.timers.is_due(Timer::Unbind, now) {
             self.close_with(CloseReason::Unbound);
             return;
         }
-        if self.awaiting_bind() && self.opened + self.config.session_init_timeout <= now {
+        if self.timers.is_due(Timer::SessionInit, now) {
             self.close_with(CloseReason::SessionInitTimeout);
             return;
         }
-        if let State::Bound(_) = self.state {
-            match self.keepalive {
-                Some((_, deadline)) if deadline <= now => self.close_with(CloseReason::LinkDead),
-                Some(_) => {}
-                None => {
-                    if self.next_enquire_at().is_some_and(|t| t <= now) && self.tx.free() >= HEADER_LEN {
-                        let seq = self.alloc_seq();
-                        self.queue_header_only(CommandId::EnquireLink, CommandStatus::Ok, seq);
-                        self.last_tx = now;
-                        self.last_enquire = now;
-                        self.keepalive = Some((seq, now + self.config.enquire_link_timeout));
-                    }
-                }
-            }
+        if self.timers.is_due(Timer::KeepaliveResponse, now) {
+            self.close_with(CloseReason::LinkDead);
+            return;
+        }
+        if self.timers.is_due(Timer::Keepalive, now) {
+            self.send_enquire_link(now);
         }
     }
 
     /// The adapter reports that the connection closed or broke. Every outstanding request is
     /// reported lost.
-    pub fn handle_connection_lost(&mut self, _now: Instant) {
-        if self.bind.take().is_some() {
-            self.bind_failure = Some(BindFailure::ConnectionLost);
+    pub fn handle_connection_lost(&mut self, now: Instant) {
+        self.advance_clock(now);
+        if self.control.bind.take().is_some() {
+            self.notices.bind_failure = Some(BindFailure::ConnectionLost);
         }
         self.close_with(CloseReason::ConnectionLost);
     }
 
-    // ---- commands ------------------------------------------------------------------------
+    // ---- internals shared by the other files --------------------------------------------
 
-    /// ESME: sends a bind. The outcome is [`Event::Bound`] or [`Event::BindFailed`].
-    ///
-    /// # Errors
-    /// [`CommandError::InvalidState`] unless this is an ESME session in state `Open`;
-    /// [`CommandError::Codec`] for a field that breaks its limit.
-    pub fn bind(&mut self, now: Instant, kind: BindKind, bind: &Bind<'_>) -> Result<(), CommandError> {
-        self.release_held();
-        if self.role != Role::Esme || self.state != State::Open {
-            return Err(CommandError::InvalidState);
-        }
-        let pdu = match kind {
-            BindKind::Transmitter => Pdu::BindTransmitter(*bind),
-            BindKind::Receiver => Pdu::BindReceiver(*bind),
-            BindKind::Transceiver => Pdu::BindTransceiver(*bind),
-        };
-        let seq = self.peek_seq();
-        self.queue(&pdu, seq, CommandStatus::Ok, 0)?;
-        self.commit_seq(seq);
-        self.last_tx = now;
-        self.bind = Some((seq, now + self.config.bind_timeout));
-        self.state = State::Binding(kind);
-        Ok(())
+    pub(crate) fn advance_clock(&mut self, now: Instant) {
+        self.now = self.now.max(now);
     }
 
-    /// ESME: submits a short message. Shorthand for [`send`](Self::send) with
-    /// `Pdu::SubmitSm`.
-    ///
-    /// # Errors
-    /// As [`send`](Self::send).
-    pub fn submit(&mut self, now: Instant, sm: &smpp_codec::pdu::SubmitSm<'_>) -> Result<Handle, CommandError> {
-        self.send(now, &Pdu::SubmitSm(*sm))
+    /// Transmit room promised to what the session must always send: the control PDUs and an
+    /// answer to each pending peer request.
+    pub(crate) fn reserved(&self) -> usize {
+        CONTROL_RESERVE + HEADER_LEN * self.incoming.len()
     }
 
-    /// Sends a request of the application and returns its handle; its outcome comes later as
-    /// [`Event::Outcome`] with the same handle, exactly once.
-    ///
-    /// ESME: submit_sm, submit_multi, data_sm, query_sm, cancel_sm, replace_sm and the broadcast
-    /// requests, on a transmitter or transceiver bind. SMSC: deliver_sm and data_sm on a receiver
-    /// or transceiver bind, and alert_notification (which has no response, so no outcome: its
-    /// handle is returned for logging only).
-    ///
-    /// # Errors
-    /// [`CommandError::InvalidState`], [`CommandError::WindowFull`], [`CommandError::Paused`]
-    /// after throttling, [`CommandError::TransmitBufferFull`], [`CommandError::Codec`],
-    /// [`CommandError::NotARequest`].
-    pub fn send(&mut self, now: Instant, pdu: &Pdu<'_>) -> Result<Handle, CommandError> {
-        self.send_inner(now, pdu, None)
+    /// Whether an ordinary write of `len` octets leaves the reserve intact.
+    pub(crate) fn has_room(&self, len: usize) -> bool {
+        self.tx.free() >= len + self.reserved()
     }
 
-    fn send_inner(&mut self, now: Instant, pdu: &Pdu<'_>, part: Option<(u8, u8)>) -> Result<Handle, CommandError> {
-        self.release_held();
-        let id = pdu.command_id();
-        let kind = match self.state {
-            State::Bound(kind) => kind,
-            State::Closed | State::Unbinding => return Err(CommandError::InvalidState),
-            _ => {
-                return Err(if app_request_allowed(self.role, id, BindKind::Transceiver).is_some() {
-                    CommandError::InvalidState
-                } else {
-                    CommandError::NotARequest
-                });
-            }
-        };
-        match app_request_allowed(self.role, id, kind) {
-            None => return Err(CommandError::NotARequest),
-            Some(false) => return Err(CommandError::InvalidState),
-            Some(true) => {}
-        }
-        let handle = Handle(self.next_handle);
-        if !id.expects_response() {
-            let seq = self.peek_seq();
-            self.queue(pdu, seq, CommandStatus::Ok, RESPONSE_RESERVE)?;
-            self.commit_seq(seq);
-            self.next_handle = self.next_handle.wrapping_add(1);
-            self.last_tx = now;
-            return Ok(handle);
-        }
-        if let Some(until) = self.throttle.until {
-            if until > now {
-                return Err(CommandError::Paused { until });
-            }
-        }
-        if self.outstanding() >= self.throttle.limit {
-            return Err(CommandError::WindowFull);
-        }
-        let free = self.window.iter().position(Option::is_none).ok_or(CommandError::WindowFull)?;
-        let seq = self.peek_seq();
-        self.queue(pdu, seq, CommandStatus::Ok, RESPONSE_RESERVE)?;
-        self.commit_seq(seq);
-        self.next_handle = self.next_handle.wrapping_add(1);
-        self.last_tx = now;
-        if let Some(slot) = self.window.get_mut(free) {
-            *slot = Some(Outstanding {
-                seq,
-                handle,
-                command: id,
-                deadline: now + self.config.response_timeout,
-                slot: Slot::Waiting,
-                part,
-            });
-        }
-        Ok(handle)
-    }
-
-    /// Starts a multi-part message (a long text split by the caller). Submit each part with
-    /// [`submit_part`](Self::submit_part), or all at once with
-    /// [`submit_parts`](Self::submit_parts). Each part's outcome comes as [`Event::Outcome`] with
-    /// its `part` (and its message_id); once every part's outcome is known, one
-    /// [`Event::MessageDone`] with the message's handle reports the message as a whole.
-    ///
-    /// # Errors
-    /// [`CommandError::InvalidState`] unless bound to send; [`CommandError::WindowFull`] when
-    /// `W` messages are already in progress.
-    pub fn begin_message(&mut self, total: u8) -> Result<MessageBuilder, CommandError> {
-        let can_send = match self.state {
-            State::Bound(k) => match self.role {
-                Role::Esme => k.can_transmit(),
-                Role::Smsc => k.can_receive(),
-            },
-            _ => false,
-        };
-        if !can_send {
-            return Err(CommandError::InvalidState);
-        }
-        if total == 0 {
-            return Err(CommandError::NotARequest);
-        }
-        let slot = self.groups.iter().position(Option::is_none).ok_or(CommandError::WindowFull)?;
-        let handle = Handle(self.next_handle);
-        self.next_handle = self.next_handle.wrapping_add(1);
-        if let Some(entry) = self.groups.get_mut(slot) {
-            *entry =
-                Some(Group { handle, total, submitted: 0, completed: 0, accepted: 0, failed: None, closed: false });
-        }
-        Ok(MessageBuilder { slot: slot as u8, handle })
-    }
-
-    /// Submits the next part of a message from [`begin_message`](Self::begin_message); parts go
-    /// in order, from 1.
-    ///
-    /// # Errors
-    /// As [`send`](Self::send); [`CommandError::NotARequest`] when every part was already
-    /// submitted or the message was abandoned.
-    pub fn submit_part(
-        &mut self,
-        now: Instant,
-        message: &MessageBuilder,
-        pdu: &Pdu<'_>,
-    ) -> Result<Handle, CommandError> {
-        let slot = usize::from(message.slot);
-        let g = match self.groups.get(slot) {
-            Some(Some(g)) if g.handle == message.handle => *g,
-            _ => return Err(CommandError::UnknownToken),
-        };
-        if g.closed || g.submitted >= g.total {
-            return Err(CommandError::NotARequest);
-        }
-        let index = g.submitted + 1;
-        let handle = self.send_inner(now, pdu, Some((message.slot, index)))?;
-        if let Some(Some(g)) = self.groups.get_mut(slot) {
-            g.submitted = index;
-        }
-        Ok(handle)
-    }
-
-    /// Submits every part of a message at once: all fit the window and the transmit buffer,
-    /// or nothing is sent. Returns the message's handle (the one [`Event::MessageDone`]
-    /// carries).
-    ///
-    /// # Errors
-    /// [`CommandError::WindowFull`] when fewer than `parts.len()` requests may be outstanding
-    /// now, and as [`send`](Self::send).
-    pub fn submit_parts(&mut self, now: Instant, parts: &[Pdu<'_>]) -> Result<Handle, CommandError> {
-        let total = u8::try_from(parts.len()).map_err(|_| CommandError::NotARequest)?;
-        let room = self.throttle.limit.saturating_sub(self.outstanding());
-        let slots = self.window.iter().filter(|o| o.is_none()).count();
-        if room.min(slots) < parts.len() {
-            return Err(CommandError::WindowFull);
-        }
-        if let Some(until) = self.throttle.until.filter(|u| *u > now) {
-            return Err(CommandError::Paused { until });
-        }
-        let needed: usize = parts.iter().map(Pdu::encoded_len).sum();
-        if self.tx.free() < needed + RESPONSE_RESERVE {
-            return Err(CommandError::TransmitBufferFull);
-        }
-        for p in parts {
-            let mut probe = [0u8; 0];
-            match p.emit(1, CommandStatus::Ok, &mut probe) {
-                Err(CodecError::BufferTooSmall { .. }) => {}
-                Err(e) => return Err(CommandError::Codec(e)),
-                Ok(_) => {}
-            }
-            if app_request_allowed(self.role, p.command_id(), BindKind::Transceiver).is_none() {
-                return Err(CommandError::NotARequest);
-            }
-        }
-        let message = self.begin_message(total)?;
-        for p in parts {
-            if let Err(e) = self.submit_part(now, &message, p) {
-                // Checked above; should it happen anyway, the message still ends in one
-                // MessageDone.
-                self.abandon_message(&message);
-                return Err(e);
-            }
-        }
-        Ok(message.handle)
-    }
-
-    /// Splits `text` with the text layer and submits every part as one message, in the
-    /// encoding and with the concatenation `options` ask for (see
-    /// [`choose`](smpp_codec::text::segment::choose) to pick the cheapest encoding). The other
-    /// fields come from `template` (its short_message is ignored; up to 8 of its TLVs are kept).
-    /// `scratch` holds one part while it is encoded: 160 octets, or the whole encoded text with
-    /// [`Concatenation::Payload`](smpp_codec::text::segment::Concatenation::Payload).
-    ///
-    /// All parts go out at once or none do. Returns the message's handle for
-    /// [`Event::MessageDone`]; each part has its own [`Event::Outcome`].
-    ///
-    /// # Errors
-    /// [`CommandError::Text`], [`CommandError::WindowFull`] when the parts do not all fit the
-    /// window now, and as [`send`](Self::send).
-    pub fn submit_text(
-        &mut self,
-        now: Instant,
-        template: &smpp_codec::pdu::SubmitSm<'_>,
-        text: &str,
-        options: TextOptions,
-        scratch: &mut [u8],
-    ) -> Result<Handle, CommandError> {
-        use smpp_codec::text::segment::{Concatenation, Segmenter};
-        let concat = options.concatenation;
-        let mut seg = Segmenter::new(text, options.encoding, concat, options.reference).map_err(CommandError::Text)?;
-        let total = seg.total();
-        let room = self.throttle.limit.saturating_sub(self.outstanding());
-        let slots = self.window.iter().filter(|o| o.is_none()).count();
-        if room.min(slots) < usize::from(total) {
-            return Err(CommandError::WindowFull);
-        }
-        if let Some(until) = self.throttle.until.filter(|u| *u > now) {
-            return Err(CommandError::Paused { until });
-        }
-        let mut base: heapless::Vec<Tlv<'_>, 11> = heapless::Vec::new();
-        for t in template.tlvs.iter() {
-            base.push(t).map_err(|_| CommandError::NotARequest)?;
-        }
-        if base.len() > 8 {
-            return Err(CommandError::NotARequest);
-        }
-        // Every part is at most the template, 160 octets of data and 3 SAR TLVs; with
-        // message_payload, the template and the payload TLV.
-        let part_max = template.encoded_len() + HEADER_LEN + 160 + 16;
-        let needed = match concat {
-            Concatenation::Payload => {
-                template.encoded_len() + HEADER_LEN + 4 + scratch.len().min(usize::from(u16::MAX))
-            }
-            _ => part_max * usize::from(total),
-        };
-        if self.tx.free() < needed + RESPONSE_RESERVE {
-            return Err(CommandError::TransmitBufferFull);
-        }
-        let message = self.begin_message(total)?;
-        let data_coding = smpp_codec::DataCoding(seg.data_coding());
-        while let Some(part) = seg.next_part(scratch) {
-            let result = part.map_err(CommandError::Text).and_then(|part| {
-                let data = scratch.get(..part.len).unwrap_or(&[]);
-                let mut tlvs = base.clone();
-                let mut sm = smpp_codec::pdu::SubmitSm {
-                    esm_class: template.esm_class.with_udhi(part.udhi),
-                    data_coding,
-                    ..*template
-                };
-                if concat == Concatenation::Payload {
-                    sm.short_message = &[];
-                    let _ = tlvs.push(Tlv::message_payload(data));
-                } else {
-                    sm.short_message = data;
-                }
-                if let Some((r, t, n)) = part.sar {
-                    let _ = tlvs.push(Tlv::sar_msg_ref_num(r));
-                    let _ = tlvs.push(Tlv::sar_total_segments(t));
-                    let _ = tlvs.push(Tlv::sar_segment_seqnum(n));
-                }
-                sm.tlvs = Tlvs::from_slice(&tlvs);
-                self.submit_part(now, &message, &Pdu::SubmitSm(sm))
-            });
-            if let Err(e) = result {
-                // Checked above; should a part fail anyway, the message still ends in one
-                // MessageDone naming the first part not sent.
-                self.abandon_message(&message);
-                return Err(e);
-            }
-        }
-        Ok(message.handle)
-    }
-
-    /// Stops a multi-part message: no more parts will be submitted. Its
-    /// [`Event::MessageDone`] comes once the parts in flight have their outcomes.
-    pub fn abandon_message(&mut self, message: &MessageBuilder) {
-        if let Some(Some(g)) = self.groups.get_mut(usize::from(message.slot)) {
-            if g.handle == message.handle {
-                if g.submitted < g.total && g.failed.is_none_or(|(i, _)| i > g.submitted + 1) {
-                    g.failed = Some((g.submitted + 1, PartFailure::NotSubmitted));
-                }
-                g.closed = true;
-                self.groups_dirty = true;
-            }
-        }
-    }
-
-    /// Answers a request of the peer with `status` and a response body (`pdu` must be the
-    /// request's response type, for example `Pdu::SubmitSmResp`). With an error status, pass
-    /// `None` to send the response without a body.
-    ///
-    /// # Errors
-    /// [`CommandError::UnknownToken`], [`CommandError::WrongResponse`],
-    /// [`CommandError::TransmitBufferFull`], [`CommandError::Codec`].
-    pub fn respond(
-        &mut self,
-        now: Instant,
-        token: IncomingToken,
-        status: CommandStatus,
-        pdu: Option<&Pdu<'_>>,
-    ) -> Result<(), CommandError> {
-        self.release_held();
-        let pending = self.take_incoming(token)?;
-        let resp_id = pending.command.response_id().ok_or(CommandError::WrongResponse)?;
-        let result = match pdu {
-            Some(p) if p.command_id() != resp_id => Err(CommandError::WrongResponse),
-            Some(p) => self.queue(p, pending.seq, status, 0),
-            None if status.is_ok() => match default_response(resp_id) {
-                Some(p) => self.queue(&p, pending.seq, status, 0),
-                None => Err(CommandError::WrongResponse),
-            },
-            None => {
-                if self.tx.free() >= HEADER_LEN {
-                    self.queue_header_only(resp_id, status, pending.seq);
-                    Ok(())
-                } else {
-                    Err(CommandError::TransmitBufferFull)
-                }
-            }
-        };
-        match result {
-            Ok(()) => {
-                self.last_tx = now;
-                if let Some(kind) = BindKind::from_command_id(pending.command) {
-                    self.state = if status.is_ok() { State::Bound(kind) } else { State::Open };
-                    if !status.is_ok() {
-                        self.close_with(CloseReason::BindFailed);
-                    }
-                }
-                Ok(())
-            }
-            Err(e) => {
-                self.restore_incoming(token, pending);
-                Err(e)
-            }
-        }
-    }
-
-    /// Acknowledges a peer request with an empty response body (deliver_sm_resp, data_sm_resp
-    /// ...), with `status` (ESME_ROK, or ESME_RX_T_APPN to ask for redelivery later, ...).
-    ///
-    /// # Errors
-    /// As [`respond`](Self::respond).
-    pub fn ack(&mut self, now: Instant, token: IncomingToken, status: CommandStatus) -> Result<(), CommandError> {
-        self.respond(now, token, status, None)
-    }
-
-    /// SMSC: accepts a bind, answering with our `system_id` and sc_interface_version.
-    ///
-    /// # Errors
-    /// As [`respond`](Self::respond).
-    pub fn accept_bind(&mut self, now: Instant, token: IncomingToken, system_id: &str) -> Result<(), CommandError> {
-        let pending = self.peek_incoming(token)?;
-        let kind = BindKind::from_command_id(pending.command).ok_or(CommandError::WrongResponse)?;
-        let tlvs = [Tlv::sc_interface_version(self.config.sc_interface_version)];
-        let body = BindResp { system_id: system_id.into(), tlvs: Tlvs::from_slice(&tlvs) };
-        let pdu = match kind {
-            BindKind::Transmitter => Pdu::BindTransmitterResp(body),
-            BindKind::Receiver => Pdu::BindReceiverResp(body),
-            BindKind::Transceiver => Pdu::BindTransceiverResp(body),
-        };
-        self.respond(now, token, CommandStatus::Ok, Some(&pdu))
-    }
-
-    /// SMSC: rejects a bind with `status` (ESME_RBINDFAIL, ESME_RINVPASWD, ...) and closes.
-    ///
-    /// # Errors
-    /// As [`respond`](Self::respond).
-    pub fn reject_bind(
-        &mut self,
-        now: Instant,
-        token: IncomingToken,
-        status: CommandStatus,
-    ) -> Result<(), CommandError> {
-        let status = if status.is_ok() { CommandStatus::BindFailed } else { status };
-        self.respond(now, token, status, None)
-    }
-
-    /// Sends unbind. Outstanding requests still complete if their responses come first; the
-    /// session closes when unbind_resp arrives or the unbind timeout passes.
-    ///
-    /// # Errors
-    /// [`CommandError::InvalidState`] unless bound; [`CommandError::TransmitBufferFull`].
-    pub fn unbind(&mut self, now: Instant) -> Result<(), CommandError> {
-        self.release_held();
-        if !matches!(self.state, State::Bound(_)) {
-            return Err(CommandError::InvalidState);
-        }
-        if self.tx.free() < HEADER_LEN {
-            return Err(CommandError::TransmitBufferFull);
-        }
-        let seq = self.alloc_seq();
-        self.queue_header_only(CommandId::Unbind, CommandStatus::Ok, seq);
-        self.last_tx = now;
-        self.unbind = Some((seq, now + self.config.unbind_timeout));
-        self.state = State::Unbinding;
-        Ok(())
-    }
-
-    /// Closes at once, without unbind. Every outstanding request is reported lost.
-    pub fn close(&mut self, _now: Instant) {
-        self.release_held();
-        if self.bind.take().is_some() {
-            self.bind_failure = Some(BindFailure::ConnectionLost);
-        }
-        self.close_with(CloseReason::Closed);
-    }
-
-    // ---- internals ----------------------------------------------------------------------
-
-    /// Remembers the message id of the response in the receive buffer for `handle`.
-    fn remember_id(&mut self, handle: Handle) {
-        let id = match Pdu::parse(self.rx.frame()) {
-            Ok((_, Pdu::SubmitSmResp(r) | Pdu::DataSmResp(r))) => r.message_id,
-            Ok((_, Pdu::SubmitMultiResp(r))) => r.message_id,
-            _ => return,
-        };
-        if id.is_empty() {
-            return;
-        }
-        let mut v = heapless::Vec::new();
-        if v.extend_from_slice(id.as_bytes().get(..ID_MAX).unwrap_or(id.as_bytes())).is_err() {
-            return;
-        }
-        let slot = self.recent_next % W.max(1);
-        if let Some(entry) = self.recent.get_mut(slot) {
-            *entry = Some(RecentId { handle, id: v });
-        }
-        self.recent_next = self.recent_next.wrapping_add(1);
-    }
-
-    fn record_part(&mut self, group: u8, index: u8, result: Result<(), PartFailure>) {
-        if let Some(Some(g)) = self.groups.get_mut(usize::from(group)) {
-            g.record(index, result);
-            self.groups_dirty = true;
-        }
-    }
-
-    /// SMSC role, not bound yet (no bind, or a bind the application has not decided).
-    fn awaiting_bind(&self) -> bool {
-        self.role == Role::Smsc && matches!(self.state, State::Open | State::Binding(_))
-    }
-
-    fn next_enquire_at(&self) -> Option<Instant> {
-        match self.config.keepalive {
-            Keepalive::Off => None,
-            Keepalive::WhenIdle(d) => Some(self.last_rx.max(self.last_tx) + d),
-            Keepalive::Every(d) => Some(self.last_enquire + d),
-        }
-    }
-
-    /// Discards the frame whose event was handed out. A frame whose event was not polled yet
-    /// stays, so an adapter that forgets to drain loses nothing (input just stops).
-    fn release_held(&mut self) {
-        if self.held.is_some_and(|h| h.reported) {
-            self.held = None;
-            self.rx.clear();
-        }
-    }
-
-    fn close_with(&mut self, reason: CloseReason) {
-        if self.state == State::Closed {
-            return;
-        }
-        self.state = State::Closed;
+    fn expire_requests(&mut self, now: Instant) {
         for i in 0..W {
-            let Some(Some(o)) = self.window.get_mut(i) else { continue };
-            if o.slot == Slot::Waiting {
-                o.slot = Slot::Lost;
-                self.unreported += 1;
-                if let Some((g, p)) = o.part {
-                    self.record_part(g, p, Err(PartFailure::ConnectionLost));
-                }
+            let Some(o) = self.window.get(i) else { continue };
+            if o.state != SlotState::Waiting || o.deadline > now {
+                continue;
+            }
+            let part = o.part;
+            self.window.end(i, crate::Outcome::Timeout);
+            self.release_stored(i);
+            self.counters.response_timeouts = self.counters.response_timeouts.wrapping_add(1);
+            self.silent_timeouts = self.silent_timeouts.saturating_add(1);
+            if let Some((g, p)) = part {
+                self.messages.record(g, p, Some(crate::PartFailure::Timeout));
             }
         }
-        for g in self.groups.iter_mut().flatten() {
-            if !g.closed && g.submitted < g.total && g.failed.is_none() {
-                g.failed = Some((g.submitted + 1, PartFailure::NotSubmitted));
-            }
-            g.closed = true;
-            self.groups_dirty = true;
+        self.update_response_timer();
+        let limit = self.config.dead_after_timeouts;
+        if limit > 0 && self.silent_timeouts >= limit && matches!(self.state, State::Bound(_) | State::Unbinding) {
+            self.close_with(CloseReason::LinkDead);
         }
-        self.incoming = [None; W];
-        self.keepalive = None;
-        self.unbind = None;
-        self.throttle.until = None;
-        self.closed = Some((reason, false));
+    }
+
+    pub(crate) fn update_response_timer(&mut self) {
+        self.timers.set_opt(Timer::Response, self.window.next_deadline());
+    }
+
+    /// Schedules the next enquire_link from the keepalive policy.
+    pub(crate) fn schedule_keepalive(&mut self) {
+        if !matches!(self.state, State::Bound(_)) || self.control.keepalive.is_some() {
+            self.timers.stop(Timer::Keepalive);
+            return;
+        }
+        let at = match self.config.keepalive {
+            Keepalive::Off => None,
+            Keepalive::WhenIdle(d) => Some(self.last_rx + d),
+            Keepalive::Every(d) => Some(self.timers.get(Timer::Keepalive).unwrap_or(self.now + d)),
+        };
+        self.timers.set_opt(Timer::Keepalive, at);
+    }
+
+    fn send_enquire_link(&mut self, now: Instant) {
+        let seq = self.peek_seq();
+        if self.tx.free() < HEADER_LEN {
+            // Only a peer that floods us with forged responses gets here (the room is kept);
+            // try again later rather than leave the deadline in the past.
+            self.timers.set(Timer::Keepalive, now + self.config.enquire_link_timeout);
+            return;
+        }
+        self.queue_header_only(CommandId::EnquireLink, CommandStatus::Ok, seq);
+        self.commit_seq(seq);
+        self.control.keepalive = Some(seq);
+        self.timers.set(Timer::KeepaliveResponse, now + self.config.enquire_link_timeout);
+        match self.config.keepalive {
+            Keepalive::Every(d) => self.timers.set(Timer::Keepalive, now + d),
+            _ => self.timers.stop(Timer::Keepalive),
+        }
     }
 
     fn in_flight(&self, seq: u32) -> bool {
-        self.window.iter().flatten().any(|o| o.seq == seq)
-            || [self.bind, self.unbind, self.keepalive].iter().flatten().any(|(s, _)| *s == seq)
+        self.window.uses_seq(seq) || [self.control.bind, self.control.unbind, self.control.keepalive].contains(&Some(seq))
     }
 
     /// The next sequence number not in flight (1..=0x7FFFFFFF, wrapping).
-    fn peek_seq(&self) -> u32 {
-        let mut seq = self.next_seq;
+    pub(crate) fn peek_seq(&self) -> u32 {
+        let mut seq = self.window.next_seq();
         while self.in_flight(seq) {
-            seq = if seq >= MAX_SEQUENCE { 1 } else { seq + 1 };
+            seq = after(seq);
         }
         seq
     }
 
-    fn commit_seq(&mut self, seq: u32) {
-        self.next_seq = if seq >= MAX_SEQUENCE { 1 } else { seq + 1 };
+    pub(crate) fn commit_seq(&mut self, seq: u32) {
+        self.window.set_next_seq(after(seq));
     }
 
-    fn alloc_seq(&mut self) -> u32 {
-        let seq = self.peek_seq();
-        self.commit_seq(seq);
-        seq
-    }
-
-    /// Encodes `pdu` into the transmit buffer, keeping `reserve` octets free after it.
-    fn queue(&mut self, pdu: &Pdu<'_>, seq: u32, status: CommandStatus, reserve: usize) -> Result<(), CommandError> {
-        let len = pdu.encoded_len();
-        if self.tx.free() < len + reserve {
-            // An encoding error is more useful than "full" when both apply.
-            let mut probe = [0u8; 0];
-            return Err(match pdu.emit(seq, status, &mut probe) {
-                Err(CodecError::BufferTooSmall { .. }) | Ok(_) => CommandError::TransmitBufferFull,
-                Err(e) => CommandError::Codec(e),
-            });
-        }
-        self.tx.push_with(len, |buf| pdu.emit(seq, status, buf)).map_err(CommandError::Codec)?;
-        self.counters.pdus_sent = self.counters.pdus_sent.wrapping_add(1);
-        Ok(())
-    }
-
-    fn queue_header_only(&mut self, id: CommandId, status: CommandStatus, seq: u32) {
+    /// Queues a PDU the session writes on its own; the caller checked the room.
+    pub(crate) fn queue_header_only(&mut self, id: CommandId, status: CommandStatus, seq: u32) {
         let header =
             Header { command_length: HEADER_LEN as u32, command_id: id, command_status: status, sequence_number: seq };
-        if self.tx.push_with(HEADER_LEN, |buf| header.emit(buf).map(|()| HEADER_LEN)).is_ok() {
+        if self.tx.push_with(HEADER_LEN, |buf| header.emit(buf).map(|()| HEADER_LEN)) == Ok(true) {
             self.counters.pdus_sent = self.counters.pdus_sent.wrapping_add(1);
         }
     }
 
-    fn alloc_incoming(&mut self, seq: u32, command: CommandId) -> Option<IncomingToken> {
-        let (i, slot) = self.incoming.iter_mut().enumerate().find(|(_, s)| s.is_none())?;
-        *slot = Some(Incoming { seq, command });
-        Some(IncomingToken { slot: i as u8, sequence_number: seq })
-    }
-
-    fn peek_incoming(&self, token: IncomingToken) -> Result<Incoming, CommandError> {
-        match self.incoming.get(usize::from(token.slot)) {
-            Some(Some(p)) if p.seq == token.sequence_number => Ok(*p),
-            _ => Err(CommandError::UnknownToken),
-        }
-    }
-
-    fn take_incoming(&mut self, token: IncomingToken) -> Result<Incoming, CommandError> {
-        let p = self.peek_incoming(token)?;
-        if let Some(slot) = self.incoming.get_mut(usize::from(token.slot)) {
-            *slot = None;
-        }
-        Ok(p)
-    }
-
-    fn restore_incoming(&mut self, token: IncomingToken, pending: Incoming) {
-        if let Some(slot) = self.incoming.get_mut(usize::from(token.slot)) {
-            *slot = Some(pending);
-        }
-    }
-
-    /// Handles the complete frame in the receive buffer.
-    fn process_frame(&mut self, now: Instant) {
-        self.last_rx = now;
-        self.counters.pdus_received = self.counters.pdus_received.wrapping_add(1);
-        let action = decide(self.role, self.state, self.rx.frame());
-        self.apply(now, action);
-        if self.held.is_none() {
-            self.rx.clear();
-        }
-    }
-
-    fn apply(&mut self, now: Instant, action: Action) {
-        match action {
-            Action::Drop => {}
-            Action::Malformed => {
-                self.counters.malformed = self.counters.malformed.wrapping_add(1);
-            }
-            Action::Reply { id, status, seq } => {
-                if status != CommandStatus::Ok || id == CommandId::GenericNack {
-                    self.counters.malformed =
-                        self.counters.malformed.wrapping_add(u32::from(id == CommandId::GenericNack));
-                }
-                self.reply(id, status, seq);
-            }
-            Action::PeerUnbind { seq } => {
-                self.queue_header_only(CommandId::UnbindResp, CommandStatus::Ok, seq);
-                if self.bind.take().is_some() {
-                    self.bind_failure = Some(BindFailure::ConnectionLost);
-                }
-                self.close_with(CloseReason::PeerUnbound);
-            }
-            Action::Response { id, seq, status } => self.on_response(now, id, seq, status),
-            Action::Incoming { id, seq, needs_answer, event_needs_token } => {
-                let auto = self.role == Role::Esme && self.config.ack_mode == AckMode::Auto;
-                if !needs_answer {
-                    self.held = Some(Held { kind: HeldKind::Incoming(None), reported: false });
-                } else if auto && !event_needs_token {
-                    if let Some(resp) = id.response_id() {
-                        self.reply(resp, CommandStatus::Ok, seq);
-                    }
-                    self.held = Some(Held { kind: HeldKind::Incoming(None), reported: false });
-                } else if let Some(token) = self.alloc_incoming(seq, id) {
-                    if let Some(kind) = BindKind::from_command_id(id) {
-                        self.state = State::Binding(kind);
-                    }
-                    self.held = Some(Held { kind: HeldKind::Incoming(Some(token)), reported: false });
-                } else {
-                    // Every slot is waiting for the application: ask the peer to retry later.
-                    self.counters.refused_busy = self.counters.refused_busy.wrapping_add(1);
-                    let status = match self.role {
-                        Role::Esme => CommandStatus::ReceiverTemporaryError,
-                        Role::Smsc => CommandStatus::Throttled,
-                    };
-                    if let Some(resp) = id.response_id() {
-                        self.reply(resp, status, seq);
-                    }
+    /// Queues an answer the session writes on its own: empty-bodied for errors, and the
+    /// default body for deliver_sm_resp, data_sm_resp and the header-only responses.
+    pub(crate) fn reply(&mut self, id: CommandId, status: CommandStatus, seq: u32) {
+        let body = match id {
+            CommandId::DeliverSmResp if status.is_ok() => Some(Pdu::DeliverSmResp(MessageIdResp::default())),
+            CommandId::DataSmResp if status.is_ok() => Some(Pdu::DataSmResp(MessageIdResp::default())),
+            _ => None,
+        };
+        match body {
+            Some(p) => {
+                let len = p.encoded_len();
+                if self.tx.push_with(len, |buf| p.emit(seq, status, buf)) == Ok(true) {
+                    self.counters.pdus_sent = self.counters.pdus_sent.wrapping_add(1);
                 }
             }
+            None => self.queue_header_only(id, status, seq),
         }
     }
 
-    /// Queues a response the session itself writes: empty-bodied for errors and for
-    /// deliver_sm_resp / data_sm_resp.
-    fn reply(&mut self, id: CommandId, status: CommandStatus, seq: u32) {
-        match default_response(id) {
-            Some(p) if status.is_ok() => {
-                let _ = self.queue(&p, seq, status, 0);
-            }
-            _ => self.queue_header_only(id, status, seq),
-        }
-    }
-
-    fn on_response(&mut self, now: Instant, id: CommandId, seq: u32, status: CommandStatus) {
-        // bind_resp (or a generic_nack answering the bind).
-        if let Some((bseq, _)) = self.bind {
-            if bseq == seq && (BindKind::from_command_id(id).is_some() || id == CommandId::GenericNack) {
-                self.bind = None;
-                match (id, self.state) {
-                    (CommandId::GenericNack, _) => {
-                        self.bind_failure = Some(BindFailure::GenericNack(status));
-                        self.close_with(CloseReason::BindFailed);
-                    }
-                    (_, State::Binding(kind)) if status.is_ok() && BindKind::from_command_id(id) == Some(kind) => {
-                        self.state = State::Bound(kind);
-                        self.last_enquire = now;
-                        self.held = Some(Held { kind: HeldKind::Bound(kind), reported: false });
-                    }
-                    _ => {
-                        let status = if status.is_ok() { CommandStatus::BindFailed } else { status };
-                        self.bind_failure = Some(BindFailure::Rejected(status));
-                        self.close_with(CloseReason::BindFailed);
-                    }
+    /// Answers every pending peer request with a transient error, so that each is answered
+    /// exactly once before the session ends.
+    pub(crate) fn answer_pending(&mut self) {
+        while let Some(p) = self.incoming.take_any() {
+            let Some(resp) = p.command.response_id() else { continue };
+            let status = match (self.role, p.command) {
+                (_, CommandId::BindTransmitter | CommandId::BindReceiver | CommandId::BindTransceiver) => {
+                    CommandStatus::BindFailed
                 }
-                return;
-            }
+                (Role::Esme, CommandId::DeliverSm | CommandId::DataSm) => CommandStatus::from_raw(0x64), // ESME_RX_T_APPN
+                _ => CommandStatus::SystemError,
+            };
+            self.queue_header_only(resp, status, p.seq);
         }
-        if let Some((kseq, _)) = self.keepalive {
-            if kseq == seq && matches!(id, CommandId::EnquireLinkResp | CommandId::GenericNack) {
-                self.keepalive = None;
-                return;
-            }
-        }
-        if let Some((useq, _)) = self.unbind {
-            if useq == seq && matches!(id, CommandId::UnbindResp | CommandId::GenericNack) {
-                self.unbind = None;
-                self.close_with(CloseReason::Unbound);
-                return;
-            }
-        }
-        let found = self.window.iter().position(|o| {
-            o.is_some_and(|o| {
-                o.slot == Slot::Waiting
-                    && o.seq == seq
-                    && (id == CommandId::GenericNack || o.command.response_id() == Some(id))
-            })
-        });
-        let Some(i) = found else {
-            self.counters.unexpected_responses = self.counters.unexpected_responses.wrapping_add(1);
+    }
+
+    pub(crate) fn close_with(&mut self, reason: CloseReason) {
+        if self.state == State::Closed {
             return;
-        };
-        let Some(o) = self.window.get_mut(i).and_then(Option::take) else { return };
-        if matches!(status, CommandStatus::Throttled | CommandStatus::MessageQueueFull) && id != CommandId::GenericNack
-        {
-            self.counters.throttled = self.counters.throttled.wrapping_add(1);
-            let t = &mut self.throttle;
-            t.limit = (t.limit / 2).max(1);
-            t.streak = 0;
-            let until = now + t.pause;
-            t.until = Some(until);
-            t.pause = Duration(t.pause.0.saturating_mul(2).min(self.config.max_throttle_pause.0));
-            self.throttled_notice = Some(until);
-        } else if status.is_ok() {
-            let t = &mut self.throttle;
-            t.pause = self.config.throttle_pause;
-            t.streak += 1;
-            if t.streak >= t.limit && t.limit < W {
-                t.limit += 1;
-                t.streak = 0;
+        }
+        if reason != CloseReason::ConnectionLost {
+            self.answer_pending();
+        }
+        self.incoming.clear();
+        self.state = State::Closed;
+        for i in 0..W {
+            let Some(o) = self.window.get(i) else { continue };
+            if matches!(o.state, SlotState::Ended(_)) {
+                continue;
+            }
+            let part = o.part;
+            self.window.end(i, crate::Outcome::ConnectionLost);
+            if let Some((g, p)) = part {
+                self.messages.record(g, p, Some(crate::PartFailure::ConnectionLost));
             }
         }
-        if status.is_ok() && matches!(id, CommandId::SubmitSmResp | CommandId::DataSmResp | CommandId::SubmitMultiResp)
-        {
-            self.remember_id(o.handle);
-        }
-        if let Some((g, i)) = o.part {
-            let result =
-                if status.is_ok() && id != CommandId::GenericNack { Ok(()) } else { Err(PartFailure::Status(status)) };
-            self.record_part(g, i, result);
-        }
-        self.held = Some(Held {
-            kind: HeldKind::Outcome { handle: o.handle, command: o.command, part: o.part },
-            reported: false,
-        });
+        self.store.set_top(0);
+        self.messages.close_all();
+        self.control = Control::default();
+        self.timers.stop_all();
+        self.throttle.until = None;
+        self.notices.closed = Some(reason);
     }
 }
 
-/// What to do with a received frame, decided from the frame alone (so that the frame can stay
-/// borrowed in the receive buffer).
-#[derive(Copy, Clone, Debug)]
-enum Action {
-    Drop,
-    Malformed,
-    Reply { id: CommandId, status: CommandStatus, seq: u32 },
-    PeerUnbind { seq: u32 },
-    Response { id: CommandId, seq: u32, status: CommandStatus },
-    Incoming { id: CommandId, seq: u32, needs_answer: bool, event_needs_token: bool },
-}
-
-fn decide(role: Role, state: State, frame: &[u8]) -> Action {
-    let Ok(header) = Header::parse(frame) else { return Action::Malformed };
-    let id = header.command_id;
-    let seq = header.sequence_number;
-    if id.is_response() {
-        return match Pdu::parse(frame) {
-            Ok(_) => Action::Response { id, seq, status: header.command_status },
-            // A response that does not decode still answers its request; it is never answered.
-            Err(CodecError::UnknownCommandId { .. }) => Action::Malformed,
-            Err(_) => Action::Response { id, seq, status: header.command_status },
-        };
-    }
-    let pdu = match Pdu::parse(frame) {
-        Ok((_, pdu)) => pdu,
-        Err(e) => {
-            let status = e.command_status();
-            return match id.response_id() {
-                Some(resp) if id.is_known() => Action::Reply { id: resp, status, seq },
-                _ if id.is_known() => Action::Malformed, // outbind, alert_notification: no answer exists
-                _ => Action::Reply { id: CommandId::GenericNack, status: CommandStatus::InvalidCommandId, seq },
-            };
-        }
-    };
-    let wrong_state = |id: CommandId| match id.response_id() {
-        Some(resp) => Action::Reply { id: resp, status: CommandStatus::InvalidBindStatus, seq },
-        None => Action::Drop,
-    };
-    match pdu {
-        Pdu::EnquireLink => Action::Reply { id: CommandId::EnquireLinkResp, status: CommandStatus::Ok, seq },
-        Pdu::Unbind => match state {
-            State::Bound(_) | State::Unbinding | State::Binding(_) => Action::PeerUnbind { seq },
-            _ => wrong_state(id),
-        },
-        Pdu::BindTransmitter(_) | Pdu::BindReceiver(_) | Pdu::BindTransceiver(_) => match (role, state) {
-            (Role::Smsc, State::Open) => Action::Incoming { id, seq, needs_answer: true, event_needs_token: true },
-            (Role::Smsc, _) => Action::Reply {
-                id: id.response_id().unwrap_or(CommandId::GenericNack),
-                status: CommandStatus::AlreadyBound,
-                seq,
-            },
-            (Role::Esme, _) => wrong_state(id),
-        },
-        Pdu::Outbind(_) => match (role, state) {
-            (Role::Esme, State::Open) => Action::Incoming { id, seq, needs_answer: false, event_needs_token: false },
-            _ => Action::Drop,
-        },
-        Pdu::AlertNotification(_) => match (role, state) {
-            (Role::Esme, State::Bound(k)) if k.can_receive() => {
-                Action::Incoming { id, seq, needs_answer: false, event_needs_token: false }
-            }
-            _ => Action::Drop,
-        },
-        Pdu::DeliverSm(_) => match (role, state) {
-            (Role::Esme, State::Bound(k)) if k.can_receive() => {
-                Action::Incoming { id, seq, needs_answer: true, event_needs_token: false }
-            }
-            // A deliver_sm may still arrive while our unbind is in flight.
-            (Role::Esme, State::Unbinding) => {
-                Action::Incoming { id, seq, needs_answer: true, event_needs_token: false }
-            }
-            _ => wrong_state(id),
-        },
-        Pdu::DataSm(_) => match (role, state) {
-            (Role::Esme, State::Bound(k)) if k.can_receive() => {
-                Action::Incoming { id, seq, needs_answer: true, event_needs_token: false }
-            }
-            (Role::Smsc, State::Bound(k)) if k.can_transmit() => {
-                Action::Incoming { id, seq, needs_answer: true, event_needs_token: true }
-            }
-            _ => wrong_state(id),
-        },
-        Pdu::SubmitSm(_)
-        | Pdu::SubmitMulti(_)
-        | Pdu::QuerySm(_)
-        | Pdu::CancelSm(_)
-        | Pdu::ReplaceSm(_)
-        | Pdu::BroadcastSm(_)
-        | Pdu::QueryBroadcastSm(_)
-        | Pdu::CancelBroadcastSm(_) => match (role, state) {
-            (Role::Smsc, State::Bound(k)) if k.can_transmit() => {
-                Action::Incoming { id, seq, needs_answer: true, event_needs_token: true }
-            }
-            _ => wrong_state(id),
-        },
-        _ => wrong_state(id),
+/// Octets [`Session::reply`] writes.
+pub(crate) const fn reply_len(id: CommandId, status: CommandStatus) -> usize {
+    match id {
+        CommandId::DeliverSmResp | CommandId::DataSmResp if status.is_ok() => HEADER_LEN + 1,
+        _ => HEADER_LEN,
     }
 }
 
-/// Whether `role` may send request `id` on a `kind` bind: `None` when it is not an application
-/// request at all.
-fn app_request_allowed(role: Role, id: CommandId, kind: BindKind) -> Option<bool> {
-    match (role, id) {
-        (
-            Role::Esme,
-            CommandId::SubmitSm
-            | CommandId::SubmitMulti
-            | CommandId::QuerySm
-            | CommandId::CancelSm
-            | CommandId::ReplaceSm
-            | CommandId::BroadcastSm
-            | CommandId::QueryBroadcastSm
-            | CommandId::CancelBroadcastSm
-            | CommandId::DataSm,
-        ) => Some(kind.can_transmit()),
-        (Role::Smsc, CommandId::DeliverSm | CommandId::DataSm | CommandId::AlertNotification) => {
-            Some(kind.can_receive())
-        }
-        _ => None,
+/// The decoder an ESME session uses.
+fn esme_decoder() -> Decoder {
+    fn parse(frame: &[u8]) -> Result<(Header, Pdu<'_>), CodecError> {
+        Pdu::parse(frame)
     }
+    parse
 }
 
-/// The body of a successful response the session can write on its own.
-fn default_response(id: CommandId) -> Option<Pdu<'static>> {
-    Some(match id {
-        CommandId::DeliverSmResp => Pdu::DeliverSmResp(MessageIdResp::default()),
-        CommandId::DataSmResp => Pdu::DataSmResp(MessageIdResp::default()),
-        CommandId::EnquireLinkResp => Pdu::EnquireLinkResp,
-        CommandId::UnbindResp => Pdu::UnbindResp,
-        CommandId::CancelSmResp => Pdu::CancelSmResp,
-        CommandId::ReplaceSmResp => Pdu::ReplaceSmResp,
-        CommandId::CancelBroadcastSmResp => Pdu::CancelBroadcastSmResp,
-        CommandId::GenericNack => Pdu::GenericNack,
-        _ => return None,
-    })
-}
-
-/// The recently accepted submissions, for matching a receipt to its submission.
-struct Recent<'r, const W: usize> {
-    ids: &'r [Option<RecentId>; W],
-    mode: smpp_codec::text::receipt::IdMatch,
-}
-
-impl<const W: usize> Recent<'_, W> {
-    /// The submission whose id matches `id`: an exact match first (the common case costs one
-    /// comparison per entry, and a tolerant match must not win over an exact one: "10" is also
-    /// decimal 10 = hex "a"), then the configured tolerant match.
-    fn find(&self, id: &[u8]) -> Option<Handle> {
-        let all = self.ids.iter().flatten();
-        all.clone()
-            .find(|r| r.id.as_slice() == id)
-            .or_else(|| all.clone().find(|r| ids_match(&r.id, id, self.mode)))
-            .map(|r| r.handle)
+/// The decoder an SMSC session uses.
+fn smsc_decoder() -> Decoder {
+    fn parse(frame: &[u8]) -> Result<(Header, Pdu<'_>), CodecError> {
+        Pdu::parse(frame)
     }
-}
-
-/// Builds the event of a held frame by parsing it again (parsing is zero-copy and cheap).
-fn held_event<'f, const W: usize>(
-    kind: HeldKind,
-    part: Option<PartOf>,
-    recent: &Recent<'_, W>,
-    frame: &'f [u8],
-) -> Option<Event<'f>> {
-    let parsed = Pdu::parse(frame);
-    match kind {
-        HeldKind::Bound(kind) => {
-            let body = match parsed {
-                Ok((_, Pdu::BindTransmitterResp(b) | Pdu::BindReceiverResp(b) | Pdu::BindTransceiverResp(b))) => b,
-                _ => BindResp::default(),
-            };
-            let sc_interface_version = body.tlvs.sc_interface_version().ok().flatten();
-            Some(Event::Bound { kind, system_id: body.system_id, sc_interface_version })
-        }
-        HeldKind::Outcome { handle, command, .. } => {
-            let outcome = match parsed {
-                Ok((h, Pdu::GenericNack)) => Outcome::GenericNack { status: h.command_status },
-                Ok((h, body)) => Outcome::Response { status: h.command_status, body },
-                Err(error) => Outcome::InvalidResponse { error },
-            };
-            Some(Event::Outcome { handle, command, part, outcome })
-        }
-        HeldKind::Incoming(token) => {
-            let (_, pdu) = parsed.ok()?;
-            Some(match (pdu, token) {
-                (Pdu::DeliverSm(sm), token) if sm.esm_class.is_receipt() => {
-                    let receipt = DeliveryReceipt::from_sm(&sm);
-                    let submit = receipt.and_then(|r| r.message_id).and_then(|id| recent.find(id));
-                    Event::Receipt { token, sm, receipt, submit }
-                }
-                (Pdu::DeliverSm(sm), token) => Event::Message { token, sm },
-                (Pdu::DataSm(pdu), token) => Event::DataSm { token, pdu },
-                (Pdu::AlertNotification(a), _) => Event::Alert(a),
-                (Pdu::Outbind(o), _) => Event::Outbind(o),
-                (Pdu::BindTransmitter(bind), Some(token)) => {
-                    Event::BindRequest { token, kind: BindKind::Transmitter, bind }
-                }
-                (Pdu::BindReceiver(bind), Some(token)) => Event::BindRequest { token, kind: BindKind::Receiver, bind },
-                (Pdu::BindTransceiver(bind), Some(token)) => {
-                    Event::BindRequest { token, kind: BindKind::Transceiver, bind }
-                }
-                (pdu, Some(token)) => Event::Request { token, pdu },
-                (_, None) => return None,
-            })
-        }
-    }
+    parse
 }

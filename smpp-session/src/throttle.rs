@@ -1,0 +1,104 @@
+//! Throttling (SMPP-REFERENCE §10.6): ESME_RTHROTTLED and ESME_RMSGQFUL pause all submissions
+//! and narrow the window, once per episode.
+//!
+//! An episode starts with the first throttling response to a request sent after the previous
+//! episode started. Responses to requests that were already in flight then are the same
+//! episode: eight throttled responses to eight requests in flight are one decrease and one
+//! pause. The pause doubles (up to the maximum) only when throttling repeats before any request
+//! sent since succeeds; a success ends the episode and resets the pause. The window grows back
+//! by one after each window-full of successes.
+
+use crate::time::{Duration, Instant};
+
+#[derive(Copy, Clone, Debug)]
+pub(crate) struct Throttle {
+    /// The window as narrowed (1..=W).
+    pub(crate) limit: usize,
+    /// Successes since the window last grew.
+    streak: usize,
+    /// The pause the next episode takes.
+    pause: Duration,
+    /// Submissions are paused until then.
+    pub(crate) until: Option<Instant>,
+    /// The send count when the current episode started.
+    episode: Option<u32>,
+}
+
+/// Whether send count `a` comes before `b` (wrapping).
+const fn before(a: u32, b: u32) -> bool {
+    b.wrapping_sub(a) as i32 > 0
+}
+
+impl Throttle {
+    pub(crate) const fn new(window: usize, pause: Duration) -> Self {
+        Throttle { limit: window, streak: 0, pause, until: None, episode: None }
+    }
+
+    /// A throttling response to a request sent at send count `sent`, with `sends` sent so far.
+    /// Returns the end of the pause when this starts a new episode.
+    pub(crate) fn throttled(&mut self, sent: u32, sends: u32, now: Instant, max_pause: Duration) -> Option<Instant> {
+        if self.episode.is_some_and(|start| before(sent, start)) {
+            return None;
+        }
+        self.limit = (self.limit / 2).max(1);
+        self.streak = 0;
+        let until = now + self.pause;
+        self.until = Some(until);
+        self.pause = Duration(self.pause.0.saturating_mul(2).min(max_pause.0.max(self.pause.0)));
+        self.episode = Some(sends);
+        Some(until)
+    }
+
+    /// A successful response to a request sent at send count `sent`.
+    pub(crate) fn succeeded(&mut self, sent: u32, window: usize, first_pause: Duration) {
+        match self.episode {
+            Some(start) if before(sent, start) => {}
+            _ => {
+                self.episode = None;
+                self.pause = first_pause;
+            }
+        }
+        self.streak += 1;
+        if self.streak >= self.limit && self.limit < window {
+            self.limit += 1;
+            self.streak = 0;
+        }
+    }
+
+    /// The pause in force at `now`, if any.
+    pub(crate) fn paused(&self, now: Instant) -> Option<Instant> {
+        self.until.filter(|u| *u > now)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_decrease_per_episode_and_doubling_only_on_repeat() {
+        let max = Duration::from_secs(30);
+        let mut t = Throttle::new(8, Duration::from_secs(1));
+        // Eight requests in flight (sent 0..8), all throttled: one episode.
+        assert_eq!(t.throttled(0, 8, Instant(100), max), Some(Instant(1100)));
+        for sent in 1..8 {
+            assert_eq!(t.throttled(sent, 8, Instant(100 + u64::from(sent)), max), None);
+        }
+        assert_eq!(t.limit, 4);
+        // A request sent after the episode began is throttled again: a new episode, doubled.
+        assert_eq!(t.throttled(8, 9, Instant(2000), max), Some(Instant(4000)));
+        assert_eq!(t.limit, 2);
+        // A success of a request sent after that resets the pause.
+        t.succeeded(9, 8, Duration::from_secs(1));
+        assert_eq!(t.throttled(10, 11, Instant(5000), max), Some(Instant(6000)));
+    }
+
+    #[test]
+    fn a_late_success_of_an_old_request_does_not_end_the_episode() {
+        let max = Duration::from_secs(30);
+        let mut t = Throttle::new(4, Duration::from_secs(1));
+        assert!(t.throttled(5, 10, Instant(0), max).is_some());
+        t.succeeded(3, 4, Duration::from_secs(1));
+        assert_eq!(t.throttled(11, 12, Instant(1000), max), Some(Instant(3000)), "pause doubled");
+    }
+}
