@@ -93,18 +93,14 @@ impl<'b> RxBuf<'b> {
         let pending = self.pending();
         match frame_len(pending, max_command_length) {
             Ok(Frame::Complete(n)) => Front::Complete(n),
-            Ok(Frame::Incomplete { needed }) if needed > self.buf.len() => {
-                match smpp_codec::Header::parse(pending) {
-                    Ok(header) => Front::TooLarge(header),
-                    Err(_) => Front::Incomplete,
-                }
-            }
+            Ok(Frame::Incomplete { needed }) if needed > self.buf.len() => match smpp_codec::Header::parse(pending) {
+                Ok(header) => Front::TooLarge(header),
+                Err(_) => Front::Incomplete,
+            },
             Ok(Frame::Incomplete { .. }) => Front::Incomplete,
             Err(smpp_codec::Error::InvalidCommandLength { length }) => {
-                let sequence_number = pending
-                    .get(12..HEADER_LEN)
-                    .and_then(|s| s.try_into().ok())
-                    .map_or(0, u32::from_be_bytes);
+                let sequence_number =
+                    pending.get(12..HEADER_LEN).and_then(|s| s.try_into().ok()).map_or(0, u32::from_be_bytes);
                 Front::Invalid { length, sequence_number }
             }
             Err(_) => Front::Incomplete,

@@ -454,8 +454,9 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
         self.transaction(total, |s, message| {
             while let Some(part) = seg.next_part(scratch) {
                 let part = part.map_err(CommandError::Text)?;
-                let data =
-                    scratch.get(..part.len).ok_or(CommandError::Text(SegmentError::BufferTooSmall { needed: part.len }))?;
+                let data = scratch
+                    .get(..part.len)
+                    .ok_or(CommandError::Text(SegmentError::BufferTooSmall { needed: part.len }))?;
                 let mut tlvs = base.clone();
                 let mut sm = SubmitSm { esm_class: template.esm_class.with_udhi(part.udhi), data_coding, ..*template };
                 if concat == Concatenation::Payload {

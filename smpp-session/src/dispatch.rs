@@ -9,9 +9,9 @@ use smpp_codec::{CommandId, CommandStatus, Error as CodecError, HEADER_LEN, Head
 
 use crate::buffer::Front;
 use crate::event::{BindFailure, CloseReason, Event, Handle, Outcome, PartOf};
+use crate::session::reply_len;
 use crate::timers::Timer;
 use crate::window::SlotState;
-use crate::session::reply_len;
 use crate::{AckMode, BindKind, Role, Session, State};
 
 /// What one step of processing did.
@@ -162,7 +162,9 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
         let incoming = |what| Action::Incoming { id, seq, what };
         let (role, state) = (self.role, self.state);
         match pdu {
-            Pdu::EnquireLink => Action::Reply { id: CommandId::EnquireLinkResp, status: CommandStatus::Ok, seq, malformed: false },
+            Pdu::EnquireLink => {
+                Action::Reply { id: CommandId::EnquireLinkResp, status: CommandStatus::Ok, seq, malformed: false }
+            }
             Pdu::Unbind => match state {
                 State::Bound(_) | State::Unbinding | State::Binding(_) => Action::PeerUnbind { seq },
                 _ => wrong_state(),

@@ -70,9 +70,9 @@ impl Outcome {
     /// The response's status, if a response came.
     pub const fn status(&self) -> Option<CommandStatus> {
         match self {
-            Outcome::Response { status } | Outcome::GenericNack { status } | Outcome::InvalidResponse { status, .. } => {
-                Some(*status)
-            }
+            Outcome::Response { status }
+            | Outcome::GenericNack { status }
+            | Outcome::InvalidResponse { status, .. } => Some(*status),
             Outcome::Timeout | Outcome::ConnectionLost => None,
         }
     }

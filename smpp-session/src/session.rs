@@ -521,7 +521,12 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
             return Some(Event::Outcome { handle: o.handle, command: o.command, part, outcome });
         }
         if let Some(g) = self.messages.take_done() {
-            return Some(Event::MessageDone { message: g.handle, total: g.total, accepted: g.accepted, failed: g.failed });
+            return Some(Event::MessageDone {
+                message: g.handle,
+                total: g.total,
+                accepted: g.accepted,
+                failed: g.failed,
+            });
         }
         if let Some(f) = self.notices.bind_failure.take() {
             return Some(Event::BindFailed(f));
@@ -709,7 +714,8 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
     }
 
     fn in_flight(&self, seq: u32) -> bool {
-        self.window.uses_seq(seq) || [self.control.bind, self.control.unbind, self.control.keepalive].contains(&Some(seq))
+        self.window.uses_seq(seq)
+            || [self.control.bind, self.control.unbind, self.control.keepalive].contains(&Some(seq))
     }
 
     /// The next sequence number not in flight (1..=0x7FFFFFFF, wrapping).
@@ -806,18 +812,34 @@ pub(crate) const fn reply_len(id: CommandId, status: CommandStatus) -> usize {
     }
 }
 
-/// The decoder an ESME session uses.
+/// The decoder an ESME session uses: what an ESME receives.
 fn esme_decoder() -> Decoder {
     fn parse(frame: &[u8]) -> Result<(Header, Pdu<'_>), CodecError> {
-        Pdu::parse(frame)
+        let header = Header::parse(frame)?;
+        match header.command_id {
+            CommandId::DeliverSm
+            | CommandId::DataSm
+            | CommandId::AlertNotification
+            | CommandId::Outbind
+            | CommandId::EnquireLink
+            | CommandId::Unbind => Pdu::parse(frame),
+            id if id.is_response() && id != CommandId::DeliverSmResp => Pdu::parse(frame),
+            id => Err(CodecError::UnknownCommandId { command_id: id.raw() }),
+        }
     }
     parse
 }
 
-/// The decoder an SMSC session uses.
+/// The decoder an SMSC session uses: what an SMSC receives.
 fn smsc_decoder() -> Decoder {
     fn parse(frame: &[u8]) -> Result<(Header, Pdu<'_>), CodecError> {
-        Pdu::parse(frame)
+        let header = Header::parse(frame)?;
+        match header.command_id {
+            CommandId::DeliverSm | CommandId::AlertNotification | CommandId::Outbind => {
+                Err(CodecError::UnknownCommandId { command_id: header.command_id.raw() })
+            }
+            _ => Pdu::parse(frame),
+        }
     }
     parse
 }

@@ -1,6 +1,9 @@
 //! Test support for the whole workspace: an ESME session and an SMSC session joined in memory
-//! with a virtual clock, a scriptable SMSC, and faults (chunking, delays, drops, garbage, a
-//! mute peer). Nothing here sleeps.
+//! with a virtual clock, a scriptable SMSC, and faults (chunking, partial writes, delays, drops,
+//! garbage, a mute peer). Nothing here sleeps.
+//!
+//! The sessions' events are kept as they are ([`Event`] is owned); what a test needs of the PDU
+//! behind an event is captured beside it as a [`Seen`].
 #![forbid(unsafe_code)]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 #![allow(missing_docs, missing_debug_implementations)]
@@ -9,10 +12,7 @@ use std::collections::VecDeque;
 
 use smpp_codec::pdu::{Bind, DeliverSm, MessageIdResp};
 use smpp_codec::{Address, CommandId, CommandStatus, EsmClass, MessageState, Pdu, Tlv, Tlvs};
-use smpp_session::{
-    BindFailure, BindKind, CloseReason, Config, Event, Handle, IncomingToken, Instant, Outcome, PartFailure, PartOf,
-    Role, Session,
-};
+use smpp_session::{BindKind, Config, Event, Handle, IncomingToken, Instant, Outcome, Session};
 
 /// Deterministic pseudo-random numbers (xorshift64*), so every run of a test is the same.
 #[derive(Clone, Debug)]
@@ -38,135 +38,54 @@ impl Rng {
     }
 }
 
-/// An outcome, owned so it outlives the session's receive buffer.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Res {
-    Response { status: CommandStatus, message_id: Option<String> },
-    GenericNack(CommandStatus),
-    Invalid(smpp_codec::Error),
-    Timeout,
-    Lost,
-}
-
-/// An event, owned.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Ev {
-    Bound {
-        kind: BindKind,
-        system_id: String,
-        sc_interface_version: Option<u8>,
-    },
-    BindFailed(BindFailure),
-    Outcome {
-        handle: Handle,
-        command: CommandId,
-        part: Option<PartOf>,
-        res: Res,
-    },
-    MessageDone {
-        message: Handle,
-        total: u8,
-        accepted: u8,
-        failed: Option<(u8, PartFailure)>,
-    },
-    Message {
-        token: Option<IncomingToken>,
-        source: String,
-        text: Vec<u8>,
-    },
-    Receipt {
-        token: Option<IncomingToken>,
-        text: Vec<u8>,
-        receipted_id: Option<String>,
-        state: Option<MessageState>,
-        submit: Option<Handle>,
-        merged: Option<(String, MessageState)>,
-    },
-    DataSm {
-        token: Option<IncomingToken>,
-    },
-    Alert,
-    Outbind,
-    BindRequest {
-        token: IncomingToken,
-        kind: BindKind,
-        system_id: String,
-        password: String,
-    },
-    Request {
-        token: IncomingToken,
-        command: CommandId,
-        dest: String,
-        text: Vec<u8>,
-        receipt: bool,
-    },
-    Throttled {
-        until: Instant,
-    },
-    Closed(CloseReason),
-}
-
 fn s(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 
-impl Ev {
-    pub fn from_event(e: &Event<'_>) -> Ev {
-        match *e {
-            Event::Bound { kind, system_id, sc_interface_version } => {
-                Ev::Bound { kind, system_id: s(system_id.as_bytes()), sc_interface_version }
+/// What a test needs of the PDU behind an event, copied out of the session.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Seen {
+    /// The message_id of a response.
+    pub message_id: Option<String>,
+    /// system_id and password of a bind or bind_resp.
+    pub system_id: Option<String>,
+    pub password: Option<String>,
+    /// Addresses and text of a short message (submit_sm, deliver_sm).
+    pub source: Option<String>,
+    pub dest: Option<String>,
+    pub text: Option<Vec<u8>>,
+    pub wants_receipt: bool,
+    /// A receipt merged with its TLVs: (message id, state).
+    pub receipt: Option<(String, MessageState)>,
+    /// The receipt's TLVs as they were.
+    pub receipted_id: Option<String>,
+    pub tlv_state: Option<MessageState>,
+}
+
+impl Seen {
+    /// Captures the PDU behind the event just polled.
+    pub fn capture<const W: usize, const R: usize>(session: &Session<'_, W, R>) -> Seen {
+        let mut seen = Seen { message_id: session.message_id().map(|m| s(m.as_bytes())), ..Seen::default() };
+        match session.pdu() {
+            Some(Pdu::BindReceiver(b) | Pdu::BindTransmitter(b) | Pdu::BindTransceiver(b)) => {
+                seen.system_id = Some(s(b.system_id.as_bytes()));
+                seen.password = Some(s(b.password.as_bytes()));
             }
-            Event::BindFailed(f) => Ev::BindFailed(f),
-            Event::MessageDone { message, total, accepted, failed } => {
-                Ev::MessageDone { message, total, accepted, failed }
+            Some(Pdu::BindReceiverResp(b) | Pdu::BindTransmitterResp(b) | Pdu::BindTransceiverResp(b)) => {
+                seen.system_id = Some(s(b.system_id.as_bytes()));
             }
-            Event::Outcome { handle, command, part, outcome } => Ev::Outcome {
-                handle,
-                command,
-                part,
-                res: match outcome {
-                    Outcome::Response { status, .. } => {
-                        Res::Response { status, message_id: outcome.message_id().map(|m| s(m.as_bytes())) }
-                    }
-                    Outcome::GenericNack { status } => Res::GenericNack(status),
-                    Outcome::InvalidResponse { error } => Res::Invalid(error),
-                    Outcome::Timeout => Res::Timeout,
-                    Outcome::ConnectionLost => Res::Lost,
-                },
-            },
-            Event::Message { token, sm } => {
-                Ev::Message { token, source: s(sm.source.addr.as_bytes()), text: sm.message().to_vec() }
+            Some(Pdu::SubmitSm(sm) | Pdu::DeliverSm(sm)) => {
+                seen.source = Some(s(sm.source.addr.as_bytes()));
+                seen.dest = Some(s(sm.dest.addr.as_bytes()));
+                seen.text = Some(sm.message().to_vec());
+                seen.wants_receipt = sm.registered_delivery.0 & 3 != 0;
+                seen.receipted_id = sm.tlvs.receipted_message_id().ok().flatten().map(|m| s(m.as_bytes()));
+                seen.tlv_state = sm.tlvs.message_state().ok().flatten();
             }
-            Event::Receipt { token, sm, receipt, submit } => Ev::Receipt {
-                token,
-                submit,
-                merged: receipt.map(|r| (s(r.message_id.unwrap_or(b"")), r.state)),
-                text: sm.message().to_vec(),
-                receipted_id: sm.tlvs.receipted_message_id().ok().flatten().map(|m| s(m.as_bytes())),
-                state: sm.tlvs.message_state().ok().flatten(),
-            },
-            Event::DataSm { token, .. } => Ev::DataSm { token },
-            Event::Alert(_) => Ev::Alert,
-            Event::Outbind(_) => Ev::Outbind,
-            Event::BindRequest { token, kind, bind } => Ev::BindRequest {
-                token,
-                kind,
-                system_id: s(bind.system_id.as_bytes()),
-                password: s(bind.password.as_bytes()),
-            },
-            Event::Request { token, pdu } => {
-                let (dest, text, receipt) = match pdu {
-                    Pdu::SubmitSm(sm) => {
-                        (s(sm.dest.addr.as_bytes()), sm.message().to_vec(), sm.registered_delivery.0 & 3 != 0)
-                    }
-                    _ => (String::new(), Vec::new(), false),
-                };
-                Ev::Request { token, command: pdu.command_id(), dest, text, receipt }
-            }
-            Event::Throttled { until } => Ev::Throttled { until },
-            Event::Closed(r) => Ev::Closed(r),
-            _ => panic!("event not covered by the harness: {e:?}"),
+            _ => {}
         }
+        seen.receipt = session.receipt().map(|r| (s(r.message_id.unwrap_or(b"")), r.state));
+        seen
     }
 }
 
@@ -211,7 +130,8 @@ impl Default for Policy {
 /// Faults applied to the bytes in flight.
 #[derive(Clone, Debug, Default)]
 pub struct Faults {
-    /// Largest chunk handed to `handle_input` (random sizes from 1 up to this); 0 = whole.
+    /// Largest chunk handed to a session at once, and largest write the transport takes (random
+    /// sizes from 1 up to this); 0 = whole.
     pub max_chunk: usize,
     /// Bytes sent to the SMSC vanish and the SMSC sends nothing (a half-open peer).
     pub smsc_mute: bool,
@@ -223,13 +143,25 @@ pub const BUF: usize = 4096;
 pub struct Buffers {
     pub esme_rx: Vec<u8>,
     pub esme_tx: Vec<u8>,
+    pub esme_store: Vec<u8>,
     pub smsc_rx: Vec<u8>,
     pub smsc_tx: Vec<u8>,
 }
 
 impl Buffers {
     pub fn new() -> Self {
-        Buffers { esme_rx: vec![0; BUF], esme_tx: vec![0; BUF], smsc_rx: vec![0; BUF], smsc_tx: vec![0; BUF] }
+        Self::sized(BUF, BUF)
+    }
+
+    /// Receive and transmit buffers of these sizes on both sides.
+    pub fn sized(rx: usize, tx: usize) -> Self {
+        Buffers {
+            esme_rx: vec![0; rx],
+            esme_tx: vec![0; tx],
+            esme_store: vec![0; BUF],
+            smsc_rx: vec![0; rx],
+            smsc_tx: vec![0; tx],
+        }
     }
 }
 
@@ -239,13 +171,83 @@ impl Default for Buffers {
     }
 }
 
-/// An ESME and an SMSC session joined in memory.
-pub struct Pair<'b, const W: usize> {
+/// Drains one session: events (answering the peer through `react`) and octets, until neither
+/// moves. Returns whether anything moved. Writes take random sizes up to `max_chunk` (0: all).
+pub fn drain<const W: usize, const R: usize>(
+    session: &mut Session<'_, W, R>,
+    events: &mut Vec<Event>,
+    seen: &mut Vec<Seen>,
+    wire: &mut Vec<u8>,
+    rng: &mut Rng,
+    max_chunk: usize,
+    mut react: impl FnMut(&mut Session<'_, W, R>, &Event, &Seen),
+) -> bool {
+    let mut moved = false;
+    loop {
+        let mut step = false;
+        while let Some(e) = session.poll_event() {
+            let got = Seen::capture(session);
+            react(session, &e, &got);
+            events.push(e);
+            seen.push(got);
+            step = true;
+        }
+        loop {
+            let out = session.transmit();
+            if out.is_empty() {
+                break;
+            }
+            let n = if max_chunk == 0 { out.len() } else { rng.range(1, max_chunk.min(out.len())) };
+            wire.extend_from_slice(&out[..n]);
+            session.transmitted(n);
+            step = true;
+        }
+        if !step {
+            return moved;
+        }
+        moved = true;
+    }
+}
+
+/// Feeds `queue` to a session, in random chunks up to `max_chunk` (0: as much as fits), through
+/// the zero-copy path or the copying one at random. Returns how many octets it took.
+pub fn feed<const W: usize, const R: usize>(
+    session: &mut Session<'_, W, R>,
+    now: Instant,
+    queue: &mut VecDeque<u8>,
+    rng: &mut Rng,
+    max_chunk: usize,
+) -> usize {
+    if queue.is_empty() {
+        return 0;
+    }
+    let want = if max_chunk == 0 { queue.len() } else { rng.range(1, max_chunk.min(queue.len())) };
+    let used = if rng.next_u64() & 1 == 0 {
+        let room = session.receive_buffer();
+        let n = want.min(room.len());
+        for (dst, src) in room[..n].iter_mut().zip(queue.iter()) {
+            *dst = *src;
+        }
+        session.commit(now, n);
+        n
+    } else {
+        let chunk: Vec<u8> = queue.iter().take(want).copied().collect();
+        session.handle_input(now, &chunk)
+    };
+    queue.drain(..used);
+    used
+}
+
+/// An ESME and an SMSC session joined in memory. The ESME remembers `R` message ids for
+/// receipts.
+pub struct Pair<'b, const W: usize, const R: usize = W> {
     pub now: Instant,
-    pub esme: Session<'b, W>,
+    pub esme: Session<'b, W, R>,
     pub smsc: Session<'b, W>,
-    pub esme_events: Vec<Ev>,
-    pub smsc_events: Vec<Ev>,
+    pub esme_events: Vec<Event>,
+    pub esme_seen: Vec<Seen>,
+    pub smsc_events: Vec<Event>,
+    pub smsc_seen: Vec<Seen>,
     pub to_smsc: VecDeque<u8>,
     pub to_esme: VecDeque<u8>,
     pub policy: Policy,
@@ -260,15 +262,20 @@ pub struct Pair<'b, const W: usize> {
     receipts_due: Vec<(String, String)>,
 }
 
-impl<'b, const W: usize> Pair<'b, W> {
+impl<'b, const W: usize, const R: usize> Pair<'b, W, R> {
     pub fn new(bufs: &'b mut Buffers, esme_cfg: Config, smsc_cfg: Config) -> Self {
         let now = Instant(0);
+        let esme = Session::esme(esme_cfg, &mut bufs.esme_rx, &mut bufs.esme_tx, now)
+            .unwrap()
+            .with_part_store(&mut bufs.esme_store);
         Pair {
             now,
-            esme: Session::new(Role::Esme, esme_cfg, &mut bufs.esme_rx, &mut bufs.esme_tx, now),
-            smsc: Session::new(Role::Smsc, smsc_cfg, &mut bufs.smsc_rx, &mut bufs.smsc_tx, now),
+            esme,
+            smsc: Session::smsc(smsc_cfg, &mut bufs.smsc_rx, &mut bufs.smsc_tx, now).unwrap(),
             esme_events: Vec::new(),
+            esme_seen: Vec::new(),
             smsc_events: Vec::new(),
+            smsc_seen: Vec::new(),
             to_smsc: VecDeque::new(),
             to_esme: VecDeque::new(),
             policy: Policy::default(),
@@ -288,10 +295,6 @@ impl<'b, const W: usize> Pair<'b, W> {
         self.run();
     }
 
-    fn chunk(&mut self, left: usize) -> usize {
-        if self.faults.max_chunk == 0 { left } else { self.rng.range(1, self.faults.max_chunk.min(left)) }
-    }
-
     /// Moves bytes and reacts until nothing moves.
     pub fn run(&mut self) {
         for _ in 0..100_000 {
@@ -308,81 +311,43 @@ impl<'b, const W: usize> Pair<'b, W> {
         panic!("pair did not settle");
     }
 
-    fn drain_esme(&mut self) -> bool {
-        let mut moved = false;
-        let mut buf = [0u8; 512];
-        loop {
-            let n = self.esme.poll_transmit(&mut buf);
-            if n == 0 {
-                break;
-            }
-            moved = true;
-            self.esme_wire.extend_from_slice(&buf[..n]);
-            if !self.faults.smsc_mute {
-                self.to_smsc.extend(&buf[..n]);
-            }
-        }
-        while let Some(e) = self.esme.poll_event() {
-            self.esme_events.push(Ev::from_event(&e));
-            moved = true;
+    pub fn drain_esme(&mut self) -> bool {
+        let start = self.esme_wire.len();
+        let moved = drain(
+            &mut self.esme,
+            &mut self.esme_events,
+            &mut self.esme_seen,
+            &mut self.esme_wire,
+            &mut self.rng,
+            self.faults.max_chunk,
+            |_, _, _| {},
+        );
+        if !self.faults.smsc_mute {
+            self.to_smsc.extend(&self.esme_wire[start..]);
         }
         moved
     }
 
-    fn drain_smsc(&mut self) -> bool {
-        let mut moved = false;
-        let mut buf = [0u8; 512];
-        loop {
-            let n = self.smsc.poll_transmit(&mut buf);
-            if n == 0 {
-                break;
-            }
-            moved = true;
-            self.smsc_wire.extend_from_slice(&buf[..n]);
-            if !self.faults.smsc_mute {
-                self.to_esme.extend(&buf[..n]);
-            }
-        }
-        let mut reactions = Vec::new();
-        while let Some(e) = self.smsc.poll_event() {
-            let ev = Ev::from_event(&e);
-            moved = true;
-            reactions.push(ev.clone());
-            self.smsc_events.push(ev);
-        }
-        for ev in reactions {
-            self.react(ev);
+    pub fn drain_smsc(&mut self) -> bool {
+        let start = self.smsc_wire.len();
+        let now = self.now;
+        let policy = &mut self.policy;
+        let submissions = &mut self.submissions;
+        let receipts_due = &mut self.receipts_due;
+        let held = &mut self.held;
+        let moved = drain(
+            &mut self.smsc,
+            &mut self.smsc_events,
+            &mut self.smsc_seen,
+            &mut self.smsc_wire,
+            &mut self.rng,
+            self.faults.max_chunk,
+            |smsc, event, seen| react(smsc, now, policy, submissions, receipts_due, held, event, seen),
+        );
+        if !self.faults.smsc_mute {
+            self.to_esme.extend(&self.smsc_wire[start..]);
         }
         moved
-    }
-
-    fn react(&mut self, ev: Ev) {
-        match ev {
-            Ev::BindRequest { token, system_id, password, .. } => match (self.policy.bind)(&system_id, &password) {
-                Ok(()) => self.smsc.accept_bind(self.now, token, "SMSC").unwrap(),
-                Err(status) => self.smsc.reject_bind(self.now, token, status).unwrap(),
-            },
-            Ev::Request { token, command: CommandId::SubmitSm, dest, text, receipt } => {
-                let n = self.submissions;
-                self.submissions += 1;
-                match (self.policy.submit)(n, &dest, &text) {
-                    Reaction::Accept(id) => {
-                        let body = Pdu::SubmitSmResp(MessageIdResp::new(&id));
-                        self.smsc.respond(self.now, token, CommandStatus::Ok, Some(&body)).unwrap();
-                        if receipt && self.policy.receipts {
-                            self.receipts_due.push((id, dest));
-                        }
-                    }
-                    Reaction::Reject(status) => self.smsc.respond(self.now, token, status, None).unwrap(),
-                    Reaction::Ignore => {}
-                    Reaction::Hold => self.held.push(token),
-                }
-            }
-            Ev::Request { token, .. } | Ev::DataSm { token: Some(token) } => {
-                self.smsc.respond(self.now, token, CommandStatus::SubmitFailed, None).unwrap()
-            }
-            _ => {}
-        }
     }
 
     /// Answers a held submission.
@@ -403,33 +368,23 @@ impl<'b, const W: usize> Pair<'b, W> {
             return false;
         }
         let due = std::mem::take(&mut self.receipts_due);
-        for (id, dest) in due {
-            let text =
-                format!("id:{id} sub:001 dlvrd:001 submit date:2504231542 done date:2504231543 stat:DELIVRD err:000");
-            let tlvs = [Tlv::receipted_message_id(id.as_str()), Tlv::message_state(MessageState::Delivered)];
-            let sm = DeliverSm {
-                esm_class: EsmClass(EsmClass::DELIVERY_RECEIPT),
-                tlvs: Tlvs::from_slice(&tlvs),
-                ..DeliverSm::new(Address::international(&dest), Address::alphanumeric("Test"), text.as_bytes())
-            };
-            if self.smsc.send(self.now, &Pdu::DeliverSm(sm)).is_err() {
-                self.receipts_due.push((id, dest));
-                return false;
+        let mut sent = false;
+        for (i, (id, dest)) in due.iter().enumerate() {
+            if send_receipt(&mut self.smsc, self.now, id, dest).is_err() {
+                self.receipts_due.extend(due[i..].iter().cloned());
+                break;
             }
+            sent = true;
         }
-        true
+        sent
     }
 
     fn feed_smsc(&mut self) -> bool {
         let mut moved = false;
         while !self.to_smsc.is_empty() {
-            let n = self.chunk(self.to_smsc.len());
-            let chunk: Vec<u8> = self.to_smsc.iter().take(n).copied().collect();
-            let used = self.smsc.handle_input(self.now, &chunk);
-            self.to_smsc.drain(..used);
-            moved |= used > 0;
+            let used = feed(&mut self.smsc, self.now, &mut self.to_smsc, &mut self.rng, self.faults.max_chunk);
             let drained = self.drain_smsc();
-            moved |= drained;
+            moved |= used > 0 || drained;
             if used == 0 && !drained {
                 break;
             }
@@ -440,13 +395,9 @@ impl<'b, const W: usize> Pair<'b, W> {
     fn feed_esme(&mut self) -> bool {
         let mut moved = false;
         while !self.to_esme.is_empty() {
-            let n = self.chunk(self.to_esme.len());
-            let chunk: Vec<u8> = self.to_esme.iter().take(n).copied().collect();
-            let used = self.esme.handle_input(self.now, &chunk);
-            self.to_esme.drain(..used);
-            moved |= used > 0;
+            let used = feed(&mut self.esme, self.now, &mut self.to_esme, &mut self.rng, self.faults.max_chunk);
             let drained = self.drain_esme();
-            moved |= drained;
+            moved |= used > 0 || drained;
             if used == 0 && !drained {
                 break;
             }
@@ -487,15 +438,97 @@ impl<'b, const W: usize> Pair<'b, W> {
     }
 
     /// The ESME's outcome events.
-    pub fn outcomes(&self) -> Vec<(Handle, Res)> {
+    pub fn outcomes(&self) -> Vec<(Handle, Outcome)> {
         self.esme_events
             .iter()
             .filter_map(|e| match e {
-                Ev::Outcome { handle, res, .. } => Some((*handle, res.clone())),
+                Event::Outcome { handle, outcome, .. } => Some((*handle, *outcome)),
                 _ => None,
             })
             .collect()
     }
+
+    /// The message id the response to `handle` carried.
+    pub fn message_id(&self, handle: Handle) -> Option<String> {
+        self.esme_events.iter().zip(&self.esme_seen).find_map(|(e, seen)| match e {
+            Event::Outcome { handle: h, .. } if *h == handle => seen.message_id.clone(),
+            _ => None,
+        })
+    }
+
+    /// The ESME's events with what it saw of each.
+    pub fn esme_log(&self) -> impl Iterator<Item = (&Event, &Seen)> {
+        self.esme_events.iter().zip(&self.esme_seen)
+    }
+
+    /// The SMSC's events with what it saw of each.
+    pub fn smsc_log(&self) -> impl Iterator<Item = (&Event, &Seen)> {
+        self.smsc_events.iter().zip(&self.smsc_seen)
+    }
+}
+
+/// The scripted SMSC's answer to one event.
+#[allow(clippy::too_many_arguments)]
+fn react<const W: usize, const R: usize>(
+    smsc: &mut Session<'_, W, R>,
+    now: Instant,
+    policy: &mut Policy,
+    submissions: &mut u32,
+    receipts_due: &mut Vec<(String, String)>,
+    held: &mut Vec<IncomingToken>,
+    event: &Event,
+    seen: &Seen,
+) {
+    match *event {
+        Event::BindRequest { token, .. } => {
+            let (id, pw) = (seen.system_id.clone().unwrap_or_default(), seen.password.clone().unwrap_or_default());
+            match (policy.bind)(&id, &pw) {
+                Ok(()) => smsc.accept_bind(now, token, "SMSC").unwrap(),
+                Err(status) => smsc.reject_bind(now, token, status).unwrap(),
+            }
+        }
+        Event::Request { token, command: CommandId::SubmitSm } => {
+            let n = *submissions;
+            *submissions += 1;
+            let dest = seen.dest.clone().unwrap_or_default();
+            match (policy.submit)(n, &dest, seen.text.as_deref().unwrap_or(&[])) {
+                Reaction::Accept(id) => {
+                    let body = Pdu::SubmitSmResp(MessageIdResp::new(&id));
+                    smsc.respond(now, token, CommandStatus::Ok, Some(&body)).unwrap();
+                    if seen.wants_receipt && policy.receipts {
+                        receipts_due.push((id, dest));
+                    }
+                }
+                Reaction::Reject(status) => smsc.respond(now, token, status, None).unwrap(),
+                Reaction::Ignore => {}
+                Reaction::Hold => held.push(token),
+            }
+        }
+        Event::Request { token, .. } | Event::DataSm { token: Some(token) } => {
+            smsc.respond(now, token, CommandStatus::SubmitFailed, None).unwrap()
+        }
+        _ => {}
+    }
+}
+
+/// Sends a DELIVRD receipt for message `id` to `dest`, with the text and both TLVs.
+///
+/// # Errors
+/// As [`Session::send`].
+pub fn send_receipt<const W: usize, const R: usize>(
+    smsc: &mut Session<'_, W, R>,
+    now: Instant,
+    id: &str,
+    dest: &str,
+) -> Result<Handle, smpp_session::CommandError> {
+    let text = format!("id:{id} sub:001 dlvrd:001 submit date:2504231542 done date:2504231543 stat:DELIVRD err:000");
+    let tlvs = [Tlv::receipted_message_id(id), Tlv::message_state(MessageState::Delivered)];
+    let sm = DeliverSm {
+        esm_class: EsmClass(EsmClass::DELIVERY_RECEIPT),
+        tlvs: Tlvs::from_slice(&tlvs),
+        ..DeliverSm::new(Address::international(dest), Address::alphanumeric("Test"), text.as_bytes())
+    };
+    smsc.send(now, &Pdu::DeliverSm(sm))
 }
 
 /// A PDU seen on the wire: command, status, sequence number, body.
@@ -508,6 +541,9 @@ pub fn pdus(wire: &[u8]) -> Vec<WirePdu> {
     while rest.len() >= 16 {
         let h = smpp_codec::Header::parse(rest).unwrap();
         let n = h.command_length as usize;
+        if rest.len() < n {
+            break;
+        }
         out.push((h.command_id, h.command_status, h.sequence_number, rest[16..n].to_vec()));
         rest = &rest[n..];
     }

@@ -2,12 +2,13 @@
 //! terms. None sleeps: the clock is virtual.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
-use smpp_codec::pdu::{Bind, SubmitSm};
+use smpp_codec::pdu::{Bind, MessageIdResp, SubmitSm};
 use smpp_codec::{Address, CommandId, CommandStatus, MessageState, Pdu, RegisteredDelivery};
 use smpp_session::{
-    AckMode, BindFailure, BindKind, CloseReason, CommandError, Config, Handle, Instant, Keepalive, Role, Session, State,
+    AckMode, BindFailure, BindKind, CloseReason, CommandError, Config, Event, Handle, Instant, Keepalive, Outcome,
+    PartFailure, PartOf, Session, State,
 };
-use smpp_tests::{Buffers, Ev, Pair, Reaction, Res, WirePdu, pdus};
+use smpp_tests::{Buffers, Pair, Reaction, Seen, WirePdu, pdus};
 
 fn sm(text: &[u8]) -> SubmitSm<'_> {
     let mut sm = SubmitSm::new(Address::alphanumeric("Test"), Address::international("447700900123"), text);
@@ -19,33 +20,62 @@ fn cfg() -> Config {
     Config::default()
 }
 
+fn ok() -> Outcome {
+    Outcome::Response { status: CommandStatus::Ok }
+}
+
+fn emit(pdu: &Pdu<'_>, seq: u32, status: CommandStatus) -> Vec<u8> {
+    let mut raw = vec![0u8; pdu.encoded_len()];
+    pdu.emit(seq, status, &mut raw).unwrap();
+    raw
+}
+
+/// Drains a lone session: events and octets.
+fn drain_one<const W: usize>(s: &mut Session<'_, W>) -> (Vec<Event>, Vec<WirePdu>) {
+    let mut events = Vec::new();
+    let mut wire = Vec::new();
+    loop {
+        let mut moved = false;
+        while let Some(e) = s.poll_event() {
+            events.push(e);
+            moved = true;
+        }
+        let out = s.transmit().to_vec();
+        if !out.is_empty() {
+            s.transmitted(out.len());
+            wire.extend(out);
+            moved = true;
+        }
+        if !moved {
+            return (events, pdus(&wire));
+        }
+    }
+}
+
 #[test]
 fn bind_transceiver_then_submit_gets_the_message_id() {
     let mut bufs = Buffers::new();
     let mut p: Pair<'_, 8> = Pair::new(&mut bufs, cfg(), cfg());
     p.bind(BindKind::Transceiver);
-    assert_eq!(
-        p.esme_events,
-        [Ev::Bound { kind: BindKind::Transceiver, system_id: "SMSC".into(), sc_interface_version: Some(0x34) }]
-    );
+    assert_eq!(p.esme_events, [Event::Bound { kind: BindKind::Transceiver, sc_interface_version: Some(0x34) }]);
+    assert_eq!(p.esme_seen[0].system_id.as_deref(), Some("SMSC"), "the bind_resp is readable through pdu()");
     assert_eq!(p.esme.state(), State::Bound(BindKind::Transceiver));
     assert_eq!(p.smsc.state(), State::Bound(BindKind::Transceiver));
-    assert!(
-        matches!(&p.smsc_events[0], Ev::BindRequest { system_id, password, .. } if system_id == "user" && password == "secret")
+    assert_eq!(
+        (p.smsc_seen[0].system_id.as_deref(), p.smsc_seen[0].password.as_deref()),
+        (Some("user"), Some("secret"))
     );
 
     let h = p.esme.submit(p.now, &sm(b"Hello")).unwrap();
     p.run();
-    assert_eq!(
-        p.outcomes(),
-        [(h, Res::Response { status: CommandStatus::Ok, message_id: Some("68090a534e551".into()) })]
-    );
+    assert_eq!(p.outcomes(), [(h, ok())]);
+    assert_eq!(p.message_id(h).as_deref(), Some("68090a534e551"));
     let wire = pdus(&p.esme_wire);
     assert_eq!(wire[0].0, CommandId::BindTransceiver);
     assert_eq!((wire[1].0, wire[1].2), (CommandId::SubmitSm, 2), "sequence numbers continue after the bind");
-    assert!(
-        matches!(p.smsc_events.last(), Some(Ev::Request { command: CommandId::SubmitSm, text, .. }) if text == b"Hello")
-    );
+    let (last, seen) = p.smsc_log().last().unwrap();
+    assert!(matches!(last, Event::Request { command: CommandId::SubmitSm, .. }));
+    assert_eq!(seen.text.as_deref(), Some(&b"Hello"[..]));
 }
 
 #[test]
@@ -60,7 +90,10 @@ fn a_refused_bind_reports_its_status_and_closes() {
         let mut p: Pair<'_, 8> = Pair::new(&mut bufs, cfg(), cfg());
         p.policy.bind = Box::new(move |_, _| Err(status));
         p.bind(BindKind::Transmitter);
-        assert_eq!(p.esme_events, [Ev::BindFailed(BindFailure::Rejected(status)), Ev::Closed(CloseReason::BindFailed)]);
+        assert_eq!(
+            p.esme_events,
+            [Event::BindFailed(BindFailure::Rejected(status)), Event::Closed(CloseReason::BindFailed)]
+        );
         assert!(p.esme.is_closed() && p.smsc.is_closed());
         let back = pdus(&p.smsc_wire);
         assert_eq!((back[0].0, back[0].1), (CommandId::BindTransmitterResp, status));
@@ -75,27 +108,34 @@ fn bind_timeout_and_bind_resp_in_the_same_read_as_the_next_pdu() {
     p.faults.smsc_mute = true;
     p.bind(BindKind::Transceiver);
     p.advance(10_000);
-    assert_eq!(p.esme_events, [Ev::BindFailed(BindFailure::Timeout), Ev::Closed(CloseReason::BindFailed)]);
+    assert_eq!(p.esme_events, [Event::BindFailed(BindFailure::Timeout), Event::Closed(CloseReason::BindFailed)]);
 
-    // bind_resp immediately followed by an enquire_link, in one read.
+    // bind_resp immediately followed by an enquire_link, in one read: 37 octets, all taken, and
+    // the enquire_link answered.
     let (mut rx, mut tx) = ([0u8; 512], [0u8; 512]);
-    let mut esme: Session<'_, 4> = Session::new(Role::Esme, cfg(), &mut rx, &mut tx, Instant(0));
+    let mut esme: Session<'_, 4> = Session::esme(cfg(), &mut rx, &mut tx, Instant(0)).unwrap();
     esme.bind(Instant(0), BindKind::Transceiver, &Bind::new("u", "p")).unwrap();
-    let mut out = [0u8; 512];
-    esme.poll_transmit(&mut out);
+    drain_one(&mut esme);
     let mut read = [0, 0, 0, 21, 0x80, 0, 0, 9, 0, 0, 0, 0, 0, 0, 0, 1, b'S', b'M', b'S', b'C', 0].to_vec();
     read.extend_from_slice(&[0, 0, 0, 16, 0, 0, 0, 0x15, 0, 0, 0, 0, 0, 0, 0, 42]);
-    let mut used = 0;
-    let mut events = Vec::new();
-    while used < read.len() {
-        used += esme.handle_input(Instant(1), &read[used..]);
-        while let Some(e) = esme.poll_event() {
-            events.push(Ev::from_event(&e));
-        }
-    }
-    assert!(matches!(events[..], [Ev::Bound { .. }]));
-    let n = esme.poll_transmit(&mut out);
-    assert_eq!(pdus(&out[..n]), [(CommandId::EnquireLinkResp, CommandStatus::Ok, 42, vec![])]);
+    assert_eq!(esme.handle_input(Instant(1), &read), read.len());
+    let (events, back) = drain_one(&mut esme);
+    assert!(matches!(events[..], [Event::Bound { .. }]));
+    assert_eq!(back, [(CommandId::EnquireLinkResp, CommandStatus::Ok, 42, vec![])]);
+}
+
+#[test]
+fn buffers_too_small_to_make_progress_are_refused() {
+    let (mut rx, mut tx) = ([0u8; 512], [0u8; 100]);
+    let e = Session::<'_, 8>::esme(cfg(), &mut rx, &mut tx, Instant(0)).unwrap_err();
+    let needed = Session::<'_, 8>::min_transmit_buffer();
+    assert_eq!(e, smpp_session::ConfigError::TransmitBufferTooSmall { needed, given: 100 });
+    assert!(e.to_string().contains("transmit buffer"));
+    let (mut rx, mut tx) = ([0u8; 64], [0u8; 512]);
+    assert!(matches!(
+        Session::<'_, 8>::esme(cfg(), &mut rx, &mut tx, Instant(0)),
+        Err(smpp_session::ConfigError::ReceiveBufferTooSmall { .. })
+    ));
 }
 
 #[test]
@@ -108,6 +148,7 @@ fn window_limits_outstanding_requests_and_sequence_numbers_wrap_without_reuse() 
     let a = p.esme.submit(p.now, &sm(b"a")).unwrap();
     let b = p.esme.submit(p.now, &sm(b"b")).unwrap();
     assert_eq!(p.esme.submit(p.now, &sm(b"c")), Err(CommandError::WindowFull));
+    assert!(CommandError::WindowFull.is_busy());
     p.run();
     let seqs: Vec<u32> = pdus(&p.esme_wire).iter().skip(1).map(|x| x.2).collect();
     assert_eq!(seqs, [0x7FFF_FFFF, 1], "wraps from 0x7FFFFFFF to 1");
@@ -115,13 +156,8 @@ fn window_limits_outstanding_requests_and_sequence_numbers_wrap_without_reuse() 
     let (t0, t1) = (p.held[0], p.held[1]);
     p.answer(t1, Reaction::Accept("B".into()));
     p.answer(t0, Reaction::Accept("A".into()));
-    assert_eq!(
-        p.outcomes(),
-        [
-            (b, Res::Response { status: CommandStatus::Ok, message_id: Some("B".into()) }),
-            (a, Res::Response { status: CommandStatus::Ok, message_id: Some("A".into()) })
-        ]
-    );
+    assert_eq!(p.outcomes(), [(b, ok()), (a, ok())]);
+    assert_eq!((p.message_id(a).unwrap(), p.message_id(b).unwrap()), ("A".into(), "B".into()));
     // Sequence 2 is in flight; the next allocation skips it.
     p.held.clear();
     p.esme.set_next_sequence_number(2);
@@ -142,12 +178,13 @@ fn response_timeout_then_a_late_response_is_not_reported_twice() {
     let h = p.esme.submit(p.now, &sm(b"slow")).unwrap();
     p.run();
     p.advance(30_000);
-    assert_eq!(p.outcomes(), [(h, Res::Timeout)]);
+    assert_eq!(p.outcomes(), [(h, Outcome::Timeout)]);
     assert_eq!(p.esme.outstanding(), 0);
     let t = p.held[0];
     p.answer(t, Reaction::Accept("late".into()));
     assert_eq!(p.outcomes().len(), 1, "the late response is not a second outcome");
     assert_eq!(p.esme.counters().unexpected_responses, 1);
+    assert_eq!(p.esme.state(), State::Bound(BindKind::Transmitter), "one timeout alone is not a dead link");
 }
 
 #[test]
@@ -172,8 +209,13 @@ fn keepalive_on_idle_and_dead_link_detection() {
     p.advance(30_000 + 10_000);
     assert!(p.esme.is_closed());
     let tail = &p.esme_events[p.esme_events.len() - 2..];
-    assert_eq!(tail[0], Ev::Outcome { handle: h, command: CommandId::SubmitSm, part: None, res: Res::Lost });
-    assert_eq!(tail[1], Ev::Closed(CloseReason::LinkDead));
+    assert_eq!(
+        tail,
+        [
+            Event::Outcome { handle: h, command: CommandId::SubmitSm, part: None, outcome: Outcome::ConnectionLost },
+            Event::Closed(CloseReason::LinkDead)
+        ]
+    );
 }
 
 #[test]
@@ -190,23 +232,59 @@ fn keepalive_every_interval_even_when_busy() {
     assert_eq!(count, 4, "an enquire_link every 30 s over 120 s of traffic");
 }
 
+/// Finding 11: liveness is judged by what is received. A peer that takes our submissions and
+/// never answers is found dead while the application keeps submitting.
+#[test]
+fn a_half_open_link_is_found_while_the_application_keeps_submitting() {
+    for (keepalive, limit) in [(Keepalive::WhenIdle(smpp_session::Duration::from_secs(30)), 0), (Keepalive::Off, 3)] {
+        let mut bufs = Buffers::new();
+        let esme_cfg = Config { keepalive, dead_after_timeouts: limit, ..cfg() };
+        let mut p: Pair<'_, 8> = Pair::new(&mut bufs, esme_cfg, cfg());
+        p.bind(BindKind::Transmitter);
+        p.faults.smsc_mute = true;
+        let mut submitted = 0;
+        for _ in 0..30 {
+            if p.esme.is_closed() {
+                break;
+            }
+            if p.esme.submit(p.now, &sm(b"alarm")).is_ok() {
+                submitted += 1;
+            }
+            p.advance(2_000);
+        }
+        assert!(p.esme.is_closed(), "{keepalive:?}: still {:?} after {submitted} submissions", p.esme.state());
+        assert_eq!(p.esme_events.last(), Some(&Event::Closed(CloseReason::LinkDead)));
+        let timeouts = p.outcomes().iter().filter(|(_, o)| *o == Outcome::Timeout).count();
+        if limit == 0 {
+            // enquire_link 30 s after the last PDU received, dead 10 s later.
+            assert!(p.now.0 <= 42_000, "{keepalive:?}: dead only at {:?}", p.now);
+            assert!(pdus(&p.esme_wire).iter().any(|x| x.0 == CommandId::EnquireLink));
+        } else {
+            assert_eq!(timeouts, 3, "{keepalive:?}: dead after 3 timeouts in a row");
+        }
+        assert_eq!(p.outcomes().len(), submitted, "every submission has its one outcome");
+    }
+}
+
 #[test]
 fn receipts_and_messages_with_automatic_and_manual_acknowledgement() {
     let mut bufs = Buffers::new();
     let mut p: Pair<'_, 8> = Pair::new(&mut bufs, cfg(), cfg());
     p.policy.receipts = true;
     p.bind(BindKind::Transceiver);
-    p.esme.submit(p.now, &sm(b"Hello")).unwrap();
+    let h = p.esme.submit(p.now, &sm(b"Hello")).unwrap();
     p.run();
-    let receipt = p.esme_events.iter().find(|e| matches!(e, Ev::Receipt { .. })).unwrap();
-    let Ev::Receipt { token, text, receipted_id, state, submit, merged } = receipt else { unreachable!() };
+    let (receipt, seen) = p.esme_log().find(|(e, _)| matches!(e, Event::Receipt { .. })).unwrap();
     // The receipt is merged with its text and matched to the submission it is about.
-    assert_eq!(*submit, Some(Handle(0)));
-    assert_eq!(merged.as_ref(), Some(&("68090a534e551".to_string(), MessageState::Delivered)));
-    assert_eq!(*token, None, "automatic mode answers by itself");
-    assert_eq!(receipted_id.as_deref(), Some("68090a534e551"));
-    assert_eq!(*state, Some(MessageState::Delivered));
-    assert!(text.starts_with(b"id:68090a534e551 sub:001"));
+    assert_eq!(
+        *receipt,
+        Event::Receipt { token: None, submit: Some(h), part: None, state: Some(MessageState::Delivered) },
+        "automatic mode answers by itself"
+    );
+    assert_eq!(seen.receipt, Some(("68090a534e551".to_string(), MessageState::Delivered)));
+    assert_eq!(seen.receipted_id.as_deref(), Some("68090a534e551"));
+    assert_eq!(seen.tlv_state, Some(MessageState::Delivered));
+    assert!(seen.text.as_ref().unwrap().starts_with(b"id:68090a534e551 sub:001"));
     assert!(pdus(&p.esme_wire).iter().any(|x| x.0 == CommandId::DeliverSmResp && x.1 == CommandStatus::Ok));
 
     // Manual mode: nothing is answered until the application says so.
@@ -218,8 +296,8 @@ fn receipts_and_messages_with_automatic_and_manual_acknowledgement() {
     p.esme.submit(p.now, &sm(b"Hello")).unwrap();
     p.run();
     assert!(!pdus(&p.esme_wire).iter().any(|x| x.0 == CommandId::DeliverSmResp));
-    let Some(Ev::Receipt { token: Some(token), .. }) =
-        p.esme_events.iter().find(|e| matches!(e, Ev::Receipt { .. })).cloned()
+    let Some(Event::Receipt { token: Some(token), .. }) =
+        p.esme_events.iter().find(|e| matches!(e, Event::Receipt { .. })).copied()
     else {
         panic!("no receipt")
     };
@@ -233,9 +311,9 @@ fn receipts_and_messages_with_automatic_and_manual_acknowledgement() {
     // The SMSC's deliver_sm has its outcome with that status.
     assert!(p.smsc_events.iter().any(|e| matches!(
         e,
-        Ev::Outcome {
+        Event::Outcome {
             command: CommandId::DeliverSm,
-            res: Res::Response { status: CommandStatus::ReceiverTemporaryError, .. },
+            outcome: Outcome::Response { status: CommandStatus::ReceiverTemporaryError },
             ..
         }
     )));
@@ -254,11 +332,9 @@ fn throttling_shrinks_the_window_pauses_and_recovers() {
     p.bind(BindKind::Transmitter);
     let h = p.esme.submit(p.now, &sm(b"one")).unwrap();
     p.run();
-    assert_eq!(
-        p.outcomes(),
-        [(h, Res::Response { status: CommandStatus::Throttled, message_id: Some(String::new()) })]
-    );
-    assert!(p.esme_events.contains(&Ev::Throttled { until: Instant(p.now.0 + 1000) }));
+    assert_eq!(p.outcomes(), [(h, Outcome::Response { status: CommandStatus::Throttled })]);
+    assert!(p.outcomes()[0].1.is_retryable());
+    assert!(p.esme_events.contains(&Event::Throttled { until: Instant(p.now.0 + 1000) }));
     assert_eq!(p.esme.effective_window(), 4);
     assert_eq!(p.esme.submit(p.now, &sm(b"again")), Err(CommandError::Paused { until: Instant(p.now.0 + 1000) }));
     p.advance(1000);
@@ -270,6 +346,50 @@ fn throttling_shrinks_the_window_pauses_and_recovers() {
     assert_eq!(p.esme.effective_window(), 8, "additive increase back to the full window");
 }
 
+/// Finding 2: eight throttled responses to eight requests already in flight are one episode:
+/// one decrease, one pause of the first length, one notice.
+#[test]
+fn throttling_decreases_once_per_episode() {
+    let mut bufs = Buffers::new();
+    let mut p: Pair<'_, 8> = Pair::new(&mut bufs, cfg(), cfg());
+    p.policy.submit = Box::new(|_, _, _| Reaction::Reject(CommandStatus::Throttled));
+    p.bind(BindKind::Transmitter);
+    for _ in 0..8 {
+        p.esme.submit(p.now, &sm(b"x")).unwrap();
+    }
+    p.run();
+    assert_eq!(p.outcomes().len(), 8);
+    let notices: Vec<_> = p.esme_events.iter().filter(|e| matches!(e, Event::Throttled { .. })).collect();
+    assert_eq!(notices, [&Event::Throttled { until: Instant(p.now.0 + 1000) }], "one pause, of 1 s");
+    assert_eq!(p.esme.effective_window(), 4, "one halving");
+    assert_eq!(p.esme.counters().throttled, 8);
+    // Throttled again after the pause: a new episode, the pause doubles.
+    p.advance(1000);
+    p.esme.submit(p.now, &sm(b"y")).unwrap();
+    p.run();
+    assert_eq!(p.esme_events.last(), Some(&Event::Throttled { until: Instant(p.now.0 + 2000) }));
+    assert_eq!(p.esme.effective_window(), 2);
+}
+
+/// Finding 8: some SMSCs throttle with generic_nack; that is throttling too.
+#[test]
+fn generic_nack_with_a_throttling_status_throttles() {
+    let mut bufs = Buffers::new();
+    let mut p: Pair<'_, 8> = Pair::new(&mut bufs, cfg(), cfg());
+    p.policy.submit = Box::new(|_, _, _| Reaction::Hold);
+    p.bind(BindKind::Transmitter);
+    let h = p.esme.submit(p.now, &sm(b"x")).unwrap();
+    p.run();
+    let seq = p.held[0].sequence_number();
+    let nack = emit(&Pdu::GenericNack, seq, CommandStatus::MessageQueueFull);
+    p.to_esme.extend(nack);
+    p.run();
+    assert_eq!(p.outcomes(), [(h, Outcome::GenericNack { status: CommandStatus::MessageQueueFull })]);
+    assert!(p.esme_events.contains(&Event::Throttled { until: Instant(p.now.0 + 1000) }));
+    assert_eq!(p.esme.effective_window(), 4);
+    assert!(matches!(p.esme.submit(p.now, &sm(b"y")), Err(CommandError::Paused { .. })));
+}
+
 #[test]
 fn unbind_from_either_side() {
     let mut bufs = Buffers::new();
@@ -278,8 +398,8 @@ fn unbind_from_either_side() {
     p.esme.unbind(p.now).unwrap();
     assert_eq!(p.esme.submit(p.now, &sm(b"x")), Err(CommandError::InvalidState));
     p.run();
-    assert_eq!(p.esme_events.last(), Some(&Ev::Closed(CloseReason::Unbound)));
-    assert_eq!(p.smsc_events.last(), Some(&Ev::Closed(CloseReason::PeerUnbound)));
+    assert_eq!(p.esme_events.last(), Some(&Event::Closed(CloseReason::Unbound)));
+    assert_eq!(p.smsc_events.last(), Some(&Event::Closed(CloseReason::PeerUnbound)));
     assert!(pdus(&p.smsc_wire).iter().any(|x| x.0 == CommandId::UnbindResp));
 
     // The SMSC unbinds with a request of ours in flight: it is reported lost, once.
@@ -291,9 +411,51 @@ fn unbind_from_either_side() {
     p.run();
     p.smsc.unbind(p.now).unwrap();
     p.run();
-    assert_eq!(p.outcomes(), [(h, Res::Lost)]);
-    assert_eq!(p.esme_events.last(), Some(&Ev::Closed(CloseReason::PeerUnbound)));
-    assert_eq!(p.smsc_events.last(), Some(&Ev::Closed(CloseReason::Unbound)));
+    // The SMSC answers the request it held before its unbind: a transient error, retryable.
+    assert_eq!(p.outcomes(), [(h, Outcome::Response { status: CommandStatus::SystemError })]);
+    assert!(p.outcomes()[0].1.is_retryable());
+    assert_eq!(p.esme_events.last(), Some(&Event::Closed(CloseReason::PeerUnbound)));
+    assert_eq!(p.smsc_events.last(), Some(&Event::Closed(CloseReason::Unbound)));
+    // The SMSC's held request was answered before its unbind (invariant 2), with a transient error.
+    let smsc_out = pdus(&p.smsc_wire);
+    let resp = smsc_out.iter().position(|x| x.0 == CommandId::SubmitSmResp).unwrap();
+    let unbind = smsc_out.iter().position(|x| x.0 == CommandId::Unbind).unwrap();
+    assert!(resp < unbind);
+    assert_eq!(smsc_out[resp].1, CommandStatus::SystemError);
+}
+
+/// Finding 13: a peer unbind while its requests await the application's answer: each is answered
+/// (once) before unbind_resp. The same for our own unbind with manual acks pending.
+#[test]
+fn pending_peer_requests_are_answered_before_the_session_ends() {
+    for ours in [false, true] {
+        let mut bufs = Buffers::new();
+        let manual = Config { ack_mode: AckMode::Manual, ..cfg() };
+        let mut p: Pair<'_, 8> = Pair::new(&mut bufs, manual, cfg());
+        p.policy.receipts = true;
+        p.bind(BindKind::Transceiver);
+        p.esme.submit(p.now, &sm(b"one")).unwrap();
+        p.esme.submit(p.now, &sm(b"two")).unwrap();
+        p.run();
+        assert_eq!(p.esme.pending_incoming(), 2);
+        if ours {
+            p.esme.unbind(p.now).unwrap();
+        } else {
+            p.smsc.unbind(p.now).unwrap();
+        }
+        p.run();
+        let out = pdus(&p.esme_wire);
+        let acks: Vec<_> = out.iter().filter(|x| x.0 == CommandId::DeliverSmResp).collect();
+        assert_eq!(acks.len(), 2, "each receipt answered once");
+        assert!(acks.iter().all(|x| x.1 == CommandStatus::from_raw(0x64)), "ESME_RX_T_APPN: redeliver later");
+        let last_ack = out.iter().rposition(|x| x.0 == CommandId::DeliverSmResp).unwrap();
+        let end = out.iter().position(|x| matches!(x.0, CommandId::UnbindResp | CommandId::Unbind)).unwrap();
+        assert!(last_ack < end, "answers go before the unbind{}", if ours { "" } else { "_resp" });
+        assert!(p.esme.is_closed());
+        // Every deliver_sm of the SMSC has its one outcome.
+        let delivered = p.smsc_events.iter().filter(|e| matches!(e, Event::Outcome { .. })).count();
+        assert_eq!(delivered, 2);
+    }
 }
 
 #[test]
@@ -308,37 +470,25 @@ fn connection_loss_reports_every_request_in_flight_once() {
     let outs = p.outcomes();
     assert_eq!(outs.len(), 5);
     for h in hs {
-        assert_eq!(outs.iter().filter(|(x, r)| *x == h && *r == Res::Lost).count(), 1);
+        assert_eq!(outs.iter().filter(|(x, r)| *x == h && *r == Outcome::ConnectionLost).count(), 1);
     }
-    assert_eq!(p.esme_events.last(), Some(&Ev::Closed(CloseReason::ConnectionLost)));
+    assert_eq!(p.esme_events.last(), Some(&Event::Closed(CloseReason::ConnectionLost)));
     p.advance(100_000);
     assert_eq!(p.outcomes().len(), 5, "nothing more after the close");
 }
 
 /// Feeds raw bytes to a bound ESME session and returns what it sent back, as PDUs.
-fn esme_reply_to(raw: &[u8]) -> (Vec<WirePdu>, Vec<Ev>, State) {
+fn esme_reply_to(raw: &[u8]) -> (Vec<WirePdu>, Vec<Event>, State) {
     let (mut rx, mut tx) = ([0u8; 1024], [0u8; 1024]);
-    let mut esme: Session<'_, 4> = Session::new(Role::Esme, cfg(), &mut rx, &mut tx, Instant(0));
+    let mut esme: Session<'_, 4> = Session::esme(cfg(), &mut rx, &mut tx, Instant(0)).unwrap();
     esme.bind(Instant(0), BindKind::Transmitter, &Bind::new("u", "p")).unwrap();
-    let mut out = [0u8; 1024];
-    esme.poll_transmit(&mut out);
+    drain_one(&mut esme);
     let ok = [0, 0, 0, 17, 0x80, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 1, 0];
     assert_eq!(esme.handle_input(Instant(0), &ok), ok.len());
-    while esme.poll_event().is_some() {}
-    let mut events = Vec::new();
-    let mut used = 0;
-    while used < raw.len() {
-        let n = esme.handle_input(Instant(1), &raw[used..]);
-        used += n;
-        while let Some(e) = esme.poll_event() {
-            events.push(Ev::from_event(&e));
-        }
-        if n == 0 && esme.is_closed() {
-            break;
-        }
-    }
-    let n = esme.poll_transmit(&mut out);
-    (pdus(&out[..n]), events, esme.state())
+    drain_one(&mut esme);
+    assert_eq!(esme.handle_input(Instant(1), raw), raw.len());
+    let (events, back) = drain_one(&mut esme);
+    (back, events, esme.state())
 }
 
 #[test]
@@ -354,15 +504,24 @@ fn undecodable_unknown_and_out_of_state_commands_are_answered() {
     let (back, events, _) = esme_reply_to(&deliver);
     assert_eq!(back, [(CommandId::DeliverSmResp, CommandStatus::InvalidBindStatus, 9, vec![])]);
     assert!(events.is_empty());
+    // A request an ESME never receives (submit_sm): generic_nack, as the ESME does not decode it.
+    let submit = emit(&Pdu::SubmitSm(sm(b"x")), 5, CommandStatus::Ok);
+    let (back, _, _) = esme_reply_to(&submit);
+    assert_eq!(back.len(), 1);
+    assert_eq!((back[0].1, back[0].2), (CommandStatus::InvalidCommandId, 5));
     // A known request whose body does not decode: its own response with the field's status.
-    let bad = [0, 0, 0, 20, 0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 5, b'a', b'b', b'c', b'd'];
+    let mut bad = vec![0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0, 6];
+    bad.extend_from_slice(b"abcdefgh");
+    bad[3] = bad.len() as u8;
     let (back, _, _) = esme_reply_to(&bad);
-    assert_eq!(back, [(CommandId::SubmitSmResp, CommandStatus::InvalidServiceType, 5, vec![])]);
+    assert_eq!(back.len(), 1);
+    assert_eq!((back[0].0, back[0].2), (CommandId::DeliverSmResp, 6));
+    assert_ne!(back[0].1, CommandStatus::Ok);
     // A command_length below 16: generic_nack ESME_RINVCMDLEN, then close.
     let (back, events, state) = esme_reply_to(&[0, 0, 0, 8, 0, 0, 0, 0x15, 0, 0, 0, 0, 0, 0, 0, 3]);
     assert_eq!(back[0].0, CommandId::GenericNack);
     assert_eq!(back[0].1, CommandStatus::InvalidCommandLength);
-    assert_eq!(events, [Ev::Closed(CloseReason::InvalidCommandLength(8))]);
+    assert_eq!(events, [Event::Closed(CloseReason::InvalidCommandLength(8))]);
     assert_eq!(state, State::Closed);
     // A response is never answered, even a broken or unexpected one.
     let (back, _, _) = esme_reply_to(&[0, 0, 0, 16, 0x80, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 99]);
@@ -370,35 +529,65 @@ fn undecodable_unknown_and_out_of_state_commands_are_answered() {
 }
 
 #[test]
+fn a_pdu_longer_than_the_receive_buffer_is_skipped_and_answered() {
+    use smpp_codec::pdu::DeliverSm;
+    use smpp_codec::{Tlv, Tlvs};
+    let (mut rx, mut tx) = ([0u8; 200], [0u8; 1024]);
+    let mut esme: Session<'_, 4> = Session::esme(cfg(), &mut rx, &mut tx, Instant(0)).unwrap();
+    esme.bind(Instant(0), BindKind::Transceiver, &Bind::new("u", "p")).unwrap();
+    drain_one(&mut esme);
+    assert_eq!(esme.handle_input(Instant(0), &[0, 0, 0, 17, 0x80, 0, 0, 9, 0, 0, 0, 0, 0, 0, 0, 1, 0]), 17);
+    drain_one(&mut esme);
+    let payload = [b'x'; 600];
+    let tlvs = [Tlv::message_payload(&payload)];
+    let big = DeliverSm {
+        tlvs: Tlvs::from_slice(&tlvs),
+        ..DeliverSm::new(Address::international("1"), Address::international("2"), b"")
+    };
+    let mut stream = emit(&Pdu::DeliverSm(big), 7, CommandStatus::Ok);
+    stream.extend(emit(&Pdu::EnquireLink, 8, CommandStatus::Ok));
+    let mut at = 0;
+    let mut back = Vec::new();
+    while at < stream.len() {
+        let end = (at + 50).min(stream.len());
+        at += esme.handle_input(Instant(1), &stream[at..end]);
+        back.extend(drain_one(&mut esme).1);
+    }
+    assert_eq!(
+        back,
+        [
+            (CommandId::DeliverSmResp, CommandStatus::InvalidCommandLength, 7, vec![]),
+            (CommandId::EnquireLinkResp, CommandStatus::Ok, 8, vec![])
+        ]
+    );
+    assert_eq!(esme.counters().oversized, 1);
+    assert_eq!(esme.state(), State::Bound(BindKind::Transceiver), "framing held: the session goes on");
+}
+
+#[test]
 fn generic_nack_is_matched_to_its_request() {
     let mut bufs = Buffers::new();
     let mut p: Pair<'_, 8> = Pair::new(&mut bufs, cfg(), cfg());
     p.bind(BindKind::Transmitter);
-    // query_sm is answered by our scripted SMSC with ESME_RSUBMITFAIL; send a generic_nack by hand.
-    let h = p
-        .esme
-        .send(p.now, &Pdu::QuerySm(smpp_codec::pdu::QuerySm { message_id: "abc".into(), source: Address::default() }))
-        .unwrap();
-    let mut out = [0u8; 256];
-    let n = p.esme.poll_transmit(&mut out);
-    let seq = pdus(&out[..n])[0].2;
-    let mut nack = vec![0, 0, 0, 16, 0x80, 0, 0, 0, 0, 0, 0, 3];
-    nack.extend_from_slice(&seq.to_be_bytes());
+    let query = smpp_codec::pdu::QuerySm { message_id: "abc".into(), source: Address::default() };
+    let h = p.esme.send(p.now, &Pdu::QuerySm(query)).unwrap();
+    let seq = pdus(p.esme.transmit())[0].2;
+    p.esme.transmitted(p.esme.transmit().len());
+    let nack = emit(&Pdu::GenericNack, seq, CommandStatus::InvalidCommandId);
     assert_eq!(p.esme.handle_input(p.now, &nack), 16);
-    let e = p.esme.poll_event().map(|e| Ev::from_event(&e));
     assert_eq!(
-        e,
-        Some(Ev::Outcome {
+        p.esme.poll_event(),
+        Some(Event::Outcome {
             handle: h,
             command: CommandId::QuerySm,
             part: None,
-            res: Res::GenericNack(CommandStatus::InvalidCommandId)
+            outcome: Outcome::GenericNack { status: CommandStatus::InvalidCommandId }
         })
     );
 }
 
 #[test]
-fn byte_at_a_time_gives_the_same_events() {
+fn any_chunking_and_any_partial_writes_give_the_same_events() {
     let run = |max_chunk: usize| {
         let mut bufs = Buffers::new();
         let mut p: Pair<'_, 8> = Pair::new(&mut bufs, cfg(), cfg());
@@ -412,12 +601,13 @@ fn byte_at_a_time_gives_the_same_events() {
         p.advance(31_000);
         p.esme.unbind(p.now).unwrap();
         p.run();
-        (p.esme_events, p.smsc_events, p.esme_wire, p.smsc_wire)
+        (p.esme_events, p.esme_seen, p.smsc_events, p.smsc_seen, p.esme_wire, p.smsc_wire)
     };
     let whole = run(0);
-    assert_eq!(whole.0.iter().filter(|e| matches!(e, Ev::Receipt { .. })).count(), 5);
+    assert_eq!(whole.0.iter().filter(|e| matches!(e, Event::Receipt { .. })).count(), 5);
     assert_eq!(run(1), whole);
     assert_eq!(run(7), whole);
+    assert_eq!(run(100), whole);
 }
 
 #[test]
@@ -425,18 +615,16 @@ fn smsc_session_init_timeout_and_double_bind() {
     let mut bufs = Buffers::new();
     let mut p: Pair<'_, 8> = Pair::new(&mut bufs, cfg(), cfg());
     p.advance(10_000);
-    assert_eq!(p.smsc_events, [Ev::Closed(CloseReason::SessionInitTimeout)]);
+    assert_eq!(p.smsc_events, [Event::Closed(CloseReason::SessionInitTimeout)]);
 
     let mut bufs = Buffers::new();
     let mut p: Pair<'_, 8> = Pair::new(&mut bufs, cfg(), cfg());
     p.bind(BindKind::Transceiver);
     // A second bind on a bound connection: ESME_RALYBND.
-    let mut raw = [0u8; 64];
-    let n = Pdu::BindTransceiver(Bind::new("user", "secret")).emit(50, CommandStatus::Ok, &mut raw).unwrap();
-    assert_eq!(p.smsc.handle_input(p.now, &raw[..n]), n);
-    let mut out = [0u8; 64];
-    let m = p.smsc.poll_transmit(&mut out);
-    assert_eq!(pdus(&out[..m]), [(CommandId::BindTransceiverResp, CommandStatus::AlreadyBound, 50, vec![])]);
+    let raw = emit(&Pdu::BindTransceiver(Bind::new("user", "secret")), 50, CommandStatus::Ok);
+    assert_eq!(p.smsc.handle_input(p.now, &raw), raw.len());
+    assert_eq!(p.smsc.poll_event(), None);
+    assert_eq!(pdus(p.smsc.transmit()), [(CommandId::BindTransceiverResp, CommandStatus::AlreadyBound, 50, vec![])]);
 }
 
 #[test]
@@ -456,18 +644,15 @@ fn data_sm_both_ways_and_alert_notification() {
     let h = p.esme.send(p.now, &Pdu::DataSm(ds)).unwrap();
     p.run();
     // The scripted SMSC answers requests other than submit_sm with ESME_RSUBMITFAIL.
-    assert_eq!(
-        p.outcomes(),
-        [(h, Res::Response { status: CommandStatus::SubmitFailed, message_id: Some(String::new()) })]
-    );
-    assert!(matches!(p.smsc_events.last(), Some(Ev::DataSm { token: Some(_) })));
+    assert_eq!(p.outcomes(), [(h, Outcome::Response { status: CommandStatus::SubmitFailed })]);
+    assert!(matches!(p.smsc_events.last(), Some(Event::DataSm { token: Some(_) })));
 
     // The SMSC sends data_sm and alert_notification to the ESME.
     p.smsc.send(p.now, &Pdu::DataSm(ds)).unwrap();
     p.smsc.send(p.now, &Pdu::AlertNotification(AlertNotification::default())).unwrap();
     p.run();
-    assert!(p.esme_events.iter().any(|e| matches!(e, Ev::DataSm { token: None })));
-    assert!(p.esme_events.contains(&Ev::Alert));
+    assert!(p.esme_events.iter().any(|e| matches!(e, Event::DataSm { token: None })));
+    assert!(p.esme_events.contains(&Event::Alert));
     assert!(pdus(&p.esme_wire).iter().any(|x| x.0 == CommandId::DataSmResp && x.1 == CommandStatus::Ok));
     assert!(pdus(&p.esme_wire).iter().all(|x| x.0 != CommandId::GenericNack), "alert_notification is never answered");
     // An ESME may not send deliver_sm; an SMSC may not submit.
@@ -480,68 +665,242 @@ fn data_sm_both_ways_and_alert_notification() {
 fn outbind_then_bind_receiver() {
     use smpp_codec::pdu::Outbind;
     let (mut rx, mut tx) = ([0u8; 512], [0u8; 512]);
-    let mut esme: Session<'_, 4> = Session::new(Role::Esme, cfg(), &mut rx, &mut tx, Instant(0));
-    let mut raw = [0u8; 64];
-    let n = Pdu::Outbind(Outbind { system_id: "SMSC".into(), password: "pw".into() })
-        .emit(1, CommandStatus::Ok, &mut raw)
-        .unwrap();
-    assert_eq!(esme.handle_input(Instant(0), &raw[..n]), n);
-    let ev = esme.poll_event().map(|e| Ev::from_event(&e));
-    assert_eq!(ev, Some(Ev::Outbind));
-    let mut out = [0u8; 64];
-    assert_eq!(esme.poll_transmit(&mut out), 0, "outbind has no response");
+    let mut esme: Session<'_, 4> = Session::esme(cfg(), &mut rx, &mut tx, Instant(0)).unwrap();
+    let raw = emit(&Pdu::Outbind(Outbind { system_id: "SMSC".into(), password: "pw".into() }), 1, CommandStatus::Ok);
+    assert_eq!(esme.handle_input(Instant(0), &raw), raw.len());
+    assert_eq!(esme.poll_event(), Some(Event::Outbind));
+    assert!(matches!(esme.pdu(), Some(Pdu::Outbind(o)) if o.password.as_bytes() == b"pw"));
+    assert!(esme.transmit().is_empty(), "outbind has no response");
     esme.bind(Instant(1), BindKind::Receiver, &Bind::new("u", "p")).unwrap();
-    let m = esme.poll_transmit(&mut out);
-    assert_eq!(pdus(&out[..m])[0].0, CommandId::BindReceiver);
+    assert_eq!(pdus(esme.transmit())[0].0, CommandId::BindReceiver);
 }
 
+/// The receive buffer holds a stream: several PDUs in one read are all processed, one per
+/// event, and the PDU behind each event stays readable while the application acts on it.
 #[test]
-fn an_undrained_event_stops_input_instead_of_being_lost() {
+fn events_are_owned_and_pdus_stay_readable_while_the_application_acts() {
     let mut bufs = Buffers::new();
     let mut p: Pair<'_, 8> = Pair::new(&mut bufs, cfg(), cfg());
     p.bind(BindKind::Transceiver);
-    let h = p.esme.submit(p.now, &sm(b"x")).unwrap();
-    let mut out = [0u8; 512];
-    let n = p.esme.poll_transmit(&mut out);
-    p.smsc.handle_input(p.now, &out[..n]);
-    let token = match p.smsc.poll_event().map(|e| Ev::from_event(&e)) {
-        Some(Ev::Request { token, .. }) => token,
-        other => panic!("{other:?}"),
-    };
-    p.smsc
-        .respond(p.now, token, CommandStatus::Ok, Some(&Pdu::SubmitSmResp(smpp_codec::pdu::MessageIdResp::new("id1"))))
-        .unwrap();
+    let a = p.esme.submit(p.now, &sm(b"a")).unwrap();
+    let b = p.esme.submit(p.now, &sm(b"b")).unwrap();
+    let out = p.esme.transmit().to_vec();
+    p.esme.transmitted(out.len());
+    assert_eq!(p.smsc.handle_input(p.now, &out), out.len());
+    let mut tokens = Vec::new();
+    while let Some(e) = p.smsc.poll_event() {
+        if let Event::Request { token, .. } = e {
+            tokens.push((token, p.smsc.sm().unwrap().message().to_vec()));
+        }
+    }
+    assert_eq!(tokens.iter().map(|t| t.1.clone()).collect::<Vec<_>>(), [b"a".to_vec(), b"b".to_vec()]);
+    for (i, (t, _)) in tokens.iter().enumerate() {
+        let resp = Pdu::SubmitSmResp(MessageIdResp::new(["id-a", "id-b"][i]));
+        p.smsc.respond(p.now, *t, CommandStatus::Ok, Some(&resp)).unwrap();
+    }
     p.smsc.unbind(p.now).unwrap();
-    let n = p.smsc.poll_transmit(&mut out);
-    // submit_sm_resp and unbind in one read; the adapter forgets to poll events in between.
-    let first = p.esme.handle_input(p.now, &out[..n]);
-    assert!(first < n);
-    assert_eq!(p.esme.handle_input(p.now, &out[first..n]), 0, "input waits for the event to be polled");
-    let ev = p.esme.poll_event().map(|e| Ev::from_event(&e));
+    let out = p.smsc.transmit().to_vec();
+    p.smsc.transmitted(out.len());
+    // Two responses and an unbind in one read: the adapter hands them over at once.
+    assert_eq!(p.esme.handle_input(p.now, &out), out.len());
+    let mut seen = Vec::new();
+    while let Some(e) = p.esme.poll_event() {
+        match e {
+            Event::Outcome { handle, outcome, .. } if handle == a || handle == b => {
+                // The event is owned: the session can be called while handling it. The unbind
+                // behind this response is not processed yet, so the submission goes out, and is
+                // reported lost when the unbind is.
+                let late = p.esme.submit(p.now, &sm(b"late")).unwrap();
+                assert_eq!(outcome, ok());
+                seen.push((handle, String::from_utf8(p.esme.message_id().unwrap().as_bytes().to_vec()).unwrap()));
+                seen.push((late, "submitted".into()));
+            }
+            e => seen.push((Handle(u32::MAX), format!("{e:?}"))),
+        }
+    }
     assert_eq!(
-        ev,
-        Some(Ev::Outcome {
-            handle: h,
-            command: CommandId::SubmitSm,
-            part: None,
-            res: Res::Response { status: CommandStatus::Ok, message_id: Some("id1".into()) }
-        })
+        seen,
+        [
+            (a, "id-a".into()),
+            (Handle(2), "submitted".into()),
+            (b, "id-b".into()),
+            (Handle(3), "submitted".into()),
+            (
+                Handle(u32::MAX),
+                format!(
+                    "{:?}",
+                    Event::Outcome {
+                        handle: Handle(2),
+                        command: CommandId::SubmitSm,
+                        part: None,
+                        outcome: Outcome::ConnectionLost
+                    }
+                )
+            ),
+            (
+                Handle(u32::MAX),
+                format!(
+                    "{:?}",
+                    Event::Outcome {
+                        handle: Handle(3),
+                        command: CommandId::SubmitSm,
+                        part: None,
+                        outcome: Outcome::ConnectionLost
+                    }
+                )
+            ),
+            (Handle(u32::MAX), "Closed(PeerUnbound)".into())
+        ]
     );
-    assert_eq!(p.esme.handle_input(p.now, &out[first..n]), n - first);
-    assert_eq!(p.esme.poll_event().map(|e| Ev::from_event(&e)), Some(Ev::Closed(CloseReason::PeerUnbound)));
+    let out = pdus(p.esme.transmit());
+    assert_eq!(out.last(), Some(&(CommandId::UnbindResp, CommandStatus::Ok, 1, vec![])));
+}
+
+/// Finding 1: a frame split across two reads, with the transmit buffer too full to answer in
+/// between, is processed as soon as the transmit buffer drains: no event waits for more input.
+#[test]
+fn a_split_frame_waits_for_transmit_room_not_for_more_input() {
+    use smpp_codec::pdu::DeliverSm;
+    let manual = Config { ack_mode: AckMode::Manual, ..cfg() };
+    let (mut rx, mut tx) = ([0u8; 1024], vec![0u8; Session::<'_, 2>::min_transmit_buffer()]);
+    let mut esme: Session<'_, 2> = Session::esme(manual, &mut rx, &mut tx, Instant(0)).unwrap();
+    esme.bind(Instant(0), BindKind::Transceiver, &Bind::new("u", "p")).unwrap();
+    drain_one(&mut esme);
+    assert_eq!(esme.handle_input(Instant(0), &[0, 0, 0, 17, 0x80, 0, 0, 9, 0, 0, 0, 0, 0, 0, 0, 1, 0]), 17);
+    drain_one(&mut esme);
+    // Messages come in and the application acknowledges each; the socket is not writable, so
+    // the acknowledgements fill the transmit buffer.
+    let mo = DeliverSm::new(Address::international("1"), Address::international("2"), b"hi");
+    for seq in 10.. {
+        let raw = emit(&Pdu::DeliverSm(mo), seq, CommandStatus::Ok);
+        assert_eq!(esme.handle_input(Instant(1), &raw), raw.len());
+        let Some(Event::Message { token: Some(token) }) = esme.poll_event() else { break };
+        if esme.ack(Instant(1), token, CommandStatus::Ok).is_err() {
+            break;
+        }
+    }
+    while esme.poll_event().is_some() {}
+    let link = emit(&Pdu::EnquireLink, 40, CommandStatus::Ok);
+    let before = esme.pending_receive();
+    assert_eq!(esme.handle_input(Instant(1), &link[..9]), 9);
+    assert_eq!(esme.poll_event(), None);
+    assert_eq!(esme.handle_input(Instant(1), &link[9..]), 7);
+    let queued = esme.transmit().len();
+    // The frame is whole but cannot be answered yet: nothing is lost, nothing is answered.
+    while esme.poll_event().is_some() {}
+    assert_eq!(esme.pending_receive(), before + 16);
+    assert_eq!(esme.transmit().len(), queued);
+    // The socket takes the octets; draining now answers the frame, with no more input.
+    esme.transmitted(queued);
+    let (_, back) = drain_one(&mut esme);
+    assert!(back.contains(&(CommandId::EnquireLinkResp, CommandStatus::Ok, 40, vec![])), "{back:?}");
+    assert_eq!(esme.pending_receive(), 0);
+}
+
+/// Finding 3: with the transmit buffer full, every deadline poll_timeout gives is acted on by
+/// handle_timeout: it never stays in the past (an adapter would spin).
+#[test]
+fn deadlines_are_always_actionable_with_a_full_transmit_buffer() {
+    let (mut rx, mut tx) = ([0u8; 1024], vec![0u8; Session::<'_, 4>::min_transmit_buffer() + 60]);
+    let mut esme: Session<'_, 4> = Session::esme(cfg(), &mut rx, &mut tx, Instant(0)).unwrap();
+    esme.bind(Instant(0), BindKind::Transceiver, &Bind::new("u", "p")).unwrap();
+    drain_one(&mut esme);
+    assert_eq!(esme.handle_input(Instant(0), &[0, 0, 0, 17, 0x80, 0, 0, 9, 0, 0, 0, 0, 0, 0, 0, 1, 0]), 17);
+    drain_one(&mut esme);
+    while esme.submit(Instant(0), &sm(b"x")).is_ok() {}
+    let mut now = Instant(0);
+    for _ in 0..20 {
+        let Some(t) = esme.poll_timeout() else { break };
+        assert!(t >= now, "a deadline in the past: {t:?} at {now:?}");
+        now = t;
+        esme.handle_timeout(now);
+        while esme.poll_event().is_some() {}
+        if let Some(next) = esme.poll_timeout() {
+            assert!(next > now, "handle_timeout({now:?}) left the deadline {next:?} in place");
+        }
+    }
+    // The enquire_link went out through the room kept for it, despite the full buffer.
+    assert!(pdus(esme.transmit()).iter().any(|x| x.0 == CommandId::EnquireLink));
 }
 
 #[test]
 fn smsc_closes_when_the_application_never_decides_a_bind() {
     let mut bufs = Buffers::new();
     let mut p: Pair<'_, 8> = Pair::new(&mut bufs, cfg(), cfg());
-    let mut raw = [0u8; 64];
-    let n = Pdu::BindTransmitter(Bind::new("u", "p")).emit(1, CommandStatus::Ok, &mut raw).unwrap();
-    assert_eq!(p.smsc.handle_input(p.now, &raw[..n]), n);
-    assert!(matches!(p.smsc.poll_event().map(|e| Ev::from_event(&e)), Some(Ev::BindRequest { .. })));
+    let raw = emit(&Pdu::BindTransmitter(Bind::new("u", "p")), 1, CommandStatus::Ok);
+    assert_eq!(p.smsc.handle_input(p.now, &raw), raw.len());
+    assert!(matches!(p.smsc.poll_event(), Some(Event::BindRequest { .. })));
     assert_eq!(p.smsc.state(), State::Binding(BindKind::Transmitter));
     p.smsc.handle_timeout(Instant(10_000));
     assert!(p.smsc.is_closed());
+    assert_eq!(p.smsc.poll_event(), Some(Event::Closed(CloseReason::SessionInitTimeout)));
+    // The undecided bind is answered before the close.
+    assert_eq!(pdus(p.smsc.transmit()), [(CommandId::BindTransmitterResp, CommandStatus::BindFailed, 1, vec![])]);
+}
+
+/// Finding 12: a token answers only the request it was issued for, even when the peer reuses the
+/// sequence number.
+#[test]
+fn a_stale_token_does_not_answer_a_new_request_with_the_same_sequence_number() {
+    let mut bufs = Buffers::new();
+    let mut p: Pair<'_, 8> = Pair::new(&mut bufs, cfg(), cfg());
+    p.bind(BindKind::Transmitter);
+    let req = emit(&Pdu::SubmitSm(sm(b"first")), 77, CommandStatus::Ok);
+    assert_eq!(p.smsc.handle_input(p.now, &req), req.len());
+    let Some(Event::Request { token: first, .. }) = p.smsc.poll_event() else { panic!() };
+    p.smsc.respond(p.now, first, CommandStatus::Ok, Some(&Pdu::SubmitSmResp(MessageIdResp::new("a")))).unwrap();
+    // The peer sends a new request with the same sequence number.
+    let again = emit(&Pdu::SubmitSm(sm(b"second")), 77, CommandStatus::Ok);
+    assert_eq!(p.smsc.handle_input(p.now, &again), again.len());
+    let Some(Event::Request { token: second, .. }) = p.smsc.poll_event() else { panic!() };
+    assert_eq!(first.sequence_number(), second.sequence_number());
+    assert_eq!(p.smsc.respond(p.now, first, CommandStatus::SystemError, None), Err(CommandError::UnknownToken));
+    p.smsc.respond(p.now, second, CommandStatus::Ok, Some(&Pdu::SubmitSmResp(MessageIdResp::new("b")))).unwrap();
+    let answers: Vec<_> = pdus(p.smsc.transmit()).into_iter().filter(|x| x.0 == CommandId::SubmitSmResp).collect();
+    assert_eq!(answers.len(), 2, "each request answered once");
+}
+
+/// Findings 9 and 10: `Closed` is the last event, and after close input is consumed and
+/// discarded, so "call again with the rest" ends.
+#[test]
+fn closed_is_the_last_event_and_input_after_close_is_discarded() {
+    let mut bufs = Buffers::new();
+    let mut p: Pair<'_, 8> = Pair::new(&mut bufs, cfg(), cfg());
+    p.policy.submit = Box::new(|_, _, _| Reaction::Hold);
+    p.bind(BindKind::Transceiver);
+    let m = p.esme.submit_parts(p.now, &parts_of(&[b"1", b"2", b"3"])).unwrap();
+    p.run();
+    // The SMSC answers part 1, then unbinds, then sends a receipt, all in one read.
+    let t0 = p.held[0];
+    p.smsc.respond(p.now, t0, CommandStatus::Ok, Some(&Pdu::SubmitSmResp(MessageIdResp::new("p1")))).unwrap();
+    let mut read = p.smsc.transmit().to_vec();
+    p.smsc.transmitted(read.len());
+    read.extend(emit(&Pdu::Unbind, 90, CommandStatus::Ok));
+    let receipt_after = emit(&Pdu::EnquireLink, 91, CommandStatus::Ok);
+    read.extend(&receipt_after);
+    assert_eq!(p.esme.handle_input(p.now, &read), read.len());
+    let mut events = Vec::new();
+    while let Some(e) = p.esme.poll_event() {
+        events.push(e);
+    }
+    assert_eq!(events.last(), Some(&Event::Closed(CloseReason::PeerUnbound)));
+    assert_eq!(events.iter().filter(|e| matches!(e, Event::Closed(_))).count(), 1);
+    assert!(events.contains(&Event::MessageDone {
+        message: m,
+        total: 3,
+        accepted: 1,
+        failed: Some((2, PartFailure::ConnectionLost))
+    }));
+    // After close: input is consumed and discarded, nothing else is reported or answered.
+    let before = pdus(p.esme.transmit()).len();
+    assert_eq!(p.esme.handle_input(p.now, &receipt_after), receipt_after.len());
+    let room = p.esme.receive_buffer().len();
+    assert!(room > 0);
+    p.esme.commit(p.now, 16);
+    p.esme.handle_timeout(Instant(1_000_000));
+    assert_eq!(p.esme.poll_event(), None);
+    assert_eq!(p.esme.poll_timeout(), None);
+    assert_eq!(pdus(p.esme.transmit()).len(), before);
 }
 
 fn parts_of<'a>(texts: &'a [&'a [u8]]) -> Vec<Pdu<'a>> {
@@ -550,7 +909,6 @@ fn parts_of<'a>(texts: &'a [&'a [u8]]) -> Vec<Pdu<'a>> {
 
 #[test]
 fn a_multi_part_message_has_one_outcome_per_part_and_one_for_the_message() {
-    use smpp_session::{PartFailure, PartOf};
     let mut bufs = Buffers::new();
     let mut p: Pair<'_, 8> = Pair::new(&mut bufs, cfg(), cfg());
     p.policy.submit = Box::new(|n, _, _| {
@@ -560,11 +918,10 @@ fn a_multi_part_message_has_one_outcome_per_part_and_one_for_the_message() {
     let m = p.esme.submit_parts(p.now, &parts_of(&[b"part one", b"part two", b"part three"])).unwrap();
     p.run();
     let parts: Vec<_> = p
-        .esme_events
-        .iter()
-        .filter_map(|e| match e {
-            Ev::Outcome { part: Some(part), res: Res::Response { message_id, .. }, .. } => {
-                Some((*part, message_id.clone()))
+        .esme_log()
+        .filter_map(|(e, seen)| match e {
+            Event::Outcome { part: Some(part), outcome, .. } if outcome.is_ok() => {
+                Some((*part, seen.message_id.clone()))
             }
             _ => None,
         })
@@ -573,14 +930,14 @@ fn a_multi_part_message_has_one_outcome_per_part_and_one_for_the_message() {
         parts,
         (1..=3).map(|i| (PartOf { message: m, index: i, total: 3 }, Some(format!("id{}", i - 1)))).collect::<Vec<_>>()
     );
-    assert_eq!(p.esme_events.last(), Some(&Ev::MessageDone { message: m, total: 3, accepted: 3, failed: None }));
+    assert_eq!(p.esme_events.last(), Some(&Event::MessageDone { message: m, total: 3, accepted: 3, failed: None }));
 
     // The second message's second part is rejected.
     let m2 = p.esme.submit_parts(p.now, &parts_of(&[b"a", b"b"])).unwrap();
     p.run();
     assert_eq!(
         p.esme_events.last(),
-        Some(&Ev::MessageDone {
+        Some(&Event::MessageDone {
             message: m2,
             total: 2,
             accepted: 1,
@@ -591,14 +948,97 @@ fn a_multi_part_message_has_one_outcome_per_part_and_one_for_the_message() {
     // Too many parts for the window: nothing is sent.
     let before = p.esme_wire.len();
     let nine: Vec<&[u8]> = vec![b"x"; 9];
-    assert_eq!(p.esme.submit_parts(p.now, &parts_of(&nine)), Err(CommandError::WindowFull));
+    assert_eq!(p.esme.submit_parts(p.now, &parts_of(&nine)), Err(CommandError::TooLarge));
     p.run();
     assert_eq!(p.esme_wire.len(), before);
 }
 
+/// Finding 4: a part whose response does not decode is a failed part, not an accepted one.
+#[test]
+fn a_part_whose_response_does_not_decode_fails_its_message() {
+    let mut bufs = Buffers::new();
+    let mut p: Pair<'_, 8> = Pair::new(&mut bufs, cfg(), cfg());
+    p.policy.submit = Box::new(|_, _, _| Reaction::Hold);
+    p.bind(BindKind::Transmitter);
+    let m = p.esme.submit_parts(p.now, &parts_of(&[b"1", b"2"])).unwrap();
+    p.run();
+    let (t0, t1) = (p.held[0], p.held[1]);
+    p.answer(t0, Reaction::Accept("ok1".into()));
+    // A submit_sm_resp with status 0 whose message_id has no NUL: it does not decode.
+    let mut bad = vec![0, 0, 0, 19, 0x80, 0, 0, 4, 0, 0, 0, 0];
+    bad.extend(t1.sequence_number().to_be_bytes());
+    bad.extend(b"abc");
+    p.to_esme.extend(bad);
+    p.run();
+    let outcome = p.outcomes()[1].1;
+    assert!(matches!(outcome, Outcome::InvalidResponse { status: CommandStatus::Ok, .. }));
+    assert_eq!(outcome.part_failure(), Some(PartFailure::InvalidResponse));
+    assert_eq!(
+        p.esme_events.last(),
+        Some(&Event::MessageDone {
+            message: m,
+            total: 2,
+            accepted: 1,
+            failed: Some((2, PartFailure::InvalidResponse))
+        })
+    );
+}
+
+/// A throttled part is sent again by the session after the pause; the message completes without
+/// the application resubmitting parts the SMSC already accepted.
+#[test]
+fn a_throttled_part_is_sent_again_after_the_pause() {
+    let mut bufs = Buffers::new();
+    let mut p: Pair<'_, 8> = Pair::new(&mut bufs, cfg(), cfg());
+    p.policy.submit = Box::new(|n, _, text| {
+        if n == 1 {
+            Reaction::Reject(CommandStatus::Throttled)
+        } else {
+            Reaction::Accept(String::from_utf8_lossy(text).into())
+        }
+    });
+    p.bind(BindKind::Transmitter);
+    let m = p.esme.submit_parts(p.now, &parts_of(&[b"p1", b"p2", b"p3"])).unwrap();
+    p.run();
+    assert!(p.esme_events.iter().any(|e| matches!(e, Event::Throttled { .. })));
+    assert!(!p.esme_events.iter().any(|e| matches!(e, Event::MessageDone { .. })), "part 2 waits for the pause");
+    assert_eq!(p.esme.outstanding(), 1);
+    p.advance(1000);
+    assert_eq!(p.esme.counters().part_retries, 1);
+    assert_eq!(p.esme_events.last(), Some(&Event::MessageDone { message: m, total: 3, accepted: 3, failed: None }));
+    let ids: Vec<_> =
+        p.esme_log().filter_map(|(e, s)| matches!(e, Event::Outcome { .. }).then(|| s.message_id.clone())).collect();
+    assert_eq!(ids, [Some("p1".into()), Some("p3".into()), Some("p2".into())], "one outcome per part");
+    let submits = pdus(&p.esme_wire).into_iter().filter(|x| x.0 == CommandId::SubmitSm).count();
+    assert_eq!(submits, 4, "only the throttled part went twice");
+
+    // Throttled more times than the retry limit: the message fails with the throttling status.
+    let mut bufs = Buffers::new();
+    let mut p: Pair<'_, 8> = Pair::new(&mut bufs, Config { part_retries: 2, ..cfg() }, cfg());
+    p.policy.submit =
+        Box::new(
+            |_, _, text| {
+                if text == b"p2" { Reaction::Reject(CommandStatus::Throttled) } else { Reaction::Accept("x".into()) }
+            },
+        );
+    p.bind(BindKind::Transmitter);
+    let m = p.esme.submit_parts(p.now, &parts_of(&[b"p1", b"p2"])).unwrap();
+    p.run();
+    p.advance(60_000);
+    assert_eq!(p.esme.counters().part_retries, 2);
+    assert_eq!(
+        p.esme_events.iter().rev().find(|e| matches!(e, Event::MessageDone { .. })),
+        Some(&Event::MessageDone {
+            message: m,
+            total: 2,
+            accepted: 1,
+            failed: Some((2, PartFailure::Status(CommandStatus::Throttled)))
+        })
+    );
+}
+
 #[test]
 fn part_by_part_messages_survive_abandon_and_connection_loss() {
-    use smpp_session::PartFailure;
     let mut bufs = Buffers::new();
     let mut p: Pair<'_, 2> = Pair::new(&mut bufs, cfg(), cfg());
     p.bind(BindKind::Transmitter);
@@ -611,7 +1051,7 @@ fn part_by_part_messages_survive_abandon_and_connection_loss() {
     p.run();
     assert_eq!(
         p.esme_events.last(),
-        Some(&Ev::MessageDone {
+        Some(&Event::MessageDone {
             message: msg.handle(),
             total: 3,
             accepted: 1,
@@ -631,11 +1071,11 @@ fn part_by_part_messages_survive_abandon_and_connection_loss() {
         p.run();
     }
     p.drop_connection();
-    let done: Vec<_> = p.esme_events.iter().filter(|e| matches!(e, Ev::MessageDone { .. })).collect();
+    let done: Vec<_> = p.esme_events.iter().filter(|e| matches!(e, Event::MessageDone { .. })).collect();
     assert_eq!(done.len(), 2);
     assert_eq!(
         done[1],
-        &Ev::MessageDone {
+        &Event::MessageDone {
             message: msg.handle(),
             total: 4,
             accepted: 2,
@@ -663,26 +1103,22 @@ fn long_text_goes_out_as_one_message() {
         let expected_parts = if concat == Concatenation::Payload { 1 } else { 3 };
         assert_eq!(
             p.esme_events.last(),
-            Some(&Ev::MessageDone { message: m, total: expected_parts, accepted: expected_parts, failed: None }),
+            Some(&Event::MessageDone { message: m, total: expected_parts, accepted: expected_parts, failed: None }),
             "{concat:?}"
         );
         // What the SMSC received decodes back to the text.
-        let submits: Vec<_> = pdus(&p.esme_wire).into_iter().filter(|x| x.0 == CommandId::SubmitSm).collect();
+        let submits: Vec<&Seen> =
+            p.smsc_log().filter(|(e, _)| matches!(e, Event::Request { .. })).map(|(_, s)| s).collect();
         assert_eq!(submits.len(), usize::from(expected_parts));
         let mut joined = String::new();
-        for (_, _, _, body) in &submits {
-            let Pdu::SubmitSm(s) = Pdu::parse_body(
-                &smpp_codec::Header {
-                    command_length: 0,
-                    command_id: CommandId::SubmitSm,
-                    command_status: CommandStatus::Ok,
-                    sequence_number: 0,
-                },
-                body,
-            )
-            .unwrap() else {
-                panic!()
+        for (_, _, _, body) in pdus(&p.esme_wire).into_iter().filter(|x| x.0 == CommandId::SubmitSm) {
+            let header = smpp_codec::Header {
+                command_length: 0,
+                command_id: CommandId::SubmitSm,
+                command_status: CommandStatus::Ok,
+                sequence_number: 0,
             };
+            let Pdu::SubmitSm(s) = Pdu::parse_body(&header, &body).unwrap() else { panic!() };
             let data = s.message();
             let payload = if s.esm_class.udhi() { Udh::split(data).unwrap().1 } else { data };
             joined.extend(smpp_codec::text::gsm7::decode(payload, Tables::DEFAULT));
@@ -697,13 +1133,81 @@ fn long_text_goes_out_as_one_message() {
     }
 }
 
+/// Finding 5: `submit_text` that fails has done nothing: no octets, no handle, no event later.
 #[test]
-fn receipts_match_submissions_across_hex_and_decimal_ids() {
+fn a_failed_submit_text_leaves_no_trace() {
+    use smpp_codec::text::segment::{Concatenation, SegmentError, choose};
+    let mut bufs = Buffers::new();
+    let mut p: Pair<'_, 8> = Pair::new(&mut bufs, cfg(), cfg());
+    p.bind(BindKind::Transmitter);
+    let text = "Alarm: door 3 opened at 02:14, zone B. ".repeat(8);
+    let options = smpp_session::TextOptions {
+        encoding: choose(&text, &[], Concatenation::Udh8),
+        concatenation: Concatenation::Udh8,
+        reference: 1,
+    };
+    let next = p.esme.next_handle();
+    let before = p.esme_wire.len();
+    let mut tiny = [0u8; 20];
+    let e = p.esme.submit_text(p.now, &sm(b""), &text, options, &mut tiny).unwrap_err();
+    assert!(matches!(e, CommandError::Text(SegmentError::BufferTooSmall { .. })), "{e:?}");
+    assert_eq!((p.esme.outstanding(), p.esme.pending_transmit(), p.esme.next_handle()), (0, 0, next));
+    p.run();
+    p.advance(60_000);
+    let submits = pdus(&p.esme_wire[before..]).into_iter().filter(|x| x.0 == CommandId::SubmitSm).count();
+    assert_eq!(submits, 0, "nothing was sent");
+    assert!(!p.esme_events.iter().any(|e| matches!(e, Event::MessageDone { .. } | Event::Outcome { .. })));
+    // The same text with room goes out, with the handle the failed call did not take.
+    let mut scratch = [0u8; 160];
+    assert_eq!(p.esme.submit_text(p.now, &sm(b""), &text, options, &mut scratch), Ok(next));
+}
+
+/// Finding 6: a window above 256 keeps every slot apart (tokens, parts and outcomes).
+#[test]
+fn a_window_above_256_loses_nothing() {
+    let mut bufs = Buffers::sized(64 * 1024, 64 * 1024);
+    let mut p: Pair<'_, 300> = Pair::new(&mut bufs, cfg(), cfg());
+    p.policy.submit = Box::new(|_, _, _| Reaction::Hold);
+    p.bind(BindKind::Transmitter);
+    let handles: Vec<Handle> = (0..300)
+        .map(|i| p.esme.submit_parts(p.now, &[Pdu::SubmitSm(sm(format!("{i}").as_bytes()))]).unwrap())
+        .collect();
+    p.run();
+    assert_eq!(p.held.len(), 300);
+    for (i, t) in p.held.clone().into_iter().enumerate().rev() {
+        p.smsc
+            .respond(p.now, t, CommandStatus::Ok, Some(&Pdu::SubmitSmResp(MessageIdResp::new(&format!("m{i}")))))
+            .unwrap();
+    }
+    p.run();
+    let done: Vec<Handle> = p
+        .esme_events
+        .iter()
+        .filter_map(|e| match e {
+            Event::MessageDone { message, accepted: 1, failed: None, .. } => Some(*message),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(done.len(), 300);
+    let mut sorted = done.clone();
+    sorted.sort();
+    assert_eq!(sorted, handles);
+    // The part outcomes name their messages and carry their own ids.
+    for (e, seen) in p.esme_log() {
+        if let Event::Outcome { part: Some(part), .. } = e {
+            let i = handles.iter().position(|h| *h == part.message).unwrap();
+            assert_eq!(seen.message_id.as_deref(), Some(format!("m{i}").as_str()));
+        }
+    }
+}
+
+#[test]
+fn receipts_match_submissions_across_hex_and_decimal_ids_when_asked() {
     use smpp_codec::pdu::DeliverSm;
     use smpp_codec::text::receipt::{Base, IdMatch};
     for (mode, expect) in [
-        (IdMatch::default(), true),
         (IdMatch::Numeric { submit: Base::Hex, receipt: Base::Decimal }, true),
+        (IdMatch::default(), false),
         (IdMatch::Exact, false),
     ] {
         let mut bufs = Buffers::new();
@@ -720,13 +1224,51 @@ fn receipts_match_submissions_across_hex_and_decimal_ids() {
         };
         p.smsc.send(p.now, &Pdu::DeliverSm(d)).unwrap();
         p.run();
-        let Some(Ev::Receipt { submit, merged, .. }) = p.esme_events.iter().find(|e| matches!(e, Ev::Receipt { .. }))
+        let (Event::Receipt { submit, .. }, seen) =
+            p.esme_log().find(|(e, _)| matches!(e, Event::Receipt { .. })).unwrap()
         else {
             panic!()
         };
-        assert_eq!(merged.as_ref(), Some(&("6699".to_string(), MessageState::Delivered)));
+        assert_eq!(seen.receipt, Some(("6699".to_string(), MessageState::Delivered)));
         assert_eq!(*submit, expect.then_some(h), "{mode:?}");
     }
+}
+
+/// Finding 7: by default a receipt for an old message "64" does not match a new submission "100"
+/// (hex 64 = 100); and the table of remembered ids is sized apart from the window.
+#[test]
+fn receipt_ids_match_exactly_by_default_and_many_are_remembered() {
+    let mut bufs = Buffers::new();
+    let mut p: Pair<'_, 4, 50> = Pair::new(&mut bufs, cfg(), cfg());
+    p.policy.submit = Box::new(|n, _, _| Reaction::Accept(format!("{}", 64 + n)));
+    p.bind(BindKind::Transceiver);
+    let mut handles = Vec::new();
+    for _ in 0..40 {
+        handles.push(p.esme.submit(p.now, &sm(b"x")).unwrap());
+        p.run();
+    }
+    // Receipts for all 40 (ids "64".."103") arrive late, newest first.
+    for n in (0..40u32).rev() {
+        smpp_tests::send_receipt(&mut p.smsc, p.now, &format!("{}", 64 + n), "447700900123").unwrap();
+        p.run();
+    }
+    let matched: Vec<_> = p
+        .esme_events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Receipt { submit, .. } => Some(*submit),
+            _ => None,
+        })
+        .collect();
+    let expected: Vec<_> = handles.iter().rev().map(|h| Some(*h)).collect();
+    assert_eq!(matched, expected, "each receipt finds its own submission among 40, with a window of 4");
+    // A receipt for an id never submitted here ("64" read as hex is 100) matches nothing new.
+    smpp_tests::send_receipt(&mut p.smsc, p.now, "1064", "447700900123").unwrap();
+    p.run();
+    assert_eq!(
+        p.esme_events.last(),
+        Some(&Event::Receipt { token: None, submit: None, part: None, state: Some(MessageState::Delivered) })
+    );
 }
 
 #[test]
@@ -739,12 +1281,12 @@ fn receipts_correlate_over_many_messages() {
     for n in 0..40u32 {
         let h = p.esme.submit(p.now, &sm(b"x")).unwrap();
         p.run();
-        let Some(Ev::Receipt { submit, receipted_id, .. }) =
-            p.esme_events.iter().rev().find(|e| matches!(e, Ev::Receipt { .. }))
+        let (Event::Receipt { submit, .. }, seen) =
+            p.esme_log().filter(|(e, _)| matches!(e, Event::Receipt { .. })).last().unwrap()
         else {
             panic!()
         };
-        assert_eq!((*submit, receipted_id.clone()), (Some(h), Some(format!("{n:x}"))), "message {n}");
+        assert_eq!((*submit, seen.receipted_id.clone()), (Some(h), Some(format!("{n:x}"))), "message {n}");
     }
 }
 
@@ -759,10 +1301,34 @@ fn receipts_correlate_with_a_full_window() {
         while p.esme.submit(p.now, &sm(b"x")).is_ok() {}
         p.run();
     }
-    for e in &p.esme_events {
-        if let Ev::Receipt { submit, receipted_id, .. } = e {
-            let n = u32::from_str_radix(receipted_id.as_deref().unwrap(), 16).unwrap();
-            assert_eq!(*submit, Some(Handle(n)), "receipt {receipted_id:?}");
+    let mut count = 0;
+    for (e, seen) in p.esme_log() {
+        if let Event::Receipt { submit, .. } = e {
+            let n = u32::from_str_radix(seen.receipted_id.as_deref().unwrap(), 16).unwrap();
+            assert_eq!(*submit, Some(Handle(n)), "receipt {:?}", seen.receipted_id);
+            count += 1;
         }
     }
+    assert!(count >= 64);
+}
+
+/// A receiver bind beside a transmitter: receipts of submissions made on the other session are
+/// matched once the adapter tells the receiver to expect them.
+#[test]
+fn a_receiver_session_matches_receipts_of_another_session() {
+    let mut bufs = Buffers::new();
+    let mut p: Pair<'_, 4> = Pair::new(&mut bufs, cfg(), cfg());
+    p.bind(BindKind::Receiver);
+    p.esme.expect_receipt(b"abc123", Handle(41), Some(PartOf { message: Handle(40), index: 2, total: 2 }));
+    smpp_tests::send_receipt(&mut p.smsc, p.now, "abc123", "447700900123").unwrap();
+    p.run();
+    assert_eq!(
+        p.esme_events.last(),
+        Some(&Event::Receipt {
+            token: None,
+            submit: Some(Handle(41)),
+            part: Some(PartOf { message: Handle(40), index: 2, total: 2 }),
+            state: Some(MessageState::Delivered)
+        })
+    );
 }
