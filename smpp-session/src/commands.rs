@@ -131,7 +131,8 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
         if let Some(until) = self.throttle.paused(self.now) {
             return Err(CommandError::Paused { until });
         }
-        let room = self.throttle.limit.saturating_sub(self.window.outstanding()).min(self.window.free_slots());
+        let room =
+            usize::from(self.throttle.limit).saturating_sub(self.window.outstanding()).min(self.window.free_slots());
         if room < n { Err(CommandError::WindowFull) } else { Ok(()) }
     }
 
@@ -164,6 +165,7 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
     /// Sends an application request whose state, role and window were checked.
     fn send_request(&mut self, pdu: &Pdu<'_>, part: Option<(u16, u8)>) -> Result<Handle, CommandError> {
         let id = pdu.command_id();
+        let command = crate::window::Request::new(id).ok_or(CommandError::NotARequest)?;
         let free = match id.expects_response() {
             true => Some(self.window.free_slot().ok_or(CommandError::WindowFull)?),
             false => None,
@@ -178,20 +180,21 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
         self.sends = self.sends.wrapping_add(1);
         let Some(slot) = free else { return Ok(handle) };
         let stored = match part {
-            Some(_) if self.store.is_enabled() => self.store_part(mark),
-            _ => None,
+            Some(_) if self.store.is_enabled() => self.store_part(mark).unwrap_or((0, 0)),
+            _ => (0, 0),
         };
+
         self.window.put(
             slot,
             Outstanding {
                 seq,
                 handle,
-                command: id,
+                command,
                 deadline: self.now + self.config.response_timeout,
                 state: SlotState::Waiting,
-                part,
+                group: part.map_or(0, |p| p.0),
+                index: part.map_or(0, |p| p.1),
                 sent,
-                retries: 0,
                 stored,
             },
         );
@@ -201,9 +204,10 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
 
     /// Keeps a copy of the PDU written since `mark` in the part store, packing it first when
     /// that makes room.
-    fn store_part(&mut self, mark: TxMark) -> Option<(u32, u32)> {
+    fn store_part(&mut self, mark: TxMark) -> Option<(u16, u16)> {
         let len = self.tx.last_written_from(mark).len();
-        let live: usize = self.window.slots.iter().flatten().filter_map(|o| o.stored).map(|(_, l)| l as usize).sum();
+        let live: usize =
+            self.window.slots.iter().flatten().filter_map(Outstanding::stored).map(|(_, l)| usize::from(l)).sum();
         if !self.store.fits_packed(live, len) {
             return None;
         }
@@ -217,19 +221,19 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
     /// Moves the live entries of the part store to its bottom, in offset order.
     fn pack_store(&mut self) {
         let mut to = 0usize;
-        let mut floor = 0u32;
+        let mut floor = 0u16;
         loop {
             // The live entry with the lowest offset at or above `floor`.
             let next = (0..W)
-                .filter_map(|i| Some((i, self.window.get(i)?.stored?)))
+                .filter_map(|i| Some((i, self.window.get(i)?.stored()?)))
                 .filter(|(_, (off, _))| *off >= floor)
                 .min_by_key(|(_, (off, _))| *off);
             let Some((i, entry)) = next else { break };
             let moved = self.store.move_down(entry, to);
             floor = entry.0.saturating_add(1);
-            to += moved.1 as usize;
+            to += usize::from(moved.1);
             if let Some(o) = self.window.get_mut(i) {
-                o.stored = Some(moved);
+                o.stored = moved;
             }
         }
         self.store.set_top(to);
@@ -238,9 +242,9 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
     /// Forgets the stored copy of slot `i`.
     pub(crate) fn release_stored(&mut self, i: usize) {
         if let Some(o) = self.window.get_mut(i) {
-            o.stored = None;
+            o.stored = (0, 0);
         }
-        if self.window.slots.iter().flatten().all(|o| o.stored.is_none()) {
+        if self.window.slots.iter().flatten().all(|o| o.stored().is_none()) {
             self.store.set_top(0);
         }
     }
@@ -252,8 +256,8 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
         }
         for i in 0..W {
             let Some(o) = self.window.get(i) else { continue };
-            let (SlotState::RetryWait, Some(entry)) = (o.state, o.stored) else { continue };
-            if !self.has_room(entry.1 as usize + RESPONSE_RESERVE) {
+            let (SlotState::RetryWait, Some(entry)) = (o.state, o.stored()) else { continue };
+            if !self.has_room(usize::from(entry.1) + RESPONSE_RESERVE) {
                 return;
             }
             let seq = self.peek_seq();
@@ -300,7 +304,7 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
                 self.window.take(i);
             }
         }
-        if self.window.slots.iter().flatten().all(|o| o.stored.is_none()) {
+        if self.window.slots.iter().flatten().all(|o| o.stored().is_none()) {
             self.store.set_top(0);
         }
         self.window.set_next_seq(snap.next_seq);
@@ -505,7 +509,7 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
     ) -> Result<(), CommandError> {
         self.advance_clock(now);
         let pending = self.incoming.get(token).ok_or(CommandError::UnknownToken)?;
-        let resp_id = pending.command.response_id().ok_or(CommandError::WrongResponse)?;
+        let resp_id = pending.command.id().response_id().ok_or(CommandError::WrongResponse)?;
         let default;
         let body = match pdu {
             Some(p) if p.command_id() != resp_id => return Err(CommandError::WrongResponse),
@@ -533,7 +537,7 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
             None => self.reply(resp_id, status, pending.seq),
         }
         self.incoming.remove(token);
-        if let Some(kind) = BindKind::from_command_id(pending.command) {
+        if let Some(kind) = BindKind::from_command_id(pending.command.id()) {
             if status.is_ok() {
                 self.state = State::Bound(kind);
                 self.timers.stop(crate::timers::Timer::SessionInit);
@@ -560,7 +564,7 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
     /// As [`respond`](Self::respond).
     pub fn accept_bind(&mut self, now: Instant, token: IncomingToken, system_id: &str) -> Result<(), CommandError> {
         let pending = self.incoming.get(token).ok_or(CommandError::UnknownToken)?;
-        let kind = BindKind::from_command_id(pending.command).ok_or(CommandError::WrongResponse)?;
+        let kind = BindKind::from_command_id(pending.command.id()).ok_or(CommandError::WrongResponse)?;
         let tlvs = [Tlv::sc_interface_version(self.config.sc_interface_version)];
         let body = BindResp { system_id: system_id.into(), tlvs: Tlvs::from_slice(&tlvs) };
         let pdu = match kind {

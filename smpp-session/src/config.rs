@@ -62,8 +62,8 @@ pub struct Config {
     /// After this many response timeouts in a row, with nothing received from the peer since
     /// the first of them, the link is declared dead (half-open). 0 turns it off. Default 3.
     pub dead_after_timeouts: u32,
-    /// How many times a throttled part of a multi-part message is sent again after the pause
-    /// before the message fails (only with a part store, see
+    /// How many times, in all, the throttled parts of one multi-part message are sent again after
+    /// the pause before the message fails (only with a part store, see
     /// [`Session::with_part_store`](crate::Session::with_part_store)). Default 3.
     pub part_retries: u8,
 }

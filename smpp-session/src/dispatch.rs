@@ -327,22 +327,25 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
             let max = self.config.max_throttle_pause;
             if let Some(until) = self.throttle.throttled(o.sent, self.sends, self.now, max) {
                 self.timers.set(Timer::ThrottlePause, until);
-                self.notices.throttled = Some(until);
+                self.notices.throttled = true;
             }
-            if o.part.is_some() && o.stored.is_some() && o.retries < self.config.part_retries {
+            let retry = match (o.part(), o.stored()) {
+                (Some((g, _)), Some(_)) => self.messages.take_retry(g, self.config.part_retries),
+                _ => false,
+            };
+            if retry {
                 // The session sends the part again after the pause; its outcome is still to come.
                 if let Some(slot) = self.window.get_mut(i) {
                     slot.state = SlotState::RetryWait;
-                    slot.retries = slot.retries.saturating_add(1);
                 }
                 self.update_response_timer();
                 self.send_due_retries();
                 return None;
             }
         } else if outcome.is_ok() {
-            self.throttle.succeeded(o.sent, W, self.config.throttle_pause);
+            self.throttle.succeeded(o.sent, W as u16, self.config.throttle_pause);
         }
-        let part = o.part.and_then(|(g, p)| self.part_of(g, p));
+        let part = o.part().and_then(|(g, p)| self.part_of(g, p));
         if outcome.is_ok() && matches!(id, CommandId::SubmitSmResp | CommandId::DataSmResp | CommandId::SubmitMultiResp)
         {
             self.remember_response_id(o.handle, part);
@@ -350,10 +353,10 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
         self.release_stored(i);
         self.window.take(i);
         self.update_response_timer();
-        if let Some((g, p)) = o.part {
+        if let Some((g, p)) = o.part() {
             self.messages.record(g, p, outcome.part_failure());
         }
-        Some(Event::Outcome { handle: o.handle, command: o.command, part, outcome })
+        Some(Event::Outcome { handle: o.handle, command: o.command.id(), part, outcome })
     }
 
     fn on_bind_response(&mut self, id: CommandId, status: CommandStatus, nack: bool) -> Option<Event> {

@@ -3,13 +3,14 @@
 use smpp_codec::CommandId;
 
 use crate::event::IncomingToken;
+use crate::window::Request;
 
 /// A peer request waiting for the application.
 #[derive(Copy, Clone, Debug)]
 pub(crate) struct Incoming {
     pub(crate) seq: u32,
-    pub(crate) command: CommandId,
     pub(crate) generation: u32,
+    pub(crate) command: Request,
 }
 
 /// Up to `W` pending peer requests. Each token carries the generation of its slot's entry, so
@@ -30,6 +31,7 @@ impl<const W: usize> IncomingTable<W> {
     }
 
     pub(crate) fn insert(&mut self, seq: u32, command: CommandId) -> Option<IncomingToken> {
+        let command = Request::new(command)?;
         let (i, slot) = self.slots.iter_mut().enumerate().find(|(_, s)| s.is_none())?;
         self.generation = self.generation.wrapping_add(1);
         let generation = self.generation;

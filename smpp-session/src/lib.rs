@@ -31,3 +31,5 @@ pub use time::{Duration, Instant};
 // caller's buffers; checked when building for them.
 #[cfg(target_pointer_width = "32")]
 const _: () = assert!(core::mem::size_of::<Session<'static, 8>>() <= 2048);
+#[cfg(all(target_pointer_width = "32", feature = "size-report"))]
+const _: [(); 0] = [(); core::mem::size_of::<Session<'static, 8>>()];

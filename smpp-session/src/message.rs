@@ -13,6 +13,8 @@ pub(crate) struct Group {
     pub(crate) completed: u8,
     pub(crate) accepted: u8,
     pub(crate) failed: Option<(u8, PartFailure)>,
+    /// Throttled parts sent again so far.
+    pub(crate) retries: u8,
     /// No more parts will be submitted (abandoned, or the session closed).
     pub(crate) closed: bool,
 }
@@ -67,7 +69,16 @@ impl<const W: usize> Messages<W> {
     pub(crate) fn start(&mut self, handle: Handle, total: u8) -> Option<u16> {
         let slot = self.groups.iter().position(Option::is_none)?;
         let entry = self.groups.get_mut(slot)?;
-        *entry = Some(Group { handle, total, submitted: 0, completed: 0, accepted: 0, failed: None, closed: false });
+        *entry = Some(Group {
+            handle,
+            total,
+            submitted: 0,
+            completed: 0,
+            accepted: 0,
+            failed: None,
+            retries: 0,
+            closed: false,
+        });
         u16::try_from(slot).ok()
     }
 
@@ -82,6 +93,18 @@ impl<const W: usize> Messages<W> {
         if let Some(g) = self.get_mut(slot) {
             g.record(index, failure);
             self.dirty = true;
+        }
+    }
+
+    /// Whether message `slot` may send a throttled part again (fewer than `limit` so far), and
+    /// counts it.
+    pub(crate) fn take_retry(&mut self, slot: u16, limit: u8) -> bool {
+        match self.get_mut(slot) {
+            Some(g) if g.retries < limit => {
+                g.retries += 1;
+                true
+            }
+            _ => false,
         }
     }
 
@@ -124,11 +147,12 @@ impl<'b> PartStore<'b> {
         !self.buf.is_empty()
     }
 
-    /// Copies `bytes` to the top; `None` when they do not fit above the live entries.
-    pub(crate) fn append(&mut self, bytes: &[u8]) -> Option<(u32, u32)> {
+    /// Copies `bytes` to the top; `None` when they do not fit above the live entries (or beyond
+    /// the 64 KiB a store can use).
+    pub(crate) fn append(&mut self, bytes: &[u8]) -> Option<(u16, u16)> {
+        let entry = (u16::try_from(self.top).ok()?, u16::try_from(bytes.len()).ok()?);
         let dst = self.buf.get_mut(self.top..self.top + bytes.len())?;
         dst.copy_from_slice(bytes);
-        let entry = (u32::try_from(self.top).ok()?, u32::try_from(bytes.len()).ok()?);
         self.top += bytes.len();
         Some(entry)
     }
@@ -138,24 +162,26 @@ impl<'b> PartStore<'b> {
         live + len <= self.buf.len()
     }
 
-    pub(crate) fn get(&self, (offset, len): (u32, u32)) -> &[u8] {
-        let (offset, len) = (offset as usize, len as usize);
+    pub(crate) fn get(&self, (offset, len): (u16, u16)) -> &[u8] {
+        let (offset, len) = (usize::from(offset), usize::from(len));
         self.buf.get(offset..offset + len).unwrap_or(&[])
     }
 
-    pub(crate) fn get_mut(&mut self, (offset, len): (u32, u32)) -> &mut [u8] {
-        let (offset, len) = (offset as usize, len as usize);
+    pub(crate) fn get_mut(&mut self, (offset, len): (u16, u16)) -> &mut [u8] {
+        let (offset, len) = (usize::from(offset), usize::from(len));
         self.buf.get_mut(offset..offset + len).unwrap_or(&mut [])
     }
 
     /// Moves an entry down to `to` (packing); returns its new place.
-    pub(crate) fn move_down(&mut self, (offset, len): (u32, u32), to: usize) -> (u32, u32) {
-        let (from, n) = (offset as usize, len as usize);
-        if to < from && from + n <= self.buf.len() {
-            self.buf.copy_within(from..from + n, to);
-            return (to as u32, len);
+    pub(crate) fn move_down(&mut self, (offset, len): (u16, u16), to: usize) -> (u16, u16) {
+        let (from, n) = (usize::from(offset), usize::from(len));
+        match u16::try_from(to) {
+            Ok(to16) if to < from && from + n <= self.buf.len() => {
+                self.buf.copy_within(from..from + n, to);
+                (to16, len)
+            }
+            _ => (offset, len),
         }
-        (offset, len)
     }
 
     pub(crate) fn set_top(&mut self, top: usize) {

@@ -137,7 +137,8 @@ pub(crate) struct Control {
 #[derive(Copy, Clone, Debug, Default)]
 pub(crate) struct Notices {
     pub(crate) bind_failure: Option<BindFailure>,
-    pub(crate) throttled: Option<Instant>,
+    /// A throttling episode started; the pause is in the throttle state.
+    pub(crate) throttled: bool,
     pub(crate) closed: Option<CloseReason>,
     /// `Closed` was handed out: nothing follows it.
     pub(crate) finished: bool,
@@ -293,7 +294,7 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
             messages: Messages::new(),
             store: PartStore::new(&mut []),
             control: Control::default(),
-            throttle: Throttle::new(W, config.throttle_pause),
+            throttle: Throttle::new(W as u16, config.throttle_pause),
             next_handle: 0,
             sends: 0,
             incoming: IncomingTable::new(),
@@ -347,7 +348,7 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
 
     /// The window as narrowed by throttling (at most `W`).
     pub const fn effective_window(&self) -> usize {
-        self.throttle.limit
+        self.throttle.limit as usize
     }
 
     /// Until when submissions are paused after throttling, if they are at `now`.
@@ -516,9 +517,9 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
     fn next_notice(&mut self) -> Option<Event> {
         if let Some(i) = self.window.next_ended() {
             let o = self.window.take(i)?;
-            let SlotState::Ended(outcome) = o.state else { return None };
-            let part = o.part.and_then(|(g, i)| self.part_of(g, i));
-            return Some(Event::Outcome { handle: o.handle, command: o.command, part, outcome });
+            let outcome = o.state.outcome()?;
+            let part = o.part().and_then(|(g, i)| self.part_of(g, i));
+            return Some(Event::Outcome { handle: o.handle, command: o.command.id(), part, outcome });
         }
         if let Some(g) = self.messages.take_done() {
             return Some(Event::MessageDone {
@@ -531,8 +532,8 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
         if let Some(f) = self.notices.bind_failure.take() {
             return Some(Event::BindFailed(f));
         }
-        if let Some(until) = self.notices.throttled.take() {
-            return Some(Event::Throttled { until });
+        if core::mem::take(&mut self.notices.throttled) {
+            return Some(Event::Throttled { until: self.throttle.until() });
         }
         None
     }
@@ -601,7 +602,6 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
         }
         if self.timers.is_due(Timer::ThrottlePause, now) {
             self.timers.stop(Timer::ThrottlePause);
-            self.throttle.until = None;
             self.send_due_retries();
         }
         if self.timers.is_due(Timer::Bind, now) {
@@ -661,8 +661,8 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
             if o.state != SlotState::Waiting || o.deadline > now {
                 continue;
             }
-            let part = o.part;
-            self.window.end(i, crate::Outcome::Timeout);
+            let part = o.part();
+            self.window.end(i, SlotState::TimedOut);
             self.release_stored(i);
             self.counters.response_timeouts = self.counters.response_timeouts.wrapping_add(1);
             self.silent_timeouts = self.silent_timeouts.saturating_add(1);
@@ -763,8 +763,8 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
     /// exactly once before the session ends.
     pub(crate) fn answer_pending(&mut self) {
         while let Some(p) = self.incoming.take_any() {
-            let Some(resp) = p.command.response_id() else { continue };
-            let status = match (self.role, p.command) {
+            let Some(resp) = p.command.id().response_id() else { continue };
+            let status = match (self.role, p.command.id()) {
                 (_, CommandId::BindTransmitter | CommandId::BindReceiver | CommandId::BindTransceiver) => {
                     CommandStatus::BindFailed
                 }
@@ -786,11 +786,11 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
         self.state = State::Closed;
         for i in 0..W {
             let Some(o) = self.window.get(i) else { continue };
-            if matches!(o.state, SlotState::Ended(_)) {
+            if o.state.is_ended() {
                 continue;
             }
-            let part = o.part;
-            self.window.end(i, crate::Outcome::ConnectionLost);
+            let part = o.part();
+            self.window.end(i, SlotState::Lost);
             if let Some((g, p)) = part {
                 self.messages.record(g, p, Some(crate::PartFailure::ConnectionLost));
             }
@@ -799,7 +799,6 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
         self.messages.close_all();
         self.control = Control::default();
         self.timers.stop_all();
-        self.throttle.until = None;
         self.notices.closed = Some(reason);
     }
 }

@@ -13,15 +13,17 @@ use crate::time::{Duration, Instant};
 #[derive(Copy, Clone, Debug)]
 pub(crate) struct Throttle {
     /// The window as narrowed (1..=W).
-    pub(crate) limit: usize,
+    pub(crate) limit: u16,
     /// Successes since the window last grew.
-    streak: usize,
+    streak: u16,
+    /// Whether an episode is running (`start` is meaningful).
+    in_episode: bool,
+    /// The send count when the current episode started.
+    start: u32,
     /// The pause the next episode takes.
     pause: Duration,
-    /// Submissions are paused until then.
-    pub(crate) until: Option<Instant>,
-    /// The send count when the current episode started.
-    episode: Option<u32>,
+    /// Submissions are paused until then (0: not paused).
+    until: Instant,
 }
 
 /// Whether send count `a` comes before `b` (wrapping).
@@ -30,35 +32,33 @@ const fn before(a: u32, b: u32) -> bool {
 }
 
 impl Throttle {
-    pub(crate) const fn new(window: usize, pause: Duration) -> Self {
-        Throttle { limit: window, streak: 0, pause, until: None, episode: None }
+    pub(crate) const fn new(window: u16, pause: Duration) -> Self {
+        Throttle { limit: window, streak: 0, in_episode: false, start: 0, pause, until: Instant(0) }
     }
 
     /// A throttling response to a request sent at send count `sent`, with `sends` sent so far.
     /// Returns the end of the pause when this starts a new episode.
     pub(crate) fn throttled(&mut self, sent: u32, sends: u32, now: Instant, max_pause: Duration) -> Option<Instant> {
-        if self.episode.is_some_and(|start| before(sent, start)) {
+        if self.in_episode && before(sent, self.start) {
             return None;
         }
         self.limit = (self.limit / 2).max(1);
         self.streak = 0;
         let until = now + self.pause;
-        self.until = Some(until);
+        self.until = until;
         self.pause = Duration(self.pause.0.saturating_mul(2).min(max_pause.0.max(self.pause.0)));
-        self.episode = Some(sends);
+        self.in_episode = true;
+        self.start = sends;
         Some(until)
     }
 
     /// A successful response to a request sent at send count `sent`.
-    pub(crate) fn succeeded(&mut self, sent: u32, window: usize, first_pause: Duration) {
-        match self.episode {
-            Some(start) if before(sent, start) => {}
-            _ => {
-                self.episode = None;
-                self.pause = first_pause;
-            }
+    pub(crate) fn succeeded(&mut self, sent: u32, window: u16, first_pause: Duration) {
+        if !(self.in_episode && before(sent, self.start)) {
+            self.in_episode = false;
+            self.pause = first_pause;
         }
-        self.streak += 1;
+        self.streak = self.streak.saturating_add(1);
         if self.streak >= self.limit && self.limit < window {
             self.limit += 1;
             self.streak = 0;
@@ -67,7 +67,12 @@ impl Throttle {
 
     /// The pause in force at `now`, if any.
     pub(crate) fn paused(&self, now: Instant) -> Option<Instant> {
-        self.until.filter(|u| *u > now)
+        (self.until > now).then_some(self.until)
+    }
+
+    /// The end of the last pause.
+    pub(crate) const fn until(&self) -> Instant {
+        self.until
     }
 }
 

@@ -24,29 +24,41 @@ pub(crate) enum Timer {
 
 const COUNT: usize = Timer::Response as usize + 1;
 
-/// One optional deadline per [`Timer`].
-#[derive(Copy, Clone, Debug, Default)]
-pub(crate) struct TimerTable([Option<Instant>; COUNT]);
+/// Marks a stopped timer (no deadline is that late).
+const STOPPED: u64 = u64::MAX;
+
+/// One optional deadline per [`Timer`], in milliseconds, [`STOPPED`] when not running.
+#[derive(Copy, Clone, Debug)]
+pub(crate) struct TimerTable([u64; COUNT]);
+
+impl Default for TimerTable {
+    fn default() -> Self {
+        TimerTable([STOPPED; COUNT])
+    }
+}
 
 impl TimerTable {
     pub(crate) fn set(&mut self, timer: Timer, at: Instant) {
         if let Some(slot) = self.0.get_mut(timer as usize) {
-            *slot = Some(at);
+            *slot = at.0.min(STOPPED - 1);
         }
     }
 
     pub(crate) fn set_opt(&mut self, timer: Timer, at: Option<Instant>) {
-        if let Some(slot) = self.0.get_mut(timer as usize) {
-            *slot = at;
+        match at {
+            Some(at) => self.set(timer, at),
+            None => self.stop(timer),
         }
     }
 
     pub(crate) fn stop(&mut self, timer: Timer) {
-        self.set_opt(timer, None);
+        if let Some(slot) = self.0.get_mut(timer as usize) {
+            *slot = STOPPED;
+        }
     }
 
     pub(crate) fn get(&self, timer: Timer) -> Option<Instant> {
-        self.0.get(timer as usize).copied().flatten()
+        self.0.get(timer as usize).copied().filter(|t| *t != STOPPED).map(Instant)
     }
 
     /// Whether `timer` is set and due at `now`.
@@ -55,11 +67,11 @@ impl TimerTable {
     }
 
     pub(crate) fn stop_all(&mut self) {
-        self.0 = [None; COUNT];
+        self.0 = [STOPPED; COUNT];
     }
 
     /// The earliest deadline.
     pub(crate) fn next(&self) -> Option<Instant> {
-        self.0.iter().flatten().min().copied()
+        self.0.iter().copied().min().filter(|t| *t != STOPPED).map(Instant)
     }
 }

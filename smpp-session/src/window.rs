@@ -15,8 +15,26 @@ pub(crate) enum SlotState {
     Waiting,
     /// Throttled part, to be sent again when the pause ends.
     RetryWait,
-    /// Ended without a response; the outcome is still to be reported.
-    Ended(Outcome),
+    /// No response in time; the outcome is still to be reported.
+    TimedOut,
+    /// The session closed first; the outcome is still to be reported.
+    Lost,
+}
+
+impl SlotState {
+    /// Whether the request ended without a response and its outcome is still to be reported.
+    pub(crate) const fn is_ended(self) -> bool {
+        matches!(self, SlotState::TimedOut | SlotState::Lost)
+    }
+
+    /// The outcome of an ended request.
+    pub(crate) const fn outcome(self) -> Option<Outcome> {
+        match self {
+            SlotState::TimedOut => Some(Outcome::Timeout),
+            SlotState::Lost => Some(Outcome::ConnectionLost),
+            _ => None,
+        }
+    }
 }
 
 /// A request of the application in the window.
@@ -24,18 +42,46 @@ pub(crate) enum SlotState {
 pub(crate) struct Outstanding {
     pub(crate) seq: u32,
     pub(crate) handle: Handle,
-    pub(crate) command: CommandId,
+    pub(crate) command: Request,
     pub(crate) deadline: Instant,
     pub(crate) state: SlotState,
-    /// The message slot and the part number, for parts of a multi-part message.
-    pub(crate) part: Option<(u16, u8)>,
+    /// The message slot, for a part of a multi-part message.
+    pub(crate) group: u16,
+    /// The part's number from 1; 0 for a request that is not a part.
+    pub(crate) index: u8,
     /// The session's send count when it was (last) sent: orders it against throttling
     /// episodes.
     pub(crate) sent: u32,
-    /// Times it was sent again after throttling.
-    pub(crate) retries: u8,
-    /// Where its encoded octets are kept for a retry (offset, length in the part store).
-    pub(crate) stored: Option<(u32, u32)>,
+    /// Where its encoded octets are kept for a retry (offset, length in the part store; length
+    /// 0 when not kept).
+    pub(crate) stored: (u16, u16),
+}
+
+impl Outstanding {
+    /// The message slot and the part number, for a part of a multi-part message.
+    pub(crate) const fn part(&self) -> Option<(u16, u8)> {
+        if self.index == 0 { None } else { Some((self.group, self.index)) }
+    }
+
+    /// Its entry in the part store, if it has one.
+    pub(crate) const fn stored(&self) -> Option<(u16, u16)> {
+        if self.stored.1 == 0 { None } else { Some(self.stored) }
+    }
+}
+
+/// The command of an application request, kept in 16 bits: every request an application may
+/// send has an id below 0x10000.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Request(u16);
+
+impl Request {
+    pub(crate) fn new(id: CommandId) -> Option<Self> {
+        u16::try_from(id.raw()).ok().map(Request)
+    }
+
+    pub(crate) const fn id(self) -> CommandId {
+        CommandId::from_raw(self.0 as u32)
+    }
 }
 
 /// The window of `W` request slots.
@@ -77,7 +123,7 @@ impl<const W: usize> Window<W> {
             o.is_some_and(|o| {
                 o.state == SlotState::Waiting
                     && o.seq == seq
-                    && (id == CommandId::GenericNack || o.command.response_id() == Some(id))
+                    && (id == CommandId::GenericNack || o.command.id().response_id() == Some(id))
             })
         })
     }
@@ -92,7 +138,7 @@ impl<const W: usize> Window<W> {
 
     pub(crate) fn take(&mut self, i: usize) -> Option<Outstanding> {
         let o = self.slots.get_mut(i)?.take()?;
-        if matches!(o.state, SlotState::Ended(_)) {
+        if o.state.is_ended() {
             self.unreported = self.unreported.saturating_sub(1);
         }
         Some(o)
@@ -104,11 +150,11 @@ impl<const W: usize> Window<W> {
         }
     }
 
-    /// Ends slot `i` with `outcome`, to be reported by `poll_event`.
-    pub(crate) fn end(&mut self, i: usize, outcome: Outcome) {
+    /// Ends slot `i` without a response (`TimedOut` or `Lost`), to be reported by `poll_event`.
+    pub(crate) fn end(&mut self, i: usize, state: SlotState) {
         if let Some(o) = self.get_mut(i) {
-            if !matches!(o.state, SlotState::Ended(_)) {
-                o.state = SlotState::Ended(outcome);
+            if !o.state.is_ended() {
+                o.state = state;
                 self.unreported += 1;
             }
         }
@@ -119,7 +165,7 @@ impl<const W: usize> Window<W> {
         if self.unreported == 0 {
             return None;
         }
-        self.slots.iter().position(|o| o.is_some_and(|o| matches!(o.state, SlotState::Ended(_))))
+        self.slots.iter().position(|o| o.is_some_and(|o| o.state.is_ended()))
     }
 
     /// Whether a slot holds `seq` (a timed-out request still does until reported: its late

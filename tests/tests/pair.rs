@@ -1007,7 +1007,7 @@ fn a_throttled_part_is_sent_again_after_the_pause() {
     assert_eq!(p.esme.counters().part_retries, 1);
     assert_eq!(p.esme_events.last(), Some(&Event::MessageDone { message: m, total: 3, accepted: 3, failed: None }));
     let ids: Vec<_> =
-        p.esme_log().filter_map(|(e, s)| matches!(e, Event::Outcome { .. }).then(|| s.message_id.clone())).collect();
+        p.esme_log().filter(|(e, _)| matches!(e, Event::Outcome { .. })).map(|(_, s)| s.message_id.clone()).collect();
     assert_eq!(ids, [Some("p1".into()), Some("p3".into()), Some("p2".into())], "one outcome per part");
     let submits = pdus(&p.esme_wire).into_iter().filter(|x| x.0 == CommandId::SubmitSm).count();
     assert_eq!(submits, 4, "only the throttled part went twice");
