@@ -219,7 +219,7 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
 
     /// A deliver_sm is a receipt (matched to its submission) or a message.
     fn classify(&self, sm: &smpp_codec::pdu::Sm<'_>) -> Incoming {
-        if !sm.esm_class.is_receipt() {
+        if !is_receipt(sm) {
             return Incoming::Message;
         }
         let receipt = DeliveryReceipt::from_sm(sm);
@@ -415,6 +415,12 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
     pub fn expect_receipt(&mut self, message_id: &[u8], submit: Handle, part: Option<PartOf>) {
         self.recent.remember(message_id, submit, part);
     }
+}
+
+/// Whether a deliver_sm is a delivery receipt: its esm_class says so, or (as EngageLab sends
+/// them, with esm_class 0) it carries a receipted_message_id TLV.
+pub(crate) fn is_receipt(sm: &smpp_codec::pdu::Sm<'_>) -> bool {
+    sm.esm_class.is_receipt() || matches!(sm.tlvs.receipted_message_id(), Ok(Some(_)))
 }
 
 /// Transmit room a judged frame needs before it can be processed.

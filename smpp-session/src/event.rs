@@ -229,7 +229,8 @@ pub enum Event {
         /// Answer with [`Session::ack`](crate::Session::ack) in manual ack mode.
         token: Option<IncomingToken>,
     },
-    /// ESME: a delivery receipt (deliver_sm with the receipt or intermediate message type). The
+    /// ESME: a delivery receipt: a deliver_sm with the receipt or intermediate message type, or
+    /// with a receipted_message_id TLV whatever its esm_class (EngageLab sends esm_class 0). The
     /// merged receipt is [`Session::receipt`](crate::Session::receipt), the PDU
     /// [`Session::pdu`](crate::Session::pdu).
     Receipt {

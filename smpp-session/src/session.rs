@@ -439,7 +439,7 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
     /// (the TLV wins).
     pub fn receipt(&self) -> Option<DeliveryReceipt<'_>> {
         match self.pdu()? {
-            Pdu::DeliverSm(sm) if sm.esm_class.is_receipt() => DeliveryReceipt::from_sm(&sm),
+            Pdu::DeliverSm(sm) if crate::dispatch::is_receipt(&sm) => DeliveryReceipt::from_sm(&sm),
             _ => None,
         }
     }

@@ -1332,3 +1332,30 @@ fn a_receiver_session_matches_receipts_of_another_session() {
         })
     );
 }
+
+/// EngageLab sends receipts with esm_class 0, the receipt text and the receipted_message_id and
+/// message_state TLVs: they are receipts all the same.
+#[test]
+fn a_receipt_with_esm_class_0_and_the_receipt_tlvs_is_a_receipt() {
+    use smpp_codec::pdu::DeliverSm;
+    use smpp_codec::{Tlv, Tlvs};
+    let mut bufs = Buffers::new();
+    let mut p: Pair<'_, 4> = Pair::new(&mut bufs, cfg(), cfg());
+    p.policy.submit = Box::new(|_, _, _| Reaction::Accept("e1ab".into()));
+    p.bind(BindKind::Transceiver);
+    let h = p.esme.submit(p.now, &sm(b"{\"id\":\"t1\"}")).unwrap();
+    p.run();
+    let text = b"id:e1ab sub:001 dlvrd:001 submit date:2504231542 done date:2504231543 stat:UNDELIV err:001";
+    let tlvs = [Tlv::receipted_message_id("e1ab"), Tlv::message_state(MessageState::Undeliverable)];
+    let d = DeliverSm {
+        tlvs: Tlvs::from_slice(&tlvs),
+        ..DeliverSm::new(Address::default(), Address::international("6598765432"), text)
+    };
+    p.smsc.send(p.now, &Pdu::DeliverSm(d)).unwrap();
+    p.run();
+    assert_eq!(
+        p.esme_events.last(),
+        Some(&Event::Receipt { token: None, submit: Some(h), part: None, state: Some(MessageState::Undeliverable) })
+    );
+    assert_eq!(p.esme_seen.last().unwrap().receipt, Some(("e1ab".into(), MessageState::Undeliverable)));
+}
