@@ -125,7 +125,7 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
 
     /// Whether `n` more requests fit the window now.
     fn check_window(&self, n: usize) -> Result<(), CommandError> {
-        if n > W {
+        if n > usize::from(crate::session::window_of::<W>(&self.config)) {
             return Err(CommandError::TooLarge);
         }
         if let Some(until) = self.throttle.paused(self.now) {
@@ -147,13 +147,26 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
                 Err(e) => Some(CommandError::Codec(e)),
             }
         };
+        self.queue_with(len, keep, error, |buf| pdu.emit(seq, status, buf))
+    }
+
+    /// Writes `len` octets with `write` into the transmit buffer, keeping `keep` octets free
+    /// after them beyond the reserve; `error` tells why the octets cannot be written at all, if
+    /// they cannot.
+    fn queue_with(
+        &mut self,
+        len: usize,
+        keep: usize,
+        error: impl Fn() -> Option<CommandError>,
+        write: impl FnOnce(&mut [u8]) -> Result<usize, CodecError>,
+    ) -> Result<(), CommandError> {
         if len + keep + CONTROL_RESERVE + HEADER_LEN * W > self.tx.capacity() {
             return Err(error().unwrap_or(CommandError::TooLarge));
         }
         if !self.has_room(len + keep) {
             return Err(error().unwrap_or(CommandError::TransmitBufferFull));
         }
-        match self.tx.push_with(len, |buf| pdu.emit(seq, status, buf)) {
+        match self.tx.push_with(len, write) {
             Ok(true) => {}
             Ok(false) => return Err(CommandError::TransmitBufferFull),
             Err(e) => return Err(CommandError::Codec(e)),
@@ -164,7 +177,25 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
 
     /// Sends an application request whose state, role and window were checked.
     fn send_request(&mut self, pdu: &Pdu<'_>, part: Option<(u16, u8)>) -> Result<Handle, CommandError> {
+        let len = pdu.encoded_len();
         let id = pdu.command_id();
+        let error = || match pdu.emit(0, CommandStatus::Ok, &mut []) {
+            Err(CodecError::BufferTooSmall { .. }) | Ok(_) => None,
+            Err(e) => Some(CommandError::Codec(e)),
+        };
+        self.send_request_with(id, len, part, error, |seq, buf| pdu.emit(seq, CommandStatus::Ok, buf))
+    }
+
+    /// Sends an application request of `len` octets that `write` encodes with the sequence
+    /// number it is given.
+    fn send_request_with(
+        &mut self,
+        id: CommandId,
+        len: usize,
+        part: Option<(u16, u8)>,
+        error: impl Fn() -> Option<CommandError>,
+        write: impl FnOnce(u32, &mut [u8]) -> Result<usize, CodecError>,
+    ) -> Result<Handle, CommandError> {
         let command = crate::window::Request::new(id).ok_or(CommandError::NotARequest)?;
         let free = match id.expects_response() {
             true => Some(self.window.free_slot().ok_or(CommandError::WindowFull)?),
@@ -172,7 +203,7 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
         };
         let seq = self.peek_seq();
         let mark = self.tx.mark();
-        self.queue(pdu, seq, CommandStatus::Ok, RESPONSE_RESERVE)?;
+        self.queue_with(len, RESPONSE_RESERVE, error, |buf| write(seq, buf))?;
         self.commit_seq(seq);
         let handle = Handle(self.next_handle);
         self.next_handle = self.next_handle.wrapping_add(1);
@@ -183,7 +214,6 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
             Some(_) if self.store.is_enabled() => self.store_part(mark).unwrap_or((0, 0)),
             _ => (0, 0),
         };
-
         self.window.put(
             slot,
             Outstanding {
@@ -200,6 +230,48 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
         );
         self.update_response_timer();
         Ok(handle)
+    }
+
+    /// Sends a request the application encoded itself: a whole PDU (header included) whose
+    /// sequence number the session replaces with its own. For adapters that encode on the
+    /// application's thread and hand the octets to the thread that owns the session. The header
+    /// is checked (length, a request this role may send now, status 0); the body is sent as it
+    /// is, and a peer that cannot decode it answers with an error, reported as the outcome.
+    ///
+    /// # Errors
+    /// As [`send`](Self::send); [`CommandError::Codec`] for a header that does not describe
+    /// `frame`.
+    pub fn send_frame(&mut self, now: Instant, frame: &[u8]) -> Result<Handle, CommandError> {
+        self.advance_clock(now);
+        let header = smpp_codec::Header::parse(frame)?;
+        if header.command_length as usize != frame.len() {
+            return Err(CommandError::Codec(CodecError::LengthMismatch {
+                command_length: header.command_length,
+                actual: frame.len(),
+            }));
+        }
+        if !header.command_status.is_ok() {
+            return Err(CommandError::Codec(CodecError::InvalidValue { field: smpp_codec::Field::CommandStatus }));
+        }
+        let id = header.command_id;
+        self.check_request(id)?;
+        if id.expects_response() {
+            self.check_window(1)?;
+        }
+        self.send_request_with(
+            id,
+            frame.len(),
+            None,
+            || None,
+            |seq, buf| {
+                let dst = buf.get_mut(..frame.len()).ok_or(CodecError::BufferTooSmall { needed: frame.len() })?;
+                dst.copy_from_slice(frame);
+                if let Some(s) = dst.get_mut(12..HEADER_LEN) {
+                    s.copy_from_slice(&seq.to_be_bytes());
+                }
+                Ok(frame.len())
+            },
+        )
     }
 
     /// Keeps a copy of the PDU written since `mark` in the part store, packing it first when

@@ -53,6 +53,9 @@ pub struct Config {
     pub throttle_pause: Duration,
     /// Longest pause after repeated throttling. Default 30 s.
     pub max_throttle_pause: Duration,
+    /// The most application requests awaiting a response at once, when fewer than the session's
+    /// `W` are wanted (an adapter that picks the window at run time); `None` for `W`.
+    pub window: Option<u16>,
     /// SMSC role: the sc_interface_version sent in bind responses. Default 0x34.
     pub sc_interface_version: u8,
     /// How a receipt's message id is matched to the ids of recent submissions. Default: the
@@ -81,6 +84,7 @@ impl Default for Config {
             ack_mode: AckMode::Auto,
             throttle_pause: Duration::from_secs(1),
             max_throttle_pause: Duration::from_secs(30),
+            window: None,
             sc_interface_version: interface_version::V34,
             id_match: IdMatch::default(),
             dead_after_timeouts: 3,

@@ -343,7 +343,7 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
                 return None;
             }
         } else if outcome.is_ok() {
-            self.throttle.succeeded(o.sent, W as u16, self.config.throttle_pause);
+            self.throttle.succeeded(o.sent, crate::session::window_of::<W>(&self.config), self.config.throttle_pause);
         }
         let part = o.part().and_then(|(g, p)| self.part_of(g, p));
         if outcome.is_ok() && matches!(id, CommandId::SubmitSmResp | CommandId::DataSmResp | CommandId::SubmitMultiResp)

@@ -294,7 +294,7 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
             messages: Messages::new(),
             store: PartStore::new(&mut []),
             control: Control::default(),
-            throttle: Throttle::new(W as u16, config.throttle_pause),
+            throttle: Throttle::new(window_of::<W>(&config), config.throttle_pause),
             next_handle: 0,
             sends: 0,
             incoming: IncomingTable::new(),
@@ -346,7 +346,7 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
         self.window.outstanding()
     }
 
-    /// The window as narrowed by throttling (at most `W`).
+    /// The window as narrowed by throttling (at most `W`, or the configured window).
     pub const fn effective_window(&self) -> usize {
         self.throttle.limit as usize
     }
@@ -801,6 +801,12 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
         self.timers.stop_all();
         self.notices.closed = Some(reason);
     }
+}
+
+/// The window in force: `W`, or less when the configuration asks.
+pub(crate) fn window_of<const W: usize>(config: &Config) -> u16 {
+    let w = u16::try_from(W).unwrap_or(u16::MAX);
+    config.window.map_or(w, |c| c.clamp(1, w))
 }
 
 /// Octets [`Session::reply`] writes.

@@ -1359,3 +1359,32 @@ fn a_receipt_with_esm_class_0_and_the_receipt_tlvs_is_a_receipt() {
     );
     assert_eq!(p.esme_seen.last().unwrap().receipt, Some(("e1ab".into(), MessageState::Undeliverable)));
 }
+
+/// An adapter that encodes on the application's thread hands whole frames to the session, which
+/// puts its own sequence number in and treats them like any request.
+#[test]
+fn a_frame_encoded_by_the_application_goes_out_with_the_sessions_sequence_number() {
+    let mut bufs = Buffers::new();
+    let mut p: Pair<'_, 4> = Pair::new(&mut bufs, Config { window: Some(2), ..cfg() }, cfg());
+    p.policy.submit = Box::new(|_, _, _| Reaction::Hold);
+    p.bind(BindKind::Transmitter);
+    let frame = emit(&Pdu::SubmitSm(sm(b"pre-encoded")), 0, CommandStatus::Ok);
+    let a = p.esme.send_frame(p.now, &frame).unwrap();
+    let b = p.esme.send_frame(p.now, &frame).unwrap();
+    assert_eq!(p.esme.send_frame(p.now, &frame), Err(CommandError::WindowFull), "the configured window of 2");
+    assert_eq!(p.esme.submit_parts(p.now, &parts_of(&[b"1", b"2", b"3"])), Err(CommandError::TooLarge));
+    p.run();
+    let seqs: Vec<u32> = pdus(&p.esme_wire).iter().filter(|x| x.0 == CommandId::SubmitSm).map(|x| x.2).collect();
+    assert_eq!(seqs, [2, 3]);
+    assert_eq!(p.smsc_seen.iter().filter(|s| s.text.as_deref() == Some(&b"pre-encoded"[..])).count(), 2);
+    let (ta, tb) = (p.held[0], p.held[1]);
+    p.answer(tb, Reaction::Accept("B".into()));
+    p.answer(ta, Reaction::Reject(CommandStatus::InvalidDestinationAddress));
+    assert_eq!(p.outcomes(), [(b, ok()), (a, Outcome::Response { status: CommandStatus::InvalidDestinationAddress })]);
+    // A frame whose header lies, or that is not a request this session may send, is refused.
+    let mut short = frame.clone();
+    short.pop();
+    assert!(matches!(p.esme.send_frame(p.now, &short), Err(CommandError::Codec(_))));
+    let deliver = emit(&Pdu::DeliverSm(sm(b"x")), 0, CommandStatus::Ok);
+    assert_eq!(p.esme.send_frame(p.now, &deliver), Err(CommandError::NotARequest));
+}
