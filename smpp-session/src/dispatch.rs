@@ -69,7 +69,8 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
             Front::Complete(n) => n,
         };
         let action = self.decide(len);
-        if !self.has_room(room_needed(action, self.role, self.config.ack_mode)) {
+        // Once the connection is lost nothing more goes out: no room is needed.
+        if !self.notices.lost && !self.has_room(room_needed(action, self.role, self.config.ack_mode)) {
             return Step::Idle;
         }
         self.counters.pdus_received = self.counters.pdus_received.wrapping_add(1);
@@ -99,7 +100,7 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
         } else {
             HEADER_LEN
         };
-        if !self.has_room(needed) {
+        if !self.notices.lost && !self.has_room(needed) {
             return Step::Idle;
         }
         self.counters.pdus_received = self.counters.pdus_received.wrapping_add(1);

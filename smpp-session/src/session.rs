@@ -142,6 +142,8 @@ pub(crate) struct Notices {
     pub(crate) closed: Option<CloseReason>,
     /// `Closed` was handed out: nothing follows it.
     pub(crate) finished: bool,
+    /// The connection is gone; the session closes once the frames received are processed.
+    pub(crate) lost: bool,
 }
 
 /// One SMPP connection in the ESME or the SMSC role, as a sans-IO state machine.
@@ -477,7 +479,7 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
     /// At that deadline it always acts: the deadline never stays in the past.
     #[must_use]
     pub fn poll_timeout(&self) -> Option<Instant> {
-        if self.state == State::Closed {
+        if self.state == State::Closed || self.notices.lost {
             return None;
         }
         self.timers.next()
@@ -505,6 +507,7 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
             match self.process_next() {
                 crate::dispatch::Step::Event(e) => return Some(e),
                 crate::dispatch::Step::Continue => {}
+                crate::dispatch::Step::Idle if self.notices.lost => self.finish_lost(),
                 crate::dispatch::Step::Idle => return None,
             }
         }
@@ -591,7 +594,7 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
     pub fn handle_timeout(&mut self, now: Instant) {
         self.advance_clock(now);
         let now = self.now;
-        if self.state == State::Closed {
+        if self.state == State::Closed || self.notices.lost {
             return;
         }
         if self.timers.is_due(Timer::Response, now) {
@@ -628,10 +631,21 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
         }
     }
 
-    /// The adapter reports that the connection closed or broke. Every outstanding request is
-    /// reported lost.
+    /// The adapter reports that the connection closed or broke. The frames already received
+    /// are still processed (their events come first: the peer sent them before it went away);
+    /// then the session closes and every outstanding request is reported lost. Timers stop at
+    /// once.
     pub fn handle_connection_lost(&mut self, now: Instant) {
         self.advance_clock(now);
+        if self.state != State::Closed {
+            self.notices.lost = true;
+            self.timers.stop_all();
+        }
+    }
+
+    /// After the connection was lost and the frames received before were processed.
+    fn finish_lost(&mut self) {
+        self.notices.lost = false;
         if self.control.bind.take().is_some() {
             self.notices.bind_failure = Some(BindFailure::ConnectionLost);
         }

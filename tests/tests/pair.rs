@@ -1388,3 +1388,60 @@ fn a_frame_encoded_by_the_application_goes_out_with_the_sessions_sequence_number
     let deliver = emit(&Pdu::DeliverSm(sm(b"x")), 0, CommandStatus::Ok);
     assert_eq!(p.esme.send_frame(p.now, &deliver), Err(CommandError::NotARequest));
 }
+
+/// Octets that arrived before the connection broke are the peer's last words: their events come
+/// before the close (a bind refused and the socket closed in one go is a refused bind).
+#[test]
+fn frames_received_before_the_connection_broke_are_processed_first() {
+    let (mut rx, mut tx) = ([0u8; 512], [0u8; 512]);
+    let mut esme: Session<'_, 4> = Session::esme(cfg(), &mut rx, &mut tx, Instant(0)).unwrap();
+    esme.bind(Instant(0), BindKind::Transceiver, &Bind::new("u", "p")).unwrap();
+    drain_one(&mut esme);
+    let refused = [0, 0, 0, 16, 0x80, 0, 0, 9, 0, 0, 0, 0x0E, 0, 0, 0, 1];
+    assert_eq!(esme.handle_input(Instant(1), &refused), 16);
+    esme.handle_connection_lost(Instant(1));
+    assert_eq!(esme.poll_timeout(), None, "no timer runs on a dead connection");
+    let (events, _) = drain_one(&mut esme);
+    assert_eq!(
+        events,
+        [
+            Event::BindFailed(BindFailure::Rejected(CommandStatus::InvalidPassword)),
+            Event::Closed(CloseReason::BindFailed)
+        ]
+    );
+
+    // A response and a receipt, then the end of the stream.
+    let mut bufs = Buffers::new();
+    let mut p: Pair<'_, 4> = Pair::new(&mut bufs, cfg(), cfg());
+    p.policy.receipts = true;
+    p.bind(BindKind::Transceiver);
+    let h = p.esme.submit(p.now, &sm(b"x")).unwrap();
+    let out = p.esme.transmit().to_vec();
+    p.esme.transmitted(out.len());
+    p.to_smsc.extend(out);
+    let mut to_esme = Vec::new();
+    for _ in 0..3 {
+        let used = smpp_tests::feed(&mut p.smsc, p.now, &mut p.to_smsc, &mut p.rng, 0);
+        let _ = used;
+        let (mut ev, mut seen, mut wire) = (Vec::new(), Vec::new(), Vec::new());
+        smpp_tests::drain(&mut p.smsc, &mut ev, &mut seen, &mut wire, &mut p.rng, 0, |s, e, _| {
+            if let Event::Request { token, .. } = e {
+                s.respond(Instant(0), *token, CommandStatus::Ok, Some(&Pdu::SubmitSmResp(MessageIdResp::new("r1"))))
+                    .unwrap();
+                smpp_tests::send_receipt(s, Instant(0), "r1", "447700900123").unwrap();
+            }
+        });
+        to_esme.extend(wire);
+    }
+    assert_eq!(p.esme.handle_input(p.now, &to_esme), to_esme.len());
+    p.esme.handle_connection_lost(p.now);
+    let (events, _) = drain_one(&mut p.esme);
+    assert_eq!(
+        events,
+        [
+            Event::Outcome { handle: h, command: CommandId::SubmitSm, part: None, outcome: ok() },
+            Event::Receipt { token: None, submit: Some(h), part: None, state: Some(MessageState::Delivered) },
+            Event::Closed(CloseReason::ConnectionLost)
+        ]
+    );
+}

@@ -1,0 +1,113 @@
+//! Moves octets between a [`Transport`] and a session: reads straight into the session's
+//! receive buffer and writes straight from its transmit buffer, until the transport would block.
+//! The poll loop is edge-triggered, so readiness is remembered here until a read or write
+//! reports `WouldBlock`.
+
+use std::io::{self, ErrorKind};
+
+use mio::{Interest, Registry, Token};
+use smpp_session::{Instant, Session};
+
+use crate::transport::Transport;
+
+/// A transport registered with a poll loop, and what it is ready for.
+#[derive(Debug)]
+pub(crate) struct Conn<T> {
+    pub(crate) io: T,
+    pub(crate) token: Token,
+    readable: bool,
+    writable: bool,
+    /// The peer closed its side.
+    pub(crate) eof: bool,
+}
+
+impl<T: Transport> Conn<T> {
+    pub(crate) fn register(registry: &Registry, mut io: T, token: Token) -> io::Result<Self> {
+        registry.register(&mut io, token, Interest::READABLE | Interest::WRITABLE)?;
+        // Assume both until the transport says otherwise: nothing is lost by trying.
+        Ok(Conn { io, token, readable: true, writable: true, eof: false })
+    }
+
+    pub(crate) fn deregister(&mut self, registry: &Registry) {
+        // The connection is being dropped; a failure here changes nothing.
+        let _ = registry.deregister(&mut self.io);
+    }
+
+    /// Notes what a poll event says.
+    pub(crate) fn ready(&mut self, event: &mio::event::Event) {
+        if event.is_readable() || event.is_read_closed() || event.is_error() {
+            self.readable = true;
+        }
+        if event.is_writable() || event.is_write_closed() || event.is_error() {
+            self.writable = true;
+        }
+    }
+
+    /// Reads into the session while the transport has data and the session has room. Returns
+    /// whether anything was read.
+    ///
+    /// # Errors
+    /// The transport's error; end of stream sets `eof` instead.
+    pub(crate) fn read<const W: usize, const R: usize>(
+        &mut self,
+        session: &mut Session<'_, W, R>,
+        now: Instant,
+    ) -> io::Result<bool> {
+        let mut progress = false;
+        while self.readable && !self.eof {
+            let buf = session.receive_buffer();
+            if buf.is_empty() {
+                // Frames wait for the application; the transport stays readable.
+                break;
+            }
+            match self.io.read(buf) {
+                Ok(0) => self.eof = true,
+                Ok(n) => {
+                    session.commit(now, n);
+                    progress = true;
+                }
+                Err(e) if e.kind() == ErrorKind::WouldBlock => self.readable = false,
+                Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(progress)
+    }
+
+    /// Whether the transport may have data the session had no room for.
+    pub(crate) fn wants_read(&self) -> bool {
+        self.readable && !self.eof
+    }
+
+    /// Writes what the session has to send while the transport takes it. Returns whether
+    /// anything was written.
+    ///
+    /// # Errors
+    /// The transport's error.
+    pub(crate) fn write<const W: usize, const R: usize>(
+        &mut self,
+        session: &mut Session<'_, W, R>,
+    ) -> io::Result<bool> {
+        let mut progress = false;
+        while self.writable {
+            let out = session.transmit();
+            if out.is_empty() {
+                break;
+            }
+            match self.io.write(out) {
+                Ok(0) => return Err(io::Error::new(ErrorKind::WriteZero, "the connection takes no more octets")),
+                Ok(n) => {
+                    session.transmitted(n);
+                    progress = true;
+                }
+                Err(e) if e.kind() == ErrorKind::WouldBlock => self.writable = false,
+                Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        if progress {
+            self.io.flush()?;
+        }
+        Ok(progress)
+    }
+}

@@ -1,0 +1,56 @@
+//! The client against the server on loopback: bind, texts of every kind, receipts, unbind.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+
+use std::time::Duration;
+
+use smpp_codec::MessageState;
+use smpp_std::{Addr, Client, ClientConfig, Error, Profile, Server, ServerConfig, TextMessage};
+
+fn server() -> Server {
+    Server::start("127.0.0.1:0", ServerConfig::new("smppclient1", "password", Profile::labsmobile())).unwrap()
+}
+
+#[test]
+fn standard_unicode_and_long_texts_get_ids_and_receipts() {
+    let server = server();
+    let client: Client = Client::connect(server.local_addr(), ClientConfig::new("smppclient1", "password")).unwrap();
+    let texts = [
+        "Alarm: zone 3 open".to_string(),
+        "Alarma 🚨 zona 3 abierta — ¿todo bien?".to_string(),
+        "Long alarm report. ".repeat(20),
+    ];
+    let mut outcomes = Vec::new();
+    for t in &texts {
+        let msg = TextMessage::new(Addr::sender("Alarm").unwrap(), Addr::number("+34600000001").unwrap(), t.clone())
+            .with_receipt();
+        outcomes.push(client.send_text(msg).unwrap());
+    }
+    for (t, p) in texts.iter().zip(outcomes) {
+        let o = p.wait(Duration::from_secs(10)).unwrap();
+        assert!(o.is_accepted(), "{t}: {o:?}");
+        let parts = o.ids().count();
+        assert_eq!(parts, usize::from(o.parts));
+        assert!(o.ids().all(|(_, id)| id.as_bytes().len() == 13), "{o:?}");
+        let receipts = client.wait_for_receipt(&o, Duration::from_secs(10)).unwrap();
+        assert_eq!(receipts.len(), parts);
+        assert!(receipts.iter().all(|r| r.state == MessageState::Delivered && r.stat.as_deref() == Some("DELIVRD")));
+    }
+    client.close().unwrap();
+    assert!(client.is_closed());
+}
+
+#[test]
+fn a_wrong_password_is_a_clear_bind_error() {
+    let server = server();
+    let e = Client::<8>::connect(server.local_addr(), ClientConfig::new("smppclient1", "wrong")).unwrap_err();
+    assert!(matches!(e, Error::BindRefused(_)), "{e}");
+    assert!(e.to_string().contains("refused the bind"), "{e}");
+    assert!(!e.to_string().contains("wrong"), "the password never shows: {e}");
+}
+
+#[test]
+fn an_unreachable_address_is_a_connect_error() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let e = Client::<8>::connect(("127.0.0.1", port), ClientConfig::new("a", "b")).unwrap_err();
+    assert!(matches!(e, Error::Connect(_)), "{e}");
+}
