@@ -197,11 +197,11 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
         write: impl FnOnce(u32, &mut [u8]) -> Result<usize, CodecError>,
     ) -> Result<Handle, CommandError> {
         let command = crate::window::Request::new(id).ok_or(CommandError::NotARequest)?;
+        let seq = self.peek_seq();
         let free = match id.expects_response() {
-            true => Some(self.window.free_slot().ok_or(CommandError::WindowFull)?),
+            true => Some(self.window.free_slot(seq).ok_or(CommandError::WindowFull)?),
             false => None,
         };
-        let seq = self.peek_seq();
         let mark = self.tx.mark();
         self.queue_with(len, RESPONSE_RESERVE, error, |buf| write(seq, buf))?;
         self.commit_seq(seq);
@@ -228,7 +228,7 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
                 stored,
             },
         );
-        self.update_response_timer();
+        self.note_deadline(self.now + self.config.response_timeout);
         Ok(handle)
     }
 
@@ -323,7 +323,10 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
 
     /// Sends again the throttled parts whose pause is over, while the transmit buffer has room.
     pub(crate) fn send_due_retries(&mut self) {
-        if !matches!(self.state, State::Bound(_)) || self.throttle.paused(self.now).is_some() {
+        if !self.window.has_retries()
+            || !matches!(self.state, State::Bound(_))
+            || self.throttle.paused(self.now).is_some()
+        {
             return;
         }
         for i in 0..W {
@@ -343,16 +346,11 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
             self.commit_seq(seq);
             self.counters.pdus_sent = self.counters.pdus_sent.wrapping_add(1);
             self.counters.part_retries = self.counters.part_retries.wrapping_add(1);
-            let (now, sends, timeout) = (self.now, self.sends, self.config.response_timeout);
+            let deadline = self.now + self.config.response_timeout;
+            self.window.resent(i, seq, deadline, self.sends);
             self.sends = self.sends.wrapping_add(1);
-            if let Some(o) = self.window.get_mut(i) {
-                o.seq = seq;
-                o.state = SlotState::Waiting;
-                o.deadline = now + timeout;
-                o.sent = sends;
-            }
+            self.note_deadline(deadline);
         }
-        self.update_response_timer();
     }
 
     fn snapshot(&mut self) -> Snapshot {
@@ -379,7 +377,7 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
         if self.window.slots.iter().flatten().all(|o| o.stored().is_none()) {
             self.store.set_top(0);
         }
-        self.window.set_next_seq(snap.next_seq);
+        self.window.restore_seq(snap.next_seq);
         self.next_handle = snap.next_handle;
         self.sends = snap.sends;
         self.counters.pdus_sent = snap.pdus_sent;

@@ -11,7 +11,6 @@ use crate::buffer::Front;
 use crate::event::{BindFailure, CloseReason, Event, Handle, Outcome, PartOf};
 use crate::session::reply_len;
 use crate::timers::Timer;
-use crate::window::SlotState;
 use crate::{AckMode, BindKind, Role, Session, State};
 
 /// What one step of processing did.
@@ -336,10 +335,7 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
             };
             if retry {
                 // The session sends the part again after the pause; its outcome is still to come.
-                if let Some(slot) = self.window.get_mut(i) {
-                    slot.state = SlotState::RetryWait;
-                }
-                self.update_response_timer();
+                self.window.wait_retry(i);
                 self.send_due_retries();
                 return None;
             }
@@ -352,8 +348,8 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
             self.remember_response_id(o.handle, part);
         }
         self.release_stored(i);
+        // The response timer may now be early; when it fires it finds nothing due and moves on.
         self.window.take(i);
-        self.update_response_timer();
         if let Some((g, p)) = o.part() {
             self.messages.record(g, p, outcome.part_failure());
         }

@@ -691,6 +691,13 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
         }
     }
 
+    /// A request now waits until `deadline`: the response timer fires no later.
+    pub(crate) fn note_deadline(&mut self, deadline: Instant) {
+        let at = self.timers.get(Timer::Response).map_or(deadline, |t| t.min(deadline));
+        self.timers.set(Timer::Response, at);
+    }
+
+    /// Sets the response timer to the earliest deadline of the window.
     pub(crate) fn update_response_timer(&mut self) {
         self.timers.set_opt(Timer::Response, self.window.next_deadline());
     }
@@ -728,7 +735,7 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
     }
 
     fn in_flight(&self, seq: u32) -> bool {
-        self.window.uses_seq(seq)
+        self.window.may_use_seq(seq)
             || [self.control.bind, self.control.unbind, self.control.keepalive].contains(&Some(seq))
     }
 
@@ -742,7 +749,7 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
     }
 
     pub(crate) fn commit_seq(&mut self, seq: u32) {
-        self.window.set_next_seq(after(seq));
+        self.window.advance_seq(seq);
     }
 
     /// Queues a PDU the session writes on its own; the caller checked the room.
