@@ -3,7 +3,8 @@
 # each program against a baseline with the same plumbing and no SMPP:
 #   codec: decodes any PDU through `Pdu::parse` and encodes a submit_sm (.text);
 #   esme:  an ESME on smpp-session: bind, submit_text, submit_sm_resp, receipt, keepalive
-#          (.text + .rodata).
+#          (.text + .rodata), GSM 03.38 and UCS-2 only; esme_national: the same with the
+#          Portuguese shift tables allowed.
 # Exits non-zero when a figure is over its target.
 # `measure.sh --breakdown` also prints where the ESME's bytes go (needs python3 and addr2line).
 set -euo pipefail
@@ -36,6 +37,20 @@ echo "ESME probe (Session<'_, 4>, 1 KiB buffers: bind, submit_text, submit_sm_re
 echo "  baseline .text: $bt bytes, .rodata: $br bytes"
 echo "  esme     .text: $et bytes, .rodata: $er bytes"
 echo "  added: .text $((et - bt)) + .rodata $((er - br)) = $added bytes ($(kib "$added"); target: at most $(kib $esme_target))"
+
+nt=$(section esme_national .text); nr=$(section esme_national .rodata)
+echo "  with the Portuguese shift tables allowed: +$(( (nt - et) + (nr - er) )) bytes (.text +$((nt - et)), .rodata +$((nr - er)))"
+# The national tables are statics: their symbols say whether they were linked.
+nm_tool="$(dirname "$size_tool")/llvm-nm"
+[ -x "$nm_tool" ] || nm_tool=arm-none-eabi-nm
+national() { "$nm_tool" -C "target/$target/release/$1" | grep -cE 'gsm7::[A-Z]+_(SINGLE|LOCKING)' || true; }
+if [ "$(national esme_national)" -eq 0 ]; then
+  echo "  cannot check the national tables: no symbol of them even where they are used"; status=1
+elif [ "$(national esme)" -ne 0 ]; then
+  echo "  NATIONAL TABLES LINKED though no language is allowed"; status=1
+else
+  echo "  national shift tables linked without a language allowed: none"
+fi
 
 if [ "${1:-}" = "--breakdown" ]; then
   # Same build with debug info (it does not change the code much) in its own target directory.

@@ -1,97 +1,15 @@
-//! An ESME firmware's use of SMPP: binds, sends a text with `submit_text` (GSM 03.38 or UCS-2,
-//! whichever `choose` picks with no national language allowed), takes the submit_sm_resp and a
-//! delivery receipt, and runs keepalive, with a `Session<'_, 4>` and 1 KiB buffers.
-//!
-//! The socket, the clock and the application are `black_box`es, so nothing is folded at
-//! compile time; `esme_baseline.rs` is the same plumbing without SMPP.
+//! An ESME firmware's use of SMPP (`esme_app.rs`) with no national language allowed: GSM 03.38
+//! or UCS-2. What `measure.sh` holds to the target.
 #![no_std]
 #![no_main]
 
-use core::hint::black_box;
-
 use cortex_m_rt::entry;
 use panic_halt as _;
-use smpp_codec::pdu::{Bind, SubmitSm};
-use smpp_codec::text::segment::{Concatenation, choose};
-use smpp_codec::{Address, RegisteredDelivery};
-use smpp_session::{BindKind, Config, Event, Instant, Role, Session, TextOptions};
+
+#[path = "../esme_app.rs"]
+mod esme_app;
 
 #[entry]
 fn main() -> ! {
-    let mut rx = [0u8; 1024];
-    let mut tx = [0u8; 1024];
-    let mut scratch = [0u8; 160];
-    let mut reference: u16 = 0;
-    loop {
-        // One connection.
-        let mut now = Instant(black_box(0));
-        let mut esme: Session<'_, 4> = Session::new(Role::Esme, Config::default(), &mut rx, &mut tx, now);
-        let (system_id, password) = black_box(("panel", "secret"));
-        if esme.bind(now, BindKind::Transceiver, &Bind::new(system_id, password)).is_err() {
-            continue;
-        }
-        loop {
-            // The socket: bytes read (opaque), bytes written (opaque).
-            let input = black_box([0u8; 256]);
-            let read = usize::from(input[0]);
-            now = Instant(black_box(now.0));
-            let mut fed = 0;
-            while fed < read {
-                let n = esme.handle_input(now, &input[fed..read]);
-                fed += n;
-                let mut out = [0u8; 256];
-                loop {
-                    let sent = esme.poll_transmit(&mut out);
-                    if sent == 0 {
-                        break;
-                    }
-                    black_box(&out[..sent]);
-                }
-                let mut send_text = false;
-                while let Some(event) = esme.poll_event() {
-                    match event {
-                        Event::Bound { .. } => send_text = true,
-                        Event::Outcome { handle, outcome, .. } => {
-                            black_box((handle, outcome.is_ok(), outcome.message_id()));
-                        }
-                        Event::MessageDone { message, accepted, failed, .. } => {
-                            black_box((message, accepted, failed.is_none()));
-                        }
-                        Event::Receipt { receipt, submit, .. } => {
-                            black_box((submit, receipt.map(|r| r.state)));
-                        }
-                        Event::Closed(reason) => {
-                            black_box(reason);
-                        }
-                        _ => {}
-                    }
-                }
-                if send_text {
-                    // The alarm text, from the application.
-                    let text: &str = black_box("Alarm: zone 3 (back door) opened at 02:14");
-                    let concatenation = Concatenation::Udh8;
-                    let encoding = choose(text, &[], concatenation);
-                    let mut template = SubmitSm::new(
-                        Address::alphanumeric("Panel"),
-                        Address::international(black_box("447700900123")),
-                        &[],
-                    );
-                    template.registered_delivery = RegisteredDelivery::RECEIPT;
-                    reference = reference.wrapping_add(1);
-                    let options = TextOptions { encoding, concatenation, reference };
-                    black_box(esme.submit_text(now, &template, text, options, &mut scratch).is_ok());
-                }
-                if n == 0 {
-                    break;
-                }
-            }
-            // Keepalive and every other timer.
-            if esme.poll_timeout().is_some_and(|t| t <= now) {
-                esme.handle_timeout(now);
-            }
-            if esme.is_closed() {
-                break;
-            }
-        }
-    }
+    esme_app::run(&[])
 }
