@@ -382,7 +382,9 @@ impl<'t> Segmenter<'t> {
             used += cost;
             chars += 1;
         }
-        let (chunk, rest) = self.rest.split_at(end);
+        // `end` comes from char_indices, so it is a character boundary; the checked form keeps
+        // the panic path (and core's formatting of it) out of firmware.
+        let (chunk, rest) = self.rest.split_at_checked(end).unwrap_or((self.rest, ""));
         let head = udh.encoded_len();
         let body = match self.encoding {
             Encoding::Gsm7(_) if self.packed => gsm7::packed_len(used, gsm7::fill_bits(head)),
