@@ -1,6 +1,6 @@
 //! The session state machine.
 
-use smpp_codec::pdu::{Bind, BindResp, MessageIdResp};
+use smpp_codec::pdu::{self, Bind, BindResp, Body, Decoder, MessageIdResp};
 use smpp_codec::text::receipt::{DeliveryReceipt, ids_match};
 use smpp_codec::{CommandId, CommandStatus, Error as CodecError, HEADER_LEN, Header, Pdu, Tlv, Tlvs};
 
@@ -310,6 +310,11 @@ const MAX_SEQUENCE: u32 = 0x7FFF_FFFF;
 #[derive(Debug)]
 pub struct Session<'b, const W: usize> {
     role: Role,
+    /// Decodes every received frame: the role's decoder, chosen at construction, so that a
+    /// firmware links only the parsers of what its role receives.
+    decode: Decoder,
+    /// Whether the broadcast family may be sent and its responses decoded.
+    broadcast: bool,
     config: Config,
     state: State,
     rx: RxBuf<'b>,
@@ -345,9 +350,43 @@ impl<'b, const W: usize> Session<'b, W> {
     ///
     /// `rx` must hold the largest PDU to accept (`max_command_length` is capped by its size);
     /// `tx` the largest PDU to send plus room for responses.
+    ///
+    /// The session decodes what `role` receives, the broadcast family included; this links the
+    /// decoders of both roles. [`Session::esme`] and [`Session::smsc`] link only their own.
     pub fn new(role: Role, config: Config, rx: &'b mut [u8], tx: &'b mut [u8], now: Instant) -> Self {
+        let decode: Decoder = match role {
+            Role::Esme => Pdu::parse_esme_inbound_with_broadcast,
+            Role::Smsc => Pdu::parse_smsc_inbound_with_broadcast,
+        };
+        Self::with_decoder(role, decode, true, config, rx, tx, now)
+    }
+
+    /// An ESME session that decodes only what an ESME receives (SMPP 3.4; the broadcast family
+    /// is neither sent nor decoded), so that a firmware links neither the SMSC's decoders nor
+    /// the broadcast family's. Otherwise as [`Session::new`].
+    pub fn esme(config: Config, rx: &'b mut [u8], tx: &'b mut [u8], now: Instant) -> Self {
+        Self::with_decoder(Role::Esme, Pdu::parse_esme_inbound, false, config, rx, tx, now)
+    }
+
+    /// An SMSC session that decodes only what an SMSC receives (SMPP 3.4; no broadcast
+    /// family). Otherwise as [`Session::new`].
+    pub fn smsc(config: Config, rx: &'b mut [u8], tx: &'b mut [u8], now: Instant) -> Self {
+        Self::with_decoder(Role::Smsc, Pdu::parse_smsc_inbound, false, config, rx, tx, now)
+    }
+
+    fn with_decoder(
+        role: Role,
+        decode: Decoder,
+        broadcast: bool,
+        config: Config,
+        rx: &'b mut [u8],
+        tx: &'b mut [u8],
+        now: Instant,
+    ) -> Self {
         Session {
             role,
+            decode,
+            broadcast,
             config,
             state: State::Open,
             rx: RxBuf::new(rx),
@@ -504,7 +543,7 @@ impl<'b, const W: usize> Session<'b, W> {
                     _ => None,
                 };
                 let recent = Recent { ids: &self.recent, mode: self.config.id_match };
-                return held_event(kind, part, &recent, self.rx.frame());
+                return held_event(kind, part, &recent, self.decode, self.rx.frame());
             }
         }
         if !self.groups_dirty {
@@ -645,13 +684,8 @@ impl<'b, const W: usize> Session<'b, W> {
         if self.role != Role::Esme || self.state != State::Open {
             return Err(CommandError::InvalidState);
         }
-        let pdu = match kind {
-            BindKind::Transmitter => Pdu::BindTransmitter(*bind),
-            BindKind::Receiver => Pdu::BindReceiver(*bind),
-            BindKind::Transceiver => Pdu::BindTransceiver(*bind),
-        };
         let seq = self.peek_seq();
-        self.queue(&pdu, seq, CommandStatus::Ok, 0)?;
+        self.queue(kind.command_id(), bind, seq, CommandStatus::Ok, 0)?;
         self.commit_seq(seq);
         self.last_tx = now;
         self.bind = Some((seq, now + self.config.bind_timeout));
@@ -665,7 +699,7 @@ impl<'b, const W: usize> Session<'b, W> {
     /// # Errors
     /// As [`send`](Self::send).
     pub fn submit(&mut self, now: Instant, sm: &smpp_codec::pdu::SubmitSm<'_>) -> Result<Handle, CommandError> {
-        self.send(now, &Pdu::SubmitSm(*sm))
+        self.send_inner(now, CommandId::SubmitSm, sm, None)
     }
 
     /// Sends a request of the application and returns its handle; its outcome comes later as
@@ -681,12 +715,19 @@ impl<'b, const W: usize> Session<'b, W> {
     /// after throttling, [`CommandError::TransmitBufferFull`], [`CommandError::Codec`],
     /// [`CommandError::NotARequest`].
     pub fn send(&mut self, now: Instant, pdu: &Pdu<'_>) -> Result<Handle, CommandError> {
-        self.send_inner(now, pdu, None)
+        self.send_inner(now, pdu.command_id(), pdu, None)
     }
 
-    fn send_inner(&mut self, now: Instant, pdu: &Pdu<'_>, part: Option<(u8, u8)>) -> Result<Handle, CommandError> {
+    /// Sends request `id` with `body`: encoded through the body's own type, so that only the
+    /// encoders of the bodies the application sends are linked.
+    fn send_inner<B: Body + ?Sized>(
+        &mut self,
+        now: Instant,
+        id: CommandId,
+        body: &B,
+        part: Option<(u8, u8)>,
+    ) -> Result<Handle, CommandError> {
         self.release_held();
-        let id = pdu.command_id();
         let kind = match self.state {
             State::Bound(kind) => kind,
             State::Closed | State::Unbinding => return Err(CommandError::InvalidState),
@@ -698,7 +739,7 @@ impl<'b, const W: usize> Session<'b, W> {
                 });
             }
         };
-        match app_request_allowed(self.role, id, kind) {
+        match app_request_allowed(self.role, id, kind).filter(|_| self.broadcast || !is_broadcast(id)) {
             None => return Err(CommandError::NotARequest),
             Some(false) => return Err(CommandError::InvalidState),
             Some(true) => {}
@@ -706,7 +747,7 @@ impl<'b, const W: usize> Session<'b, W> {
         let handle = Handle(self.next_handle);
         if !id.expects_response() {
             let seq = self.peek_seq();
-            self.queue(pdu, seq, CommandStatus::Ok, RESPONSE_RESERVE)?;
+            self.queue(id, body, seq, CommandStatus::Ok, RESPONSE_RESERVE)?;
             self.commit_seq(seq);
             self.next_handle = self.next_handle.wrapping_add(1);
             self.last_tx = now;
@@ -722,7 +763,7 @@ impl<'b, const W: usize> Session<'b, W> {
         }
         let free = self.window.iter().position(Option::is_none).ok_or(CommandError::WindowFull)?;
         let seq = self.peek_seq();
-        self.queue(pdu, seq, CommandStatus::Ok, RESPONSE_RESERVE)?;
+        self.queue(id, body, seq, CommandStatus::Ok, RESPONSE_RESERVE)?;
         self.commit_seq(seq);
         self.next_handle = self.next_handle.wrapping_add(1);
         self.last_tx = now;
@@ -784,6 +825,16 @@ impl<'b, const W: usize> Session<'b, W> {
         message: &MessageBuilder,
         pdu: &Pdu<'_>,
     ) -> Result<Handle, CommandError> {
+        self.submit_part_body(now, message, pdu.command_id(), pdu)
+    }
+
+    fn submit_part_body<B: Body + ?Sized>(
+        &mut self,
+        now: Instant,
+        message: &MessageBuilder,
+        id: CommandId,
+        body: &B,
+    ) -> Result<Handle, CommandError> {
         let slot = usize::from(message.slot);
         let g = match self.groups.get(slot) {
             Some(Some(g)) if g.handle == message.handle => *g,
@@ -793,7 +844,7 @@ impl<'b, const W: usize> Session<'b, W> {
             return Err(CommandError::NotARequest);
         }
         let index = g.submitted + 1;
-        let handle = self.send_inner(now, pdu, Some((message.slot, index)))?;
+        let handle = self.send_inner(now, id, body, Some((message.slot, index)))?;
         if let Some(Some(g)) = self.groups.get_mut(slot) {
             g.submitted = index;
         }
@@ -919,7 +970,7 @@ impl<'b, const W: usize> Session<'b, W> {
                     let _ = tlvs.push(Tlv::sar_segment_seqnum(n));
                 }
                 sm.tlvs = Tlvs::from_slice(&tlvs);
-                self.submit_part(now, &message, &Pdu::SubmitSm(sm))
+                self.submit_part_body(now, &message, CommandId::SubmitSm, &sm)
             });
             if let Err(e) = result {
                 // Checked above; should a part fail anyway, the message still ends in one
@@ -964,11 +1015,14 @@ impl<'b, const W: usize> Session<'b, W> {
         let resp_id = pending.command.response_id().ok_or(CommandError::WrongResponse)?;
         let result = match pdu {
             Some(p) if p.command_id() != resp_id => Err(CommandError::WrongResponse),
-            Some(p) => self.queue(p, pending.seq, status, 0),
-            None if status.is_ok() => match default_response(resp_id) {
-                Some(p) => self.queue(&p, pending.seq, status, 0),
-                None => Err(CommandError::WrongResponse),
-            },
+            Some(p) => self.queue(resp_id, p, pending.seq, status, 0),
+            None if status.is_ok() => {
+                if self.queue_default_response(resp_id, pending.seq) {
+                    Ok(())
+                } else {
+                    Err(CommandError::WrongResponse)
+                }
+            }
             None => {
                 if self.tx.free() >= HEADER_LEN {
                     self.queue_header_only(resp_id, status, pending.seq);
@@ -1070,7 +1124,7 @@ impl<'b, const W: usize> Session<'b, W> {
 
     /// Remembers the message id of the response in the receive buffer for `handle`.
     fn remember_id(&mut self, handle: Handle) {
-        let id = match Pdu::parse(self.rx.frame()) {
+        let id = match (self.decode)(self.rx.frame()) {
             Ok((_, Pdu::SubmitSmResp(r) | Pdu::DataSmResp(r))) => r.message_id,
             Ok((_, Pdu::SubmitMultiResp(r))) => r.message_id,
             _ => return,
@@ -1171,18 +1225,26 @@ impl<'b, const W: usize> Session<'b, W> {
         seq
     }
 
-    /// Encodes `pdu` into the transmit buffer, keeping `reserve` octets free after it.
-    fn queue(&mut self, pdu: &Pdu<'_>, seq: u32, status: CommandStatus, reserve: usize) -> Result<(), CommandError> {
-        let len = pdu.encoded_len();
+    /// Encodes command `id` with `body` into the transmit buffer, keeping `reserve` octets free
+    /// after it.
+    fn queue<B: Body + ?Sized>(
+        &mut self,
+        id: CommandId,
+        body: &B,
+        seq: u32,
+        status: CommandStatus,
+        reserve: usize,
+    ) -> Result<(), CommandError> {
+        let len = pdu::encoded_len(body);
         if self.tx.free() < len + reserve {
             // An encoding error is more useful than "full" when both apply.
             let mut probe = [0u8; 0];
-            return Err(match pdu.emit(seq, status, &mut probe) {
+            return Err(match pdu::emit(id, seq, status, body, &mut probe) {
                 Err(CodecError::BufferTooSmall { .. }) | Ok(_) => CommandError::TransmitBufferFull,
                 Err(e) => CommandError::Codec(e),
             });
         }
-        self.tx.push_with(len, |buf| pdu.emit(seq, status, buf)).map_err(CommandError::Codec)?;
+        self.tx.push_with(len, |buf| pdu::emit(id, seq, status, body, buf)).map_err(CommandError::Codec)?;
         self.counters.pdus_sent = self.counters.pdus_sent.wrapping_add(1);
         Ok(())
     }
@@ -1226,7 +1288,7 @@ impl<'b, const W: usize> Session<'b, W> {
     fn process_frame(&mut self, now: Instant) {
         self.last_rx = now;
         self.counters.pdus_received = self.counters.pdus_received.wrapping_add(1);
-        let action = decide(self.role, self.state, self.rx.frame());
+        let action = decide(self.role, self.state, self.decode, self.rx.frame());
         self.apply(now, action);
         if self.held.is_none() {
             self.rx.clear();
@@ -1286,11 +1348,30 @@ impl<'b, const W: usize> Session<'b, W> {
     /// Queues a response the session itself writes: empty-bodied for errors and for
     /// deliver_sm_resp / data_sm_resp.
     fn reply(&mut self, id: CommandId, status: CommandStatus, seq: u32) {
-        match default_response(id) {
-            Some(p) if status.is_ok() => {
-                let _ = self.queue(&p, seq, status, 0);
+        if !(status.is_ok() && self.queue_default_response(id, seq)) {
+            self.queue_header_only(id, status, seq);
+        }
+    }
+
+    /// Queues the successful response `id` with the body the session can write on its own
+    /// (an empty message_id for deliver_sm_resp and data_sm_resp, none for the header-only
+    /// responses); `false` for a response that needs the application's body.
+    fn queue_default_response(&mut self, id: CommandId, seq: u32) -> bool {
+        match id {
+            CommandId::DeliverSmResp | CommandId::DataSmResp => {
+                let _ = self.queue(id, &MessageIdResp::default(), seq, CommandStatus::Ok, 0);
+                true
             }
-            _ => self.queue_header_only(id, status, seq),
+            CommandId::EnquireLinkResp
+            | CommandId::UnbindResp
+            | CommandId::CancelSmResp
+            | CommandId::ReplaceSmResp
+            | CommandId::CancelBroadcastSmResp
+            | CommandId::GenericNack => {
+                self.queue_header_only(id, CommandStatus::Ok, seq);
+                true
+            }
+            _ => false,
         }
     }
 
@@ -1390,20 +1471,24 @@ enum Action {
     Incoming { id: CommandId, seq: u32, needs_answer: bool, event_needs_token: bool },
 }
 
-fn decide(role: Role, state: State, frame: &[u8]) -> Action {
+fn decide(role: Role, state: State, decode: Decoder, frame: &[u8]) -> Action {
     let Ok(header) = Header::parse(frame) else { return Action::Malformed };
     let id = header.command_id;
     let seq = header.sequence_number;
     if id.is_response() {
-        return match Pdu::parse(frame) {
+        return match decode(frame) {
             Ok(_) => Action::Response { id, seq, status: header.command_status },
             // A response that does not decode still answers its request; it is never answered.
             Err(CodecError::UnknownCommandId { .. }) => Action::Malformed,
             Err(_) => Action::Response { id, seq, status: header.command_status },
         };
     }
-    let pdu = match Pdu::parse(frame) {
+    let pdu = match decode(frame) {
         Ok((_, pdu)) => pdu,
+        // Not a request this role receives (or not one at all): generic_nack (invariant 2).
+        Err(CodecError::UnknownCommandId { .. }) => {
+            return Action::Reply { id: CommandId::GenericNack, status: CommandStatus::InvalidCommandId, seq };
+        }
         Err(e) => {
             let status = e.command_status();
             return match id.response_id() {
@@ -1501,19 +1586,9 @@ fn app_request_allowed(role: Role, id: CommandId, kind: BindKind) -> Option<bool
     }
 }
 
-/// The body of a successful response the session can write on its own.
-fn default_response(id: CommandId) -> Option<Pdu<'static>> {
-    Some(match id {
-        CommandId::DeliverSmResp => Pdu::DeliverSmResp(MessageIdResp::default()),
-        CommandId::DataSmResp => Pdu::DataSmResp(MessageIdResp::default()),
-        CommandId::EnquireLinkResp => Pdu::EnquireLinkResp,
-        CommandId::UnbindResp => Pdu::UnbindResp,
-        CommandId::CancelSmResp => Pdu::CancelSmResp,
-        CommandId::ReplaceSmResp => Pdu::ReplaceSmResp,
-        CommandId::CancelBroadcastSmResp => Pdu::CancelBroadcastSmResp,
-        CommandId::GenericNack => Pdu::GenericNack,
-        _ => return None,
-    })
+/// Whether `id` is a command of the broadcast family (SMPP 5.0).
+const fn is_broadcast(id: CommandId) -> bool {
+    matches!(id.raw() & !smpp_codec::RESPONSE_BIT, 0x111..=0x113)
 }
 
 /// The recently accepted submissions, for matching a receipt to its submission.
@@ -1540,9 +1615,10 @@ fn held_event<'f, const W: usize>(
     kind: HeldKind,
     part: Option<PartOf>,
     recent: &Recent<'_, W>,
+    decode: Decoder,
     frame: &'f [u8],
 ) -> Option<Event<'f>> {
-    let parsed = Pdu::parse(frame);
+    let parsed = decode(frame);
     match kind {
         HeldKind::Bound(kind) => {
             let body = match parsed {

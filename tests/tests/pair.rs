@@ -5,7 +5,8 @@
 use smpp_codec::pdu::{Bind, SubmitSm};
 use smpp_codec::{Address, CommandId, CommandStatus, MessageState, Pdu, RegisteredDelivery};
 use smpp_session::{
-    AckMode, BindFailure, BindKind, CloseReason, CommandError, Config, Handle, Instant, Keepalive, Role, Session, State,
+    AckMode, BindFailure, BindKind, CloseReason, CommandError, Config, Event, Handle, Instant, Keepalive, Role,
+    Session, State,
 };
 use smpp_tests::{Buffers, Ev, Pair, Reaction, Res, WirePdu, pdus};
 
@@ -354,10 +355,15 @@ fn undecodable_unknown_and_out_of_state_commands_are_answered() {
     let (back, events, _) = esme_reply_to(&deliver);
     assert_eq!(back, [(CommandId::DeliverSmResp, CommandStatus::InvalidBindStatus, 9, vec![])]);
     assert!(events.is_empty());
-    // A known request whose body does not decode: its own response with the field's status.
-    let bad = [0, 0, 0, 20, 0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 5, b'a', b'b', b'c', b'd'];
+    // A request of this role whose body does not decode: its own response with the field's
+    // status.
+    let bad = [0, 0, 0, 20, 0, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0, 5, b'a', b'b', b'c', b'd'];
     let (back, _, _) = esme_reply_to(&bad);
-    assert_eq!(back, [(CommandId::SubmitSmResp, CommandStatus::InvalidServiceType, 5, vec![])]);
+    assert_eq!(back, [(CommandId::DeliverSmResp, CommandStatus::InvalidServiceType, 5, vec![])]);
+    // A request only an SMSC receives: the ESME does not decode it and answers generic_nack.
+    let submit = [0, 0, 0, 20, 0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 6, b'a', b'b', b'c', b'd'];
+    let (back, _, _) = esme_reply_to(&submit);
+    assert_eq!(back, [(CommandId::GenericNack, CommandStatus::InvalidCommandId, 6, vec![])]);
     // A command_length below 16: generic_nack ESME_RINVCMDLEN, then close.
     let (back, events, state) = esme_reply_to(&[0, 0, 0, 8, 0, 0, 0, 0x15, 0, 0, 0, 0, 0, 0, 0, 3]);
     assert_eq!(back[0].0, CommandId::GenericNack);
@@ -367,6 +373,72 @@ fn undecodable_unknown_and_out_of_state_commands_are_answered() {
     // A response is never answered, even a broken or unexpected one.
     let (back, _, _) = esme_reply_to(&[0, 0, 0, 16, 0x80, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 99]);
     assert!(back.is_empty());
+}
+
+#[test]
+fn role_constructors_decode_only_their_role_and_no_broadcast() {
+    let broadcast = Pdu::BroadcastSm(smpp_codec::pdu::BroadcastSm::default());
+    // Session::esme: no broadcast request is sent; Session::new still sends them.
+    for (plain, expected) in [(true, Err(CommandError::NotARequest)), (false, Ok(()))] {
+        let (mut rx, mut tx) = ([0u8; 1024], [0u8; 1024]);
+        let mut esme: Session<'_, 4> = if plain {
+            Session::esme(cfg(), &mut rx, &mut tx, Instant(0))
+        } else {
+            Session::new(Role::Esme, cfg(), &mut rx, &mut tx, Instant(0))
+        };
+        esme.bind(Instant(0), BindKind::Transceiver, &Bind::new("u", "p")).unwrap();
+        let mut out = [0u8; 1024];
+        esme.poll_transmit(&mut out);
+        let ok = [0, 0, 0, 17, 0x80, 0, 0, 9, 0, 0, 0, 0, 0, 0, 0, 1, 0];
+        assert_eq!(esme.handle_input(Instant(0), &ok), ok.len());
+        assert!(matches!(esme.poll_event(), Some(Event::Bound { .. })));
+        assert_eq!(esme.send(Instant(1), &broadcast).map(|_| ()), expected);
+        // A PDU only an SMSC receives is answered generic_nack by either.
+        let enquire = [0, 0, 0, 16, 0, 0, 0, 0x15, 0, 0, 0, 0, 0, 0, 0, 40];
+        let mut bind = vec![0, 0, 0, 23, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 41];
+        bind.extend_from_slice(&[0, 0, 0, 0x34, 0, 0, 0]);
+        esme.poll_transmit(&mut out);
+        for frame in [&enquire[..], &bind] {
+            assert_eq!(esme.handle_input(Instant(2), frame), frame.len());
+        }
+        let n = esme.poll_transmit(&mut out);
+        assert_eq!(
+            pdus(&out[..n]),
+            [
+                (CommandId::EnquireLinkResp, CommandStatus::Ok, 40, vec![]),
+                (CommandId::GenericNack, CommandStatus::InvalidCommandId, 41, vec![])
+            ]
+        );
+    }
+    // Session::smsc: broadcast_sm is not decoded, and answered generic_nack; Session::new hands
+    // it to the application.
+    for plain in [true, false] {
+        let (mut rx, mut tx) = ([0u8; 1024], [0u8; 1024]);
+        let mut smsc: Session<'_, 4> = if plain {
+            Session::smsc(cfg(), &mut rx, &mut tx, Instant(0))
+        } else {
+            Session::new(Role::Smsc, cfg(), &mut rx, &mut tx, Instant(0))
+        };
+        let mut bind = vec![0, 0, 0, 23, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 1];
+        bind.extend_from_slice(&[0, 0, 0, 0x34, 0, 0, 0]);
+        assert_eq!(smsc.handle_input(Instant(0), &bind), bind.len());
+        let Some(Event::BindRequest { token, .. }) = smsc.poll_event() else { panic!("no bind request") };
+        smsc.accept_bind(Instant(0), token, "SMSC").unwrap();
+        let mut out = [0u8; 1024];
+        smsc.poll_transmit(&mut out);
+        let mut frame = vec![0u8; broadcast.encoded_len()];
+        broadcast.emit(2, CommandStatus::Ok, &mut frame).unwrap();
+        assert_eq!(smsc.handle_input(Instant(1), &frame), frame.len());
+        let event = smsc.poll_event().map(|e| matches!(e, Event::Request { pdu: Pdu::BroadcastSm(_), .. }));
+        let n = smsc.poll_transmit(&mut out);
+        if plain {
+            assert_eq!(event, None);
+            assert_eq!(pdus(&out[..n]), [(CommandId::GenericNack, CommandStatus::InvalidCommandId, 2, vec![])]);
+        } else {
+            assert_eq!(event, Some(true));
+            assert_eq!(n, 0);
+        }
+    }
 }
 
 #[test]

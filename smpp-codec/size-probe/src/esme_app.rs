@@ -12,7 +12,7 @@ use smpp_codec::text::gsm7::Language;
 use smpp_codec::pdu::{Bind, SubmitSm};
 use smpp_codec::text::segment::{Concatenation, choose};
 use smpp_codec::{Address, RegisteredDelivery};
-use smpp_session::{BindKind, Config, Event, Instant, Role, Session, TextOptions};
+use smpp_session::{BindKind, Config, Event, Instant, Session, TextOptions};
 
 /// Runs connection after connection, allowing `languages` when choosing the encoding.
 #[inline(always)]
@@ -24,7 +24,7 @@ pub fn run(languages: &[Language]) -> ! {
     loop {
         // One connection.
         let mut now = Instant(black_box(0));
-        let mut esme: Session<'_, 4> = Session::new(Role::Esme, Config::default(), &mut rx, &mut tx, now);
+        let mut esme: Session<'_, 4> = Session::esme(Config::default(), &mut rx, &mut tx, now);
         let (system_id, password) = black_box(("panel", "secret"));
         if esme.bind(now, BindKind::Transceiver, &Bind::new(system_id, password)).is_err() {
             continue;
