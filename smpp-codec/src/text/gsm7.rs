@@ -10,8 +10,8 @@ use core::fmt;
 pub const ESCAPE: u8 = 0x1B;
 
 /// The default alphabet, indexed by septet. 0x1B is the escape (shown as a space here; it never
-/// decodes on its own).
-const DEFAULT: [char; 128] = [
+/// decodes on its own). Only read at compile time, to build [`DEFAULT`].
+const DEFAULT_CHARS: [char; 128] = [
     '@', '£', '$', '¥', 'è', 'é', 'ù', 'ì', 'ò', 'Ç', '\n', 'Ø', 'ø', '\r', 'Å', 'å', //
     'Δ', '_', 'Φ', 'Γ', 'Λ', 'Ω', 'Π', 'Ψ', 'Σ', 'Θ', 'Ξ', ' ', 'Æ', 'æ', 'ß', 'É', //
     ' ', '!', '"', '#', '¤', '%', '&', '\'', '(', ')', '*', '+', ',', '-', '.', '/', //
@@ -21,6 +21,21 @@ const DEFAULT: [char; 128] = [
     '¿', 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'o', //
     'p', 'q', 'r', 's', 't', 'u', 'v', 'w', 'x', 'y', 'z', 'ä', 'ö', 'ñ', 'ü', 'à', //
 ];
+
+/// [`DEFAULT_CHARS`] as UTF-16 code units: every character of the default alphabet is in the
+/// BMP, and half the size of `char`s matters in firmware (256 bytes).
+// Evaluated at compile time: an out-of-range index would be a build error, not a panic.
+#[allow(clippy::indexing_slicing)]
+static DEFAULT: [u16; 128] = {
+    let mut t = [0u16; 128];
+    let mut i = 0;
+    while i < 128 {
+        assert!((DEFAULT_CHARS[i] as u32) < 0x1_0000);
+        t[i] = DEFAULT_CHARS[i] as u32 as u16;
+        i += 1;
+    }
+    t
+};
 
 /// The extension table shared by the default alphabet and every single-shift table.
 ///
@@ -330,7 +345,7 @@ const ASCII: [u8; 128] = {
     let mut t = [0xFFu8; 128];
     let mut i = 0;
     while i < 128 {
-        let c = DEFAULT[i] as u32;
+        let c = DEFAULT_CHARS[i] as u32;
         if c < 128 && i != ESCAPE as usize {
             t[c as usize] = i as u8;
         }
@@ -379,7 +394,7 @@ pub(crate) fn lookup(c: char, tables: Tables) -> Option<Septets> {
             Some(0xFF | 0xFE) | None => {}
             Some(s) => return Some(Septets::One(s)),
         }
-    } else if let Some(i) = DEFAULT.iter().position(|&d| d == c) {
+    } else if let Some(i) = u16::try_from(code).ok().and_then(|c| DEFAULT.iter().position(|&d| d == c)) {
         let replaced = overlay.is_some_and(|o| o.iter().any(|(s, _)| usize::from(*s) == i));
         if i != usize::from(ESCAPE) && !replaced {
             return Some(Septets::One(i as u8));
@@ -399,7 +414,7 @@ pub(crate) fn lookup(c: char, tables: Tables) -> Option<Septets> {
 /// The character of a septet of the base table.
 fn base(septet: u8, tables: Tables) -> Option<char> {
     let own = tables.overlay().and_then(|o| o.iter().find(|(s, _)| *s == septet));
-    own.map(|(_, c)| *c).or_else(|| DEFAULT.get(usize::from(septet)).copied())
+    own.map(|(_, c)| *c).or_else(|| DEFAULT.get(usize::from(septet)).and_then(|&u| char::from_u32(u32::from(u))))
 }
 
 /// The character of an extension septet (after the escape).
