@@ -105,13 +105,21 @@ for i, (v, a) in enumerate(targets):
     end = targets[i + 1][0] if i + 1 < len(targets) else ro_start + ro_size
     ro_area[area_of.get(a, "?")] += end - v
     if os.environ.get("RODATA_DEBUG"): print(hex(v), end - v, hex(a), area_of.get(a))
-if targets:
+if targets and targets[0][0] > ro_start:
     ro_area["(not reached from a literal pool)"] += targets[0][0] - ro_start
 
 print(f"{elf}: .text {text_size}, .rodata {ro_size}")
 print(f"\n{'.text':>7} {'.rodata':>8}  area")
 for k in sorted(set(by_area) | set(ro_area), key=lambda k: -(by_area[k] + ro_area[k])):
     print(f"{by_area[k]:7d} {ro_area[k]:8d}  {k}")
+bodies = collections.Counter()
+for a, n, frames in zip(insns, sizes, chains):
+    for fn, _ in frames:
+        m = re.match(r"(?:<)?smpp_codec::(?:pdu::\w+|tlv)::(\w+)(?: as smpp_codec::\w+::(Encode|Item)>)?::(parse|encode|read|write)$", fn)
+        if m:
+            bodies[f"{m.group(1)} {'encode' if m.group(3) in ('encode', 'write') else 'decode'}"] += n
+print("\nPDU bodies whose code is linked (bytes; a body's figure includes what it inlines, e.g. its TLVs):")
+print("  " + ", ".join(f"{k} {v}" for k, v in sorted(bodies.items())))
 print(f"\ntop {top} functions (.text, innermost workspace function, inlined code included):")
 for (ar, fn), v in by_fn.most_common(top):
     print(f"{v:7d}  {fn}  [{ar}]")
