@@ -171,21 +171,20 @@ struct National {
     locking: Option<&'static [(u8, char)]>,
 }
 
+static TURKISH: National =
+    National { id: 1, name: "Turkish", single: &TURKISH_SINGLE, locking: Some(&TURKISH_LOCKING) };
+static SPANISH: National = National { id: 2, name: "Spanish", single: &SPANISH_SINGLE, locking: None };
+static PORTUGUESE: National =
+    National { id: 3, name: "Portuguese", single: &PORTUGUESE_SINGLE, locking: Some(&PORTUGUESE_LOCKING) };
+
 #[allow(non_upper_case_globals)]
 impl Language {
     /// Turkish (identifier 1): single and locking shift.
-    pub const Turkish: Language =
-        Language(&National { id: 1, name: "Turkish", single: &TURKISH_SINGLE, locking: Some(&TURKISH_LOCKING) });
+    pub const Turkish: Language = Language(&TURKISH);
     /// Spanish (identifier 2): single shift only.
-    pub const Spanish: Language =
-        Language(&National { id: 2, name: "Spanish", single: &SPANISH_SINGLE, locking: None });
+    pub const Spanish: Language = Language(&SPANISH);
     /// Portuguese (identifier 3): single and locking shift.
-    pub const Portuguese: Language = Language(&National {
-        id: 3,
-        name: "Portuguese",
-        single: &PORTUGUESE_SINGLE,
-        locking: Some(&PORTUGUESE_LOCKING),
-    });
+    pub const Portuguese: Language = Language(&PORTUGUESE);
 
     /// Every language known here, in identifier order.
     pub const ALL: [Language; 3] = [Language::Turkish, Language::Spanish, Language::Portuguese];
