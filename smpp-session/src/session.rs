@@ -1017,11 +1017,7 @@ impl<'b, const W: usize> Session<'b, W> {
             Some(p) if p.command_id() != resp_id => Err(CommandError::WrongResponse),
             Some(p) => self.queue(resp_id, p, pending.seq, status, 0),
             None if status.is_ok() => {
-                if self.queue_default_response(resp_id, pending.seq) {
-                    Ok(())
-                } else {
-                    Err(CommandError::WrongResponse)
-                }
+                self.queue_default_response(resp_id, pending.seq).unwrap_or(Err(CommandError::WrongResponse))
             }
             None => {
                 if self.tx.free() >= HEADER_LEN {
@@ -1348,19 +1344,20 @@ impl<'b, const W: usize> Session<'b, W> {
     /// Queues a response the session itself writes: empty-bodied for errors and for
     /// deliver_sm_resp / data_sm_resp.
     fn reply(&mut self, id: CommandId, status: CommandStatus, seq: u32) {
-        if !(status.is_ok() && self.queue_default_response(id, seq)) {
+        // As before: a full transmit buffer drops the session's own reply (its room is kept by
+        // RESPONSE_RESERVE before a frame is processed).
+        if !(status.is_ok() && self.queue_default_response(id, seq).is_some()) {
             self.queue_header_only(id, status, seq);
         }
     }
 
     /// Queues the successful response `id` with the body the session can write on its own
     /// (an empty message_id for deliver_sm_resp and data_sm_resp, none for the header-only
-    /// responses); `false` for a response that needs the application's body.
-    fn queue_default_response(&mut self, id: CommandId, seq: u32) -> bool {
-        match id {
+    /// responses); `None` for a response that needs the application's body.
+    fn queue_default_response(&mut self, id: CommandId, seq: u32) -> Option<Result<(), CommandError>> {
+        Some(match id {
             CommandId::DeliverSmResp | CommandId::DataSmResp => {
-                let _ = self.queue(id, &MessageIdResp::default(), seq, CommandStatus::Ok, 0);
-                true
+                self.queue(id, &MessageIdResp::default(), seq, CommandStatus::Ok, 0)
             }
             CommandId::EnquireLinkResp
             | CommandId::UnbindResp
@@ -1368,11 +1365,15 @@ impl<'b, const W: usize> Session<'b, W> {
             | CommandId::ReplaceSmResp
             | CommandId::CancelBroadcastSmResp
             | CommandId::GenericNack => {
-                self.queue_header_only(id, CommandStatus::Ok, seq);
-                true
+                if self.tx.free() < HEADER_LEN {
+                    Err(CommandError::TransmitBufferFull)
+                } else {
+                    self.queue_header_only(id, CommandStatus::Ok, seq);
+                    Ok(())
+                }
             }
-            _ => false,
-        }
+            _ => return None,
+        })
     }
 
     fn on_response(&mut self, now: Instant, id: CommandId, seq: u32, status: CommandStatus) {

@@ -376,6 +376,43 @@ fn undecodable_unknown_and_out_of_state_commands_are_answered() {
 }
 
 #[test]
+fn a_manual_ack_that_does_not_fit_is_refused_and_its_token_kept() {
+    let manual = Config { ack_mode: AckMode::Manual, ..cfg() };
+    // Room for six deliver_sm_resp (17 octets each), not seven.
+    let (mut rx, mut tx) = ([0u8; 1024], [0u8; 113]);
+    let mut esme: Session<'_, 8> = Session::esme(manual, &mut rx, &mut tx, Instant(0));
+    esme.bind(Instant(0), BindKind::Receiver, &Bind::new("u", "p")).unwrap();
+    let mut out = [0u8; 1024];
+    esme.poll_transmit(&mut out);
+    let ok = [0, 0, 0, 17, 0x80, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0];
+    assert_eq!(esme.handle_input(Instant(0), &ok), ok.len());
+    while esme.poll_event().is_some() {}
+    let mut tokens = Vec::new();
+    for seq in 10..17u32 {
+        let deliver = Pdu::DeliverSm(sm(b"MO text"));
+        let mut frame = vec![0u8; deliver.encoded_len()];
+        deliver.emit(seq, CommandStatus::Ok, &mut frame).unwrap();
+        assert_eq!(esme.handle_input(Instant(1), &frame), frame.len());
+        while let Some(e) = esme.poll_event() {
+            if let Event::Message { token: Some(t), .. } = e {
+                tokens.push(t);
+            }
+        }
+    }
+    assert_eq!(tokens.len(), 7);
+    for &t in &tokens[..6] {
+        esme.ack(Instant(2), t, CommandStatus::Ok).unwrap();
+    }
+    assert_eq!(esme.ack(Instant(2), tokens[6], CommandStatus::Ok), Err(CommandError::TransmitBufferFull));
+    assert_eq!(esme.pending_incoming(), 1, "the token is kept");
+    let n = esme.poll_transmit(&mut out);
+    assert_eq!(pdus(&out[..n]).len(), 6);
+    esme.ack(Instant(3), tokens[6], CommandStatus::Ok).unwrap();
+    let n = esme.poll_transmit(&mut out);
+    assert_eq!(pdus(&out[..n]), [(CommandId::DeliverSmResp, CommandStatus::Ok, 16, vec![0])]);
+}
+
+#[test]
 fn role_constructors_decode_only_their_role_and_no_broadcast() {
     let broadcast = Pdu::BroadcastSm(smpp_codec::pdu::BroadcastSm::default());
     // Session::esme: no broadcast request is sent; Session::new still sends them.
