@@ -1,14 +1,28 @@
 //! Pdu::parse on arbitrary bytes; whatever parses re-emits to exactly encoded_len octets that
-//! parse to the same PDU.
+//! parse to the same PDU. The decoders of one role agree with Pdu::parse or refuse the command,
+//! and the two roles together decode whatever Pdu::parse decodes.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use smpp_codec::{CommandStatus, DEFAULT_MAX_COMMAND_LENGTH, Frame, Header, Pdu, frame_len};
+use smpp_codec::{CommandStatus, DEFAULT_MAX_COMMAND_LENGTH, Error, Frame, Header, Pdu, frame_len};
 
 fuzz_target!(|data: &[u8]| {
     let _ = Header::parse(data);
     if let Ok(Frame::Complete(n)) = frame_len(data, DEFAULT_MAX_COMMAND_LENGTH) {
         assert!(n >= 16 && n <= data.len());
+    }
+    let any = Pdu::parse(data);
+    let roles = [
+        Pdu::parse_esme_inbound(data),
+        Pdu::parse_esme_inbound_with_broadcast(data),
+        Pdu::parse_smsc_inbound(data),
+        Pdu::parse_smsc_inbound_with_broadcast(data),
+    ];
+    for r in &roles {
+        assert!(*r == any || matches!(r, Err(Error::UnknownCommandId { .. })), "{r:?} / {any:?}");
+    }
+    if any.is_ok() {
+        assert!(roles[1] == any || roles[3] == any, "no role decodes {any:?}");
     }
     let Ok((header, pdu)) = Pdu::parse(data) else { return };
     assert_eq!(header.command_length as usize, data.len());

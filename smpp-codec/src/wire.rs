@@ -150,7 +150,7 @@ impl<'a> Reader<'a> {
     ///
     /// A string missing entirely at the end of the body reads as empty (SMSCs omit trailing
     /// NULL fields, notably in error responses).
-    #[inline(always)]
+    #[inline]
     pub(crate) fn cstr(&mut self, field: Field, max: usize) -> Result<COctetStr<'a>, Error> {
         if self.rest.is_empty() {
             return Ok(COctetStr::EMPTY);

@@ -154,6 +154,13 @@ fn ucs2_and_latin1() {
     assert_eq!(latin1::decode(&out[..3]).collect::<String>(), "Zoë");
     assert_eq!(latin1::encode("Zoë", true, &mut out), Err(Unrepresentable { ch: 'ë', position: 2 }));
     assert_eq!(latin1::encode("€", false, &mut out), Err(Unrepresentable { ch: '€', position: 0 }));
+    // Too short a buffer: the first character that does not fit, and nothing written; a
+    // character outside the set is reported first, wherever it is.
+    let mut short = [0xA5u8; 2];
+    assert_eq!(latin1::encode("Zoë", false, &mut short), Err(Unrepresentable { ch: 'ë', position: 2 }));
+    assert_eq!(latin1::encode("Zoëx€", false, &mut short), Err(Unrepresentable { ch: '€', position: 4 }));
+    assert_eq!(short, [0xA5; 2]);
+    assert_eq!(latin1::encode("", false, &mut short[..0]), Ok(0));
 }
 
 #[test]

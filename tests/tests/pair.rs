@@ -1445,3 +1445,92 @@ fn frames_received_before_the_connection_broke_are_processed_first() {
         ]
     );
 }
+
+/// An answer that does not fit the transmit buffer is refused and its token kept: the request
+/// is still answered, once, when there is room.
+#[test]
+fn an_answer_that_does_not_fit_is_refused_and_its_token_kept() {
+    let (mut rx, mut tx) = ([0u8; 4096], vec![0u8; Session::<'_, 1>::min_transmit_buffer()]);
+    let mut smsc: Session<'_, 1> = Session::smsc(cfg(), &mut rx, &mut tx, Instant(0)).unwrap();
+    let bind = emit(&Pdu::BindTransmitter(Bind::new("u", "p")), 1, CommandStatus::Ok);
+    assert_eq!(smsc.handle_input(Instant(0), &bind), bind.len());
+    let Some(Event::BindRequest { token, .. }) = smsc.poll_event() else { panic!() };
+    smsc.accept_bind(Instant(0), token, "SMSC").unwrap();
+    drain_one(&mut smsc);
+    let submit = emit(&Pdu::SubmitSm(sm(b"x")), 2, CommandStatus::Ok);
+    assert_eq!(smsc.handle_input(Instant(1), &submit), submit.len());
+    let Some(Event::Request { token, .. }) = smsc.poll_event() else { panic!() };
+    // An enquire_link flood fills the transmit buffer with answers; the socket is not writable.
+    for seq in 10..40u32 {
+        let link = emit(&Pdu::EnquireLink, seq, CommandStatus::Ok);
+        let _ = smsc.handle_input(Instant(1), &link);
+        while smsc.poll_event().is_some() {}
+    }
+    let long_id = "x".repeat(64);
+    let resp = Pdu::SubmitSmResp(MessageIdResp::new(&long_id));
+    assert_eq!(smsc.respond(Instant(2), token, CommandStatus::Ok, Some(&resp)), Err(CommandError::TransmitBufferFull));
+    assert_eq!(smsc.pending_incoming(), 1, "the token is kept");
+    let (_, sent) = drain_one(&mut smsc);
+    assert!(sent.iter().all(|x| x.0 == CommandId::EnquireLinkResp));
+    smsc.respond(Instant(3), token, CommandStatus::Ok, Some(&resp)).unwrap();
+    let (_, sent) = drain_one(&mut smsc);
+    assert_eq!(sent.iter().filter(|x| x.0 == CommandId::SubmitSmResp && x.2 == 2).count(), 1, "answered once");
+}
+
+#[test]
+fn role_constructors_decode_only_their_role_and_broadcast_is_opt_in() {
+    use smpp_codec::pdu::BroadcastSm;
+    let broadcast = Pdu::BroadcastSm(BroadcastSm::default());
+    // Session::esme sends no broadcast request; with_broadcast (and Session::new) do.
+    for (how, expected) in [(0, Err(CommandError::NotARequest)), (1, Ok(())), (2, Ok(()))] {
+        let (mut rx, mut tx) = ([0u8; 1024], [0u8; 1024]);
+        let mut esme: Session<'_, 4> = match how {
+            0 => Session::esme(cfg(), &mut rx, &mut tx, Instant(0)).unwrap(),
+            1 => Session::esme(cfg(), &mut rx, &mut tx, Instant(0)).unwrap().with_broadcast(),
+            _ => Session::new(smpp_session::Role::Esme, cfg(), &mut rx, &mut tx, Instant(0)).unwrap(),
+        };
+        esme.bind(Instant(0), BindKind::Transceiver, &Bind::new("u", "p")).unwrap();
+        drain_one(&mut esme);
+        let ok = [0, 0, 0, 17, 0x80, 0, 0, 9, 0, 0, 0, 0, 0, 0, 0, 1, 0];
+        assert_eq!(esme.handle_input(Instant(0), &ok), ok.len());
+        assert!(matches!(esme.poll_event(), Some(Event::Bound { .. })));
+        assert_eq!(esme.send(Instant(1), &broadcast).map(|_| ()), expected, "{how}");
+        drain_one(&mut esme);
+        // A PDU only an SMSC receives is answered generic_nack.
+        let enquire = emit(&Pdu::EnquireLink, 40, CommandStatus::Ok);
+        let bind = emit(&Pdu::BindTransmitter(Bind::new("", "")), 41, CommandStatus::Ok);
+        for frame in [&enquire[..], &bind] {
+            assert_eq!(esme.handle_input(Instant(2), frame), frame.len());
+        }
+        let (_, back) = drain_one(&mut esme);
+        assert_eq!(
+            back,
+            [
+                (CommandId::EnquireLinkResp, CommandStatus::Ok, 40, vec![]),
+                (CommandId::GenericNack, CommandStatus::InvalidCommandId, 41, vec![])
+            ]
+        );
+    }
+    // Session::smsc does not decode broadcast_sm (generic_nack); with_broadcast hands it over.
+    for with in [false, true] {
+        let (mut rx, mut tx) = ([0u8; 1024], [0u8; 1024]);
+        let smsc: Session<'_, 4> = Session::smsc(cfg(), &mut rx, &mut tx, Instant(0)).unwrap();
+        let mut smsc = if with { smsc.with_broadcast() } else { smsc };
+        let bind = emit(&Pdu::BindTransmitter(Bind::new("u", "p")), 1, CommandStatus::Ok);
+        assert_eq!(smsc.handle_input(Instant(0), &bind), bind.len());
+        let Some(Event::BindRequest { token, .. }) = smsc.poll_event() else { panic!("no bind request") };
+        smsc.accept_bind(Instant(0), token, "SMSC").unwrap();
+        drain_one(&mut smsc);
+        let frame = emit(&broadcast, 2, CommandStatus::Ok);
+        assert_eq!(smsc.handle_input(Instant(1), &frame), frame.len());
+        let event = smsc.poll_event();
+        let (_, back) = drain_one(&mut smsc);
+        if with {
+            assert!(matches!(event, Some(Event::Request { command: CommandId::BroadcastSm, .. })));
+            assert!(back.is_empty());
+        } else {
+            assert_eq!(event, None);
+            assert_eq!(back, [(CommandId::GenericNack, CommandStatus::InvalidCommandId, 2, vec![])]);
+        }
+    }
+}

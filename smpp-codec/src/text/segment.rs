@@ -220,6 +220,9 @@ fn last_part_units(text: &str, encoding: Encoding, per_part: usize) -> usize {
 /// parts than UCS-2; else UCS-2. Among shift-table choices with as many parts, the one with the
 /// shorter UDH wins (a single shift before a locking shift before both).
 ///
+/// With no language allowed the national tables cost nothing: `choose` is inlined, the empty
+/// slice ends it after the default alphabet, and the search over languages is never linked.
+///
 /// # Example
 /// ```
 /// use smpp_codec::text::gsm7::Language;
@@ -232,10 +235,19 @@ fn last_part_units(text: &str, encoding: Encoding, per_part: usize) -> usize {
 /// assert_eq!(choose("Canción", &[], Concatenation::Udh8), Encoding::Ucs2);
 /// assert_eq!(choose("Hi 👋", &[Language::Spanish], Concatenation::Udh8), Encoding::Ucs2);
 /// ```
+#[inline(always)]
 pub fn choose(text: &str, languages: &[Language], concat: Concatenation) -> Encoding {
     if gsm7::is_representable(text, Tables::DEFAULT) {
         return Encoding::Gsm7(Tables::DEFAULT);
     }
+    if languages.is_empty() {
+        return Encoding::Ucs2;
+    }
+    choose_national(text, languages, concat)
+}
+
+/// The rest of [`choose`], for a text the default tables cannot write.
+fn choose_national(text: &str, languages: &[Language], concat: Concatenation) -> Encoding {
     let ucs2_parts = plan(text, Encoding::Ucs2, concat).map_or(usize::MAX, |p| p.parts);
     languages
         .iter()
@@ -370,7 +382,9 @@ impl<'t> Segmenter<'t> {
             used += cost;
             chars += 1;
         }
-        let (chunk, rest) = self.rest.split_at(end);
+        // `end` comes from char_indices, so it is a character boundary; the checked form keeps
+        // the panic path (and core's formatting of it) out of firmware.
+        let (chunk, rest) = self.rest.split_at_checked(end).unwrap_or((self.rest, ""));
         let head = udh.encoded_len();
         let body = match self.encoding {
             Encoding::Gsm7(_) if self.packed => gsm7::packed_len(used, gsm7::fill_bits(head)),
