@@ -157,15 +157,46 @@ fn check_agreement(frame: &[u8]) {
     }
 }
 
-fn main() {
-    let quick = std::env::args().any(|a| a == "--quick");
-    let batches = if quick { 3 } else { 41 };
-    let cases: Vec<(&str, Vec<u8>)> = vec![
+fn cases() -> Vec<(&'static str, Vec<u8>)> {
+    vec![
         ("submit_sm, 140-octet text", submit_sm_140()),
         ("deliver_sm receipt + 2 TLVs", hex(RECEIPT)),
         ("enquire_link", hex("00000010000000150000000000000001")),
         ("submit_sm_resp", hex("0000001E800000040000000000000002363830393061353334653535310 0")),
-    ];
+    ]
+}
+
+/// Calls made by `--callgrind`, so that instructions per call are the collected total divided
+/// by this.
+const CALLGRIND_CALLS: usize = 10_000;
+
+/// `--callgrind <side>-<op> <case>`: calls one side's decode or encode of one case
+/// [`CALLGRIND_CALLS`] times and nothing else, for `benches/callgrind.sh`.
+fn callgrind(what: &str, case: usize) {
+    let (_, frame) = &cases()[case];
+    let (header, ours) = Pdu::parse(frame).unwrap();
+    let (theirs, _) = Theirs::decode(&frame[4..], frame.len() - 4).unwrap();
+    let mut out = vec![0u8; frame.len()];
+    let (seq, status) = (header.sequence_number, header.command_status);
+    for _ in 0..CALLGRIND_CALLS {
+        black_box(match what {
+            "ours-decode" => ours_decode(black_box(frame)),
+            "theirs-decode" => theirs_decode(black_box(frame)),
+            "ours-encode" => ours_encode(black_box(&ours), seq, status, &mut out),
+            "theirs-encode" => theirs_encode(black_box(&theirs), &mut out),
+            other => panic!("unknown --callgrind target {other}"),
+        });
+    }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--callgrind") {
+        return callgrind(&args[i + 1], args[i + 2].parse().unwrap());
+    }
+    let quick = args.iter().any(|a| a == "--quick");
+    let batches = if quick { 3 } else { 41 };
+    let cases = cases();
     println!("smpp-codec vs rusmpp-core 0.4 (borrowed), median ns per PDU over {batches} interleaved batches");
     println!(
         "{:<32} {:>6} | {:>9} {:>9} {:>7} | {:>9} {:>9} {:>7}",
