@@ -13,7 +13,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok((header, pdu)) = Pdu::parse(data) else { return };
     assert_eq!(header.command_length as usize, data.len());
     assert_eq!(header.command_id, pdu.command_id());
-    let status = if header.command_id.is_response() { header.command_status } else { CommandStatus::Ok };
+    let status = if header.command_id.is_response() { header.command_status } else { CommandStatus::OK };
     let len = pdu.encoded_len();
     let mut out = vec![0xA5u8; len + 4];
     // Decoding is lenient and encoding strict: a PDU that parsed may be refused on emit (a

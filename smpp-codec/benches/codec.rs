@@ -29,7 +29,7 @@ fn submit_sm_140() -> Vec<u8> {
     sm.registered_delivery = RegisteredDelivery::RECEIPT;
     let pdu = Pdu::SubmitSm(sm);
     let mut buf = vec![0u8; pdu.encoded_len()];
-    pdu.emit(2, CommandStatus::Ok, &mut buf).unwrap();
+    pdu.emit(2, CommandStatus::OK, &mut buf).unwrap();
     buf
 }
 

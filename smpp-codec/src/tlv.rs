@@ -14,72 +14,73 @@ use crate::wire::{Encode, Sink};
 use crate::{COctetStr, Error, Field, MessageState};
 
 open_enum! {
-    /// A TLV tag. Open: vendor tags (0x1400–0x3FFF) and unknown tags are kept in `Other`.
+    /// A TLV tag. Open: vendor tags (0x1400–0x3FFF) and unknown tags are kept as their number
+    /// ([`TlvTag::from_raw`], [`TlvTag::is_known`]).
     pub enum TlvTag: u16 {
-        DestAddrSubunit = 0x0005, "dest_addr_subunit", "Destination subunit (I1).";
-        DestNetworkType = 0x0006, "dest_network_type", "Destination network type (I1).";
-        DestBearerType = 0x0007, "dest_bearer_type", "Destination bearer type (I1).";
-        DestTelematicsId = 0x0008, "dest_telematics_id", "Destination telematics id (I2).";
-        SourceAddrSubunit = 0x000D, "source_addr_subunit", "Source subunit (I1).";
-        SourceNetworkType = 0x000E, "source_network_type", "Source network type (I1).";
-        SourceBearerType = 0x000F, "source_bearer_type", "Source bearer type (I1).";
-        SourceTelematicsId = 0x0010, "source_telematics_id", "Source telematics id (I1 or I2).";
-        QosTimeToLive = 0x0017, "qos_time_to_live", "Time to live in seconds (I4).";
-        PayloadType = 0x0019, "payload_type", "Payload type (I1).";
-        AdditionalStatusInfoText = 0x001D, "additional_status_info_text", "Free-text status (C, max 256).";
-        ReceiptedMessageId = 0x001E, "receipted_message_id", "Id of the receipted message (C, max 65).";
-        MsMsgWaitFacilities = 0x0030, "ms_msg_wait_facilities", "Message waiting indicator (I1).";
-        PrivacyIndicator = 0x0201, "privacy_indicator", "Privacy level (I1).";
-        SourceSubaddress = 0x0202, "source_subaddress", "Source subaddress (O, 2-23).";
-        DestSubaddress = 0x0203, "dest_subaddress", "Destination subaddress (O, 2-23).";
-        UserMessageReference = 0x0204, "user_message_reference", "ESME reference (I2).";
-        UserResponseCode = 0x0205, "user_response_code", "User response code (I1).";
-        SourcePort = 0x020A, "source_port", "Source application port (I2).";
-        DestinationPort = 0x020B, "destination_port", "Destination application port (I2).";
-        SarMsgRefNum = 0x020C, "sar_msg_ref_num", "Concatenation reference (I2).";
-        LanguageIndicator = 0x020D, "language_indicator", "Language (I1).";
-        SarTotalSegments = 0x020E, "sar_total_segments", "Concatenation: number of parts (I1).";
-        SarSegmentSeqnum = 0x020F, "sar_segment_seqnum", "Concatenation: part number from 1 (I1).";
-        ScInterfaceVersion = 0x0210, "sc_interface_version", "SMSC's SMPP version (I1).";
-        CallbackNumPresInd = 0x0302, "callback_num_pres_ind", "Callback number presentation (I1).";
-        CallbackNumAtag = 0x0303, "callback_num_atag", "Callback number alphanumeric tag (O, max 65).";
-        NumberOfMessages = 0x0304, "number_of_messages", "Number of messages waiting (I1).";
-        CallbackNum = 0x0381, "callback_num", "Callback number (O, 4-19).";
-        DpfResult = 0x0420, "dpf_result", "Delivery pending flag result (I1).";
-        SetDpf = 0x0421, "set_dpf", "Delivery pending flag requested (I1).";
-        MsAvailabilityStatus = 0x0422, "ms_availability_status", "Mobile availability (I1).";
-        NetworkErrorCode = 0x0423, "network_error_code", "Network type and error code (O, 3).";
-        MessagePayload = 0x0424, "message_payload", "User data instead of short_message (O, max 65535).";
-        DeliveryFailureReason = 0x0425, "delivery_failure_reason", "Why a transaction delivery failed (I1).";
-        MoreMessagesToSend = 0x0426, "more_messages_to_send", "More messages follow (I1).";
-        MessageState = 0x0427, "message_state", "Message state (I1).";
-        CongestionState = 0x0428, "congestion_state", "Peer congestion 0-100 (I1, 5.0).";
-        UssdServiceOp = 0x0501, "ussd_service_op", "USSD operation (I1).";
-        BroadcastChannelIndicator = 0x0600, "broadcast_channel_indicator", "Broadcast channel (I1, 5.0).";
-        BroadcastContentType = 0x0601, "broadcast_content_type", "Broadcast content type (O, 3, 5.0).";
-        BroadcastContentTypeInfo = 0x0602, "broadcast_content_type_info", "Broadcast content type info (O, max 255, 5.0).";
-        BroadcastMessageClass = 0x0603, "broadcast_message_class", "Broadcast message class (I1, 5.0).";
-        BroadcastRepNum = 0x0604, "broadcast_rep_num", "Broadcast repetitions (I1 or I2, 5.0).";
-        BroadcastFrequencyInterval = 0x0605, "broadcast_frequency_interval", "Broadcast interval (O, 3, 5.0).";
-        BroadcastAreaIdentifier = 0x0606, "broadcast_area_identifier", "Broadcast area (O, 5.0).";
-        BroadcastErrorStatus = 0x0607, "broadcast_error_status", "Broadcast error status (I4, 5.0).";
-        BroadcastAreaSuccess = 0x0608, "broadcast_area_success", "Broadcast area success 0-100 (I1, 5.0).";
-        BroadcastEndTime = 0x0609, "broadcast_end_time", "Broadcast end time (C, 17, 5.0).";
-        BroadcastServiceGroup = 0x060A, "broadcast_service_group", "Broadcast service group (O, 1-255, 5.0).";
-        BillingIdentification = 0x060B, "billing_identification", "Billing id (O, max 1024, 5.0).";
-        SourceNetworkId = 0x060D, "source_network_id", "Source network id (C, 7-66, 5.0).";
-        DestNetworkId = 0x060E, "dest_network_id", "Destination network id (C, 7-66, 5.0).";
-        SourceNodeId = 0x060F, "source_node_id", "Source node id (O, 6, 5.0).";
-        DestNodeId = 0x0610, "dest_node_id", "Destination node id (O, 6, 5.0).";
-        DestAddrNpResolution = 0x0611, "dest_addr_np_resolution", "Number portability query result (I1, 5.0).";
-        DestAddrNpInformation = 0x0612, "dest_addr_np_information", "Number portability information (O, max 10, 5.0).";
-        DestAddrNpCountry = 0x0613, "dest_addr_np_country", "Number portability country (O, 1-5, 5.0).";
-        DisplayTime = 0x1201, "display_time", "Display time (I1).";
-        SmsSignal = 0x1203, "sms_signal", "Alerting tone (I2).";
-        MsValidity = 0x1204, "ms_validity", "Validity on the mobile (I1; 5.0 also 4 octets).";
-        AlertOnMessageDelivery = 0x130C, "alert_on_message_delivery", "Alert the user on delivery (length 0, or I1 in 5.0).";
-        ItsReplyType = 0x1380, "its_reply_type", "ITS reply type (I1).";
-        ItsSessionInfo = 0x1383, "its_session_info", "ITS session info (O, 2).";
+        DEST_ADDR_SUBUNIT = 0x0005, "dest_addr_subunit", "Destination subunit (I1).";
+        DEST_NETWORK_TYPE = 0x0006, "dest_network_type", "Destination network type (I1).";
+        DEST_BEARER_TYPE = 0x0007, "dest_bearer_type", "Destination bearer type (I1).";
+        DEST_TELEMATICS_ID = 0x0008, "dest_telematics_id", "Destination telematics id (I2).";
+        SOURCE_ADDR_SUBUNIT = 0x000D, "source_addr_subunit", "Source subunit (I1).";
+        SOURCE_NETWORK_TYPE = 0x000E, "source_network_type", "Source network type (I1).";
+        SOURCE_BEARER_TYPE = 0x000F, "source_bearer_type", "Source bearer type (I1).";
+        SOURCE_TELEMATICS_ID = 0x0010, "source_telematics_id", "Source telematics id (I1 or I2).";
+        QOS_TIME_TO_LIVE = 0x0017, "qos_time_to_live", "Time to live in seconds (I4).";
+        PAYLOAD_TYPE = 0x0019, "payload_type", "Payload type (I1).";
+        ADDITIONAL_STATUS_INFO_TEXT = 0x001D, "additional_status_info_text", "Free-text status (C, max 256).";
+        RECEIPTED_MESSAGE_ID = 0x001E, "receipted_message_id", "Id of the receipted message (C, max 65).";
+        MS_MSG_WAIT_FACILITIES = 0x0030, "ms_msg_wait_facilities", "Message waiting indicator (I1).";
+        PRIVACY_INDICATOR = 0x0201, "privacy_indicator", "Privacy level (I1).";
+        SOURCE_SUBADDRESS = 0x0202, "source_subaddress", "Source subaddress (O, 2-23).";
+        DEST_SUBADDRESS = 0x0203, "dest_subaddress", "Destination subaddress (O, 2-23).";
+        USER_MESSAGE_REFERENCE = 0x0204, "user_message_reference", "ESME reference (I2).";
+        USER_RESPONSE_CODE = 0x0205, "user_response_code", "User response code (I1).";
+        SOURCE_PORT = 0x020A, "source_port", "Source application port (I2).";
+        DESTINATION_PORT = 0x020B, "destination_port", "Destination application port (I2).";
+        SAR_MSG_REF_NUM = 0x020C, "sar_msg_ref_num", "Concatenation reference (I2).";
+        LANGUAGE_INDICATOR = 0x020D, "language_indicator", "Language (I1).";
+        SAR_TOTAL_SEGMENTS = 0x020E, "sar_total_segments", "Concatenation: number of parts (I1).";
+        SAR_SEGMENT_SEQNUM = 0x020F, "sar_segment_seqnum", "Concatenation: part number from 1 (I1).";
+        SC_INTERFACE_VERSION = 0x0210, "sc_interface_version", "SMSC's SMPP version (I1).";
+        CALLBACK_NUM_PRES_IND = 0x0302, "callback_num_pres_ind", "Callback number presentation (I1).";
+        CALLBACK_NUM_ATAG = 0x0303, "callback_num_atag", "Callback number alphanumeric tag (O, max 65).";
+        NUMBER_OF_MESSAGES = 0x0304, "number_of_messages", "Number of messages waiting (I1).";
+        CALLBACK_NUM = 0x0381, "callback_num", "Callback number (O, 4-19).";
+        DPF_RESULT = 0x0420, "dpf_result", "Delivery pending flag result (I1).";
+        SET_DPF = 0x0421, "set_dpf", "Delivery pending flag requested (I1).";
+        MS_AVAILABILITY_STATUS = 0x0422, "ms_availability_status", "Mobile availability (I1).";
+        NETWORK_ERROR_CODE = 0x0423, "network_error_code", "Network type and error code (O, 3).";
+        MESSAGE_PAYLOAD = 0x0424, "message_payload", "User data instead of short_message (O, max 65535).";
+        DELIVERY_FAILURE_REASON = 0x0425, "delivery_failure_reason", "Why a transaction delivery failed (I1).";
+        MORE_MESSAGES_TO_SEND = 0x0426, "more_messages_to_send", "More messages follow (I1).";
+        MESSAGE_STATE = 0x0427, "message_state", "Message state (I1).";
+        CONGESTION_STATE = 0x0428, "congestion_state", "Peer congestion 0-100 (I1, 5.0).";
+        USSD_SERVICE_OP = 0x0501, "ussd_service_op", "USSD operation (I1).";
+        BROADCAST_CHANNEL_INDICATOR = 0x0600, "broadcast_channel_indicator", "Broadcast channel (I1, 5.0).";
+        BROADCAST_CONTENT_TYPE = 0x0601, "broadcast_content_type", "Broadcast content type (O, 3, 5.0).";
+        BROADCAST_CONTENT_TYPE_INFO = 0x0602, "broadcast_content_type_info", "Broadcast content type info (O, max 255, 5.0).";
+        BROADCAST_MESSAGE_CLASS = 0x0603, "broadcast_message_class", "Broadcast message class (I1, 5.0).";
+        BROADCAST_REP_NUM = 0x0604, "broadcast_rep_num", "Broadcast repetitions (I1 or I2, 5.0).";
+        BROADCAST_FREQUENCY_INTERVAL = 0x0605, "broadcast_frequency_interval", "Broadcast interval (O, 3, 5.0).";
+        BROADCAST_AREA_IDENTIFIER = 0x0606, "broadcast_area_identifier", "Broadcast area (O, 5.0).";
+        BROADCAST_ERROR_STATUS = 0x0607, "broadcast_error_status", "Broadcast error status (I4, 5.0).";
+        BROADCAST_AREA_SUCCESS = 0x0608, "broadcast_area_success", "Broadcast area success 0-100 (I1, 5.0).";
+        BROADCAST_END_TIME = 0x0609, "broadcast_end_time", "Broadcast end time (C, 17, 5.0).";
+        BROADCAST_SERVICE_GROUP = 0x060A, "broadcast_service_group", "Broadcast service group (O, 1-255, 5.0).";
+        BILLING_IDENTIFICATION = 0x060B, "billing_identification", "Billing id (O, max 1024, 5.0).";
+        SOURCE_NETWORK_ID = 0x060D, "source_network_id", "Source network id (C, 7-66, 5.0).";
+        DEST_NETWORK_ID = 0x060E, "dest_network_id", "Destination network id (C, 7-66, 5.0).";
+        SOURCE_NODE_ID = 0x060F, "source_node_id", "Source node id (O, 6, 5.0).";
+        DEST_NODE_ID = 0x0610, "dest_node_id", "Destination node id (O, 6, 5.0).";
+        DEST_ADDR_NP_RESOLUTION = 0x0611, "dest_addr_np_resolution", "Number portability query result (I1, 5.0).";
+        DEST_ADDR_NP_INFORMATION = 0x0612, "dest_addr_np_information", "Number portability information (O, max 10, 5.0).";
+        DEST_ADDR_NP_COUNTRY = 0x0613, "dest_addr_np_country", "Number portability country (O, 1-5, 5.0).";
+        DISPLAY_TIME = 0x1201, "display_time", "Display time (I1).";
+        SMS_SIGNAL = 0x1203, "sms_signal", "Alerting tone (I2).";
+        MS_VALIDITY = 0x1204, "ms_validity", "Validity on the mobile (I1; 5.0 also 4 octets).";
+        ALERT_ON_MESSAGE_DELIVERY = 0x130C, "alert_on_message_delivery", "Alert the user on delivery (length 0, or I1 in 5.0).";
+        ITS_REPLY_TYPE = 0x1380, "its_reply_type", "ITS reply type (I1).";
+        ITS_SESSION_INFO = 0x1383, "its_session_info", "ITS session info (O, 2).";
     }
 }
 
@@ -558,68 +559,68 @@ macro_rules! tlv_accessors {
 }
 
 tlv_accessors! {
-    u8 dest_addr_subunit = DestAddrSubunit;
-    u8 dest_network_type = DestNetworkType;
-    u8 dest_bearer_type = DestBearerType;
-    u16 dest_telematics_id = DestTelematicsId;
-    u8 source_addr_subunit = SourceAddrSubunit;
-    u8 source_network_type = SourceNetworkType;
-    u8 source_bearer_type = SourceBearerType;
-    u8or16 source_telematics_id = SourceTelematicsId;
-    u32 qos_time_to_live = QosTimeToLive;
-    u8 payload_type = PayloadType;
-    cstr additional_status_info_text = AdditionalStatusInfoText (256);
-    cstr receipted_message_id = ReceiptedMessageId (65);
-    u8 ms_msg_wait_facilities = MsMsgWaitFacilities;
-    u8 privacy_indicator = PrivacyIndicator;
-    octets source_subaddress = SourceSubaddress (2, 23);
-    octets dest_subaddress = DestSubaddress (2, 23);
-    u16 user_message_reference = UserMessageReference;
-    u8 user_response_code = UserResponseCode;
-    u16 source_port = SourcePort;
-    u16 destination_port = DestinationPort;
-    u16 sar_msg_ref_num = SarMsgRefNum;
-    u8 language_indicator = LanguageIndicator;
-    u8 sar_total_segments = SarTotalSegments;
-    u8 sar_segment_seqnum = SarSegmentSeqnum;
-    u8 sc_interface_version = ScInterfaceVersion;
-    u8 callback_num_pres_ind = CallbackNumPresInd;
-    octets callback_num_atag = CallbackNumAtag (0, 65);
-    u8 number_of_messages = NumberOfMessages;
-    octets callback_num = CallbackNum (4, 19);
-    u8 dpf_result = DpfResult;
-    u8 set_dpf = SetDpf;
-    u8 ms_availability_status = MsAvailabilityStatus;
-    octets message_payload = MessagePayload (0, TLV_MAX_VALUE_LEN);
-    u8 delivery_failure_reason = DeliveryFailureReason;
-    u8 more_messages_to_send = MoreMessagesToSend;
-    u8 congestion_state = CongestionState;
-    u8 ussd_service_op = UssdServiceOp;
-    u8 broadcast_channel_indicator = BroadcastChannelIndicator;
-    octets broadcast_content_type = BroadcastContentType (3, 3);
-    octets broadcast_content_type_info = BroadcastContentTypeInfo (0, 255);
-    u8 broadcast_message_class = BroadcastMessageClass;
-    u8or16 broadcast_rep_num = BroadcastRepNum;
-    octets broadcast_frequency_interval = BroadcastFrequencyInterval (3, 3);
-    octets broadcast_area_identifier = BroadcastAreaIdentifier (1, TLV_MAX_VALUE_LEN);
-    u32 broadcast_error_status = BroadcastErrorStatus;
-    u8 broadcast_area_success = BroadcastAreaSuccess;
-    cstr broadcast_end_time = BroadcastEndTime (17);
-    octets broadcast_service_group = BroadcastServiceGroup (1, 255);
-    octets billing_identification = BillingIdentification (0, 1024);
-    cstr source_network_id = SourceNetworkId (66);
-    cstr dest_network_id = DestNetworkId (66);
-    octets source_node_id = SourceNodeId (6, 6);
-    octets dest_node_id = DestNodeId (6, 6);
-    u8 dest_addr_np_resolution = DestAddrNpResolution;
-    octets dest_addr_np_information = DestAddrNpInformation (0, 10);
-    octets dest_addr_np_country = DestAddrNpCountry (1, 5);
-    u8 display_time = DisplayTime;
-    u16 sms_signal = SmsSignal;
-    u8or4 ms_validity = MsValidity;
-    flag alert_on_message_delivery = AlertOnMessageDelivery;
-    u8 its_reply_type = ItsReplyType;
-    octets its_session_info = ItsSessionInfo (2, 2);
+    u8 dest_addr_subunit = DEST_ADDR_SUBUNIT;
+    u8 dest_network_type = DEST_NETWORK_TYPE;
+    u8 dest_bearer_type = DEST_BEARER_TYPE;
+    u16 dest_telematics_id = DEST_TELEMATICS_ID;
+    u8 source_addr_subunit = SOURCE_ADDR_SUBUNIT;
+    u8 source_network_type = SOURCE_NETWORK_TYPE;
+    u8 source_bearer_type = SOURCE_BEARER_TYPE;
+    u8or16 source_telematics_id = SOURCE_TELEMATICS_ID;
+    u32 qos_time_to_live = QOS_TIME_TO_LIVE;
+    u8 payload_type = PAYLOAD_TYPE;
+    cstr additional_status_info_text = ADDITIONAL_STATUS_INFO_TEXT (256);
+    cstr receipted_message_id = RECEIPTED_MESSAGE_ID (65);
+    u8 ms_msg_wait_facilities = MS_MSG_WAIT_FACILITIES;
+    u8 privacy_indicator = PRIVACY_INDICATOR;
+    octets source_subaddress = SOURCE_SUBADDRESS (2, 23);
+    octets dest_subaddress = DEST_SUBADDRESS (2, 23);
+    u16 user_message_reference = USER_MESSAGE_REFERENCE;
+    u8 user_response_code = USER_RESPONSE_CODE;
+    u16 source_port = SOURCE_PORT;
+    u16 destination_port = DESTINATION_PORT;
+    u16 sar_msg_ref_num = SAR_MSG_REF_NUM;
+    u8 language_indicator = LANGUAGE_INDICATOR;
+    u8 sar_total_segments = SAR_TOTAL_SEGMENTS;
+    u8 sar_segment_seqnum = SAR_SEGMENT_SEQNUM;
+    u8 sc_interface_version = SC_INTERFACE_VERSION;
+    u8 callback_num_pres_ind = CALLBACK_NUM_PRES_IND;
+    octets callback_num_atag = CALLBACK_NUM_ATAG (0, 65);
+    u8 number_of_messages = NUMBER_OF_MESSAGES;
+    octets callback_num = CALLBACK_NUM (4, 19);
+    u8 dpf_result = DPF_RESULT;
+    u8 set_dpf = SET_DPF;
+    u8 ms_availability_status = MS_AVAILABILITY_STATUS;
+    octets message_payload = MESSAGE_PAYLOAD (0, TLV_MAX_VALUE_LEN);
+    u8 delivery_failure_reason = DELIVERY_FAILURE_REASON;
+    u8 more_messages_to_send = MORE_MESSAGES_TO_SEND;
+    u8 congestion_state = CONGESTION_STATE;
+    u8 ussd_service_op = USSD_SERVICE_OP;
+    u8 broadcast_channel_indicator = BROADCAST_CHANNEL_INDICATOR;
+    octets broadcast_content_type = BROADCAST_CONTENT_TYPE (3, 3);
+    octets broadcast_content_type_info = BROADCAST_CONTENT_TYPE_INFO (0, 255);
+    u8 broadcast_message_class = BROADCAST_MESSAGE_CLASS;
+    u8or16 broadcast_rep_num = BROADCAST_REP_NUM;
+    octets broadcast_frequency_interval = BROADCAST_FREQUENCY_INTERVAL (3, 3);
+    octets broadcast_area_identifier = BROADCAST_AREA_IDENTIFIER (1, TLV_MAX_VALUE_LEN);
+    u32 broadcast_error_status = BROADCAST_ERROR_STATUS;
+    u8 broadcast_area_success = BROADCAST_AREA_SUCCESS;
+    cstr broadcast_end_time = BROADCAST_END_TIME (17);
+    octets broadcast_service_group = BROADCAST_SERVICE_GROUP (1, 255);
+    octets billing_identification = BILLING_IDENTIFICATION (0, 1024);
+    cstr source_network_id = SOURCE_NETWORK_ID (66);
+    cstr dest_network_id = DEST_NETWORK_ID (66);
+    octets source_node_id = SOURCE_NODE_ID (6, 6);
+    octets dest_node_id = DEST_NODE_ID (6, 6);
+    u8 dest_addr_np_resolution = DEST_ADDR_NP_RESOLUTION;
+    octets dest_addr_np_information = DEST_ADDR_NP_INFORMATION (0, 10);
+    octets dest_addr_np_country = DEST_ADDR_NP_COUNTRY (1, 5);
+    u8 display_time = DISPLAY_TIME;
+    u16 sms_signal = SMS_SIGNAL;
+    u8or4 ms_validity = MS_VALIDITY;
+    flag alert_on_message_delivery = ALERT_ON_MESSAGE_DELIVERY;
+    u8 its_reply_type = ITS_REPLY_TYPE;
+    octets its_session_info = ITS_SESSION_INFO (2, 2);
 }
 
 impl<'a> Tlvs<'a> {
@@ -628,7 +629,7 @@ impl<'a> Tlvs<'a> {
     /// # Errors
     /// [`Error::InvalidTlvLength`] when present with another length.
     pub fn message_state(&self) -> Result<Option<MessageState>, Error> {
-        self.typed(TlvTag::MessageState, |t| t.int_exact(1).map(|v| MessageState::from_raw(v as u8)))
+        self.typed(TlvTag::MESSAGE_STATE, |t| t.int_exact(1).map(|v| MessageState::from_raw(v as u8)))
     }
 
     /// The `network_error_code` TLV (3 octets: network type, error code).
@@ -636,11 +637,11 @@ impl<'a> Tlvs<'a> {
     /// # Errors
     /// [`Error::InvalidTlvLength`] when present with another length.
     pub fn network_error_code(&self) -> Result<Option<NetworkErrorCode>, Error> {
-        self.typed(TlvTag::NetworkErrorCode, |t| match t.as_octets() {
+        self.typed(TlvTag::NETWORK_ERROR_CODE, |t| match t.as_octets() {
             Some(&[network_type, hi, lo]) => {
                 Ok(NetworkErrorCode { network_type, error_code: u16::from_be_bytes([hi, lo]) })
             }
-            _ => Err(Error::InvalidTlvLength { tag: TlvTag::NetworkErrorCode.raw() }),
+            _ => Err(Error::InvalidTlvLength { tag: TlvTag::NETWORK_ERROR_CODE.raw() }),
         })
     }
 }
@@ -648,13 +649,13 @@ impl<'a> Tlvs<'a> {
 impl Tlv<'static> {
     /// A `message_state` TLV.
     pub const fn message_state(state: MessageState) -> Self {
-        Tlv::u8(TlvTag::MessageState, state.raw())
+        Tlv::u8(TlvTag::MESSAGE_STATE, state.raw())
     }
 
     /// A `network_error_code` TLV.
     pub const fn network_error_code(code: NetworkErrorCode) -> Self {
         Tlv {
-            tag: TlvTag::NetworkErrorCode,
+            tag: TlvTag::NETWORK_ERROR_CODE,
             value: TlvValue::Int { len: 3, value: ((code.network_type as u32) << 16) | code.error_code as u32 },
         }
     }

@@ -20,7 +20,7 @@ fn frame(id: u32, status: u32, seq: u32, body: &[u8]) -> Vec<u8> {
 
 fn to_vec(pdu: &Pdu<'_>, seq: u32) -> Vec<u8> {
     let mut buf = vec![0u8; pdu.encoded_len()];
-    pdu.emit(seq, CommandStatus::Ok, &mut buf).unwrap();
+    pdu.emit(seq, CommandStatus::OK, &mut buf).unwrap();
     buf
 }
 
@@ -29,7 +29,7 @@ fn over_long_field_is_an_error_naming_the_field_and_buffer_is_untouched() {
     let sm = SubmitSm::new(Address::alphanumeric("Test"), Address::international("4477009001234567890123"), b"x");
     let mut buf = [0xAAu8; 300];
     assert_eq!(
-        Pdu::SubmitSm(sm).emit(1, CommandStatus::Ok, &mut buf),
+        Pdu::SubmitSm(sm).emit(1, CommandStatus::OK, &mut buf),
         Err(Error::TooLong { field: Field::DestinationAddr, max: 21 })
     );
     assert!(buf.iter().all(|&b| b == 0xAA));
@@ -50,7 +50,7 @@ fn over_long_field_is_an_error_naming_the_field_and_buffer_is_untouched() {
     assert_eq!(
         Pdu::SubmitSm(SubmitSm::new(Address::default(), Address::default(), b"hi")).emit(
             1,
-            CommandStatus::Ok,
+            CommandStatus::OK,
             &mut small
         ),
         Err(Error::BufferTooSmall { needed: 35 })
@@ -72,10 +72,10 @@ fn encode_rejects_bad_times_payload_conflicts_and_status_on_requests() {
     assert_eq!(sm.emit(&mut buf), Err(Error::PayloadConflict));
 
     assert_eq!(
-        Pdu::EnquireLink.emit(1, CommandStatus::SystemError, &mut buf),
+        Pdu::EnquireLink.emit(1, CommandStatus::SYSTEM_ERROR, &mut buf),
         Err(Error::InvalidValue { field: Field::CommandStatus })
     );
-    assert!(Pdu::EnquireLinkResp.emit(1, CommandStatus::SystemError, &mut buf).is_ok());
+    assert!(Pdu::EnquireLinkResp.emit(1, CommandStatus::SYSTEM_ERROR, &mut buf).is_ok());
 }
 
 #[test]
@@ -103,7 +103,7 @@ fn unknown_command_ids_are_reported_with_the_status_to_answer() {
     let vendor = frame(0x0100_0001, 0, 9, b"abc");
     let e = Pdu::parse(&vendor).unwrap_err();
     assert_eq!(e, Error::UnknownCommandId { command_id: 0x0100_0001 });
-    assert_eq!(e.command_status(), CommandStatus::InvalidCommandId);
+    assert_eq!(e.command_status(), CommandStatus::INVALID_COMMAND_ID);
     let h = Header::parse(&vendor).unwrap();
     assert_eq!(h.command_id, CommandId::from_raw(0x0100_0001));
     assert_eq!(h.command_id.to_string(), "0x1000001");
@@ -136,7 +136,7 @@ fn lenient_decode() {
         for body in [&[][..], &[0][..]] {
             let bytes = frame(id, 0x08, 4, body);
             let (h, pdu) = Pdu::parse(&bytes).unwrap();
-            assert_eq!(h.command_status, CommandStatus::SystemError);
+            assert_eq!(h.command_status, CommandStatus::SYSTEM_ERROR);
             assert_eq!(pdu.command_id().raw(), id);
         }
     }
@@ -157,7 +157,7 @@ fn malformed_bodies_name_the_field() {
     // sm_length larger than what is left.
     let e = Pdu::parse(&frame(0x04, 0, 1, b"\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\x05ab")).unwrap_err();
     assert_eq!(e, Error::Truncated { field: Field::ShortMessage });
-    assert_eq!(e.command_status(), CommandStatus::InvalidMessageLength);
+    assert_eq!(e.command_status(), CommandStatus::INVALID_MESSAGE_LENGTH);
     // Unknown dest_flag in submit_multi.
     assert_eq!(
         Pdu::parse(&frame(0x21, 0, 1, b"\0\0\0\0\x01\x07")),
@@ -175,7 +175,7 @@ fn tlv_stream_errors_and_unknown_tags() {
     for bad in [&[0x00][..], &[0x00, 0x1E], &[0x00, 0x1E, 0x00], &[0x00, 0x1E, 0x00, 0x05, b'a']] {
         let e = Pdu::parse(&frame(0x8000_0004, 0, 1, &resp_body(bad))).unwrap_err();
         assert_eq!(e, Error::InvalidTlvStream);
-        assert_eq!(e.command_status(), CommandStatus::InvalidTlvStream);
+        assert_eq!(e.command_status(), CommandStatus::INVALID_TLV_STREAM);
     }
 
     // A vendor TLV and an unknown standard-range TLV are kept and re-emitted byte for byte.
@@ -191,13 +191,13 @@ fn tlv_stream_errors_and_unknown_tags() {
 #[test]
 fn typed_tlv_accessors_follow_the_length_rules() {
     let raw = [
-        Tlv::octets(TlvTag::SourceTelematicsId, &[0x01, 0x02]),
-        Tlv::octets(TlvTag::MessageState, &[0x02, 0x00]),
-        Tlv::octets(TlvTag::AlertOnMessageDelivery, &[]),
-        Tlv::octets(TlvTag::NetworkErrorCode, &[0x03, 0x00, 0x22]),
-        Tlv::octets(TlvTag::ReceiptedMessageId, b"abc"),
-        Tlv::octets(TlvTag::CallbackNum, b"123"),
-        Tlv::octets(TlvTag::BroadcastRepNum, &[7]),
+        Tlv::octets(TlvTag::SOURCE_TELEMATICS_ID, &[0x01, 0x02]),
+        Tlv::octets(TlvTag::MESSAGE_STATE, &[0x02, 0x00]),
+        Tlv::octets(TlvTag::ALERT_ON_MESSAGE_DELIVERY, &[]),
+        Tlv::octets(TlvTag::NETWORK_ERROR_CODE, &[0x03, 0x00, 0x22]),
+        Tlv::octets(TlvTag::RECEIPTED_MESSAGE_ID, b"abc"),
+        Tlv::octets(TlvTag::CALLBACK_NUM, b"123"),
+        Tlv::octets(TlvTag::BROADCAST_REP_NUM, &[7]),
     ];
     let t = Tlvs::from_slice(&raw);
     assert_eq!(t.source_telematics_id(), Ok(Some(0x0102)));
@@ -224,7 +224,7 @@ fn typed_tlv_accessors_follow_the_length_rules() {
     assert_eq!(parsed, body);
 
     // An integer that does not fit its width is refused.
-    let bad = [Tlv { tag: TlvTag::SarTotalSegments, value: smpp_codec::TlvValue::Int { len: 1, value: 300 } }];
+    let bad = [Tlv { tag: TlvTag::SAR_TOTAL_SEGMENTS, value: smpp_codec::TlvValue::Int { len: 1, value: 300 } }];
     let body = MessageIdResp { message_id: "".into(), tlvs: Tlvs::from_slice(&bad) };
     assert_eq!(body.emit(&mut buf), Err(Error::InvalidTlvLength { tag: 0x020E }));
 }
@@ -248,7 +248,7 @@ fn submit_multi_lists() {
 
     let failed = [UnsuccessSme {
         dest: Address::international("1"),
-        error_status_code: CommandStatus::InvalidDestinationAddress,
+        error_status_code: CommandStatus::INVALID_DESTINATION_ADDRESS,
     }];
     let resp = SubmitMultiResp { message_id: "m1".into(), unsuccess: List::from_slice(&failed), tlvs: Tlvs::EMPTY };
     let bytes = to_vec(&Pdu::SubmitMultiResp(resp), 4);
@@ -264,16 +264,16 @@ fn submit_multi_lists() {
 fn open_enums_and_bit_fields() {
     assert_eq!(CommandStatus::from_raw(0x32).to_string(), "ESME_RINVPARAM");
     assert_eq!(CommandStatus::from_raw(0x401).to_string(), "0x401");
-    assert_eq!(CommandStatus::from_raw(0x58), CommandStatus::Throttled);
-    assert_eq!(CommandStatus::Throttled.description(), Some("Throttled: the rate limit was exceeded; retry later."));
-    assert!(CommandStatus::MessageQueueFull.is_transient() && !CommandStatus::SubmitFailed.is_transient());
-    assert!(CommandStatus::InvalidPassword.is_bind_failure());
-    assert_eq!(CommandId::SubmitSm.response_id(), Some(CommandId::SubmitSmResp));
-    assert_eq!(CommandId::Outbind.response_id(), None);
-    assert_eq!(CommandId::AlertNotification.response_id(), None);
-    assert!(CommandId::GenericNack.is_response());
+    assert_eq!(CommandStatus::from_raw(0x58), CommandStatus::THROTTLED);
+    assert_eq!(CommandStatus::THROTTLED.description(), Some("Throttled: the rate limit was exceeded; retry later."));
+    assert!(CommandStatus::MESSAGE_QUEUE_FULL.is_transient() && !CommandStatus::SUBMIT_FAILED.is_transient());
+    assert!(CommandStatus::INVALID_PASSWORD.is_bind_failure());
+    assert_eq!(CommandId::SUBMIT_SM.response_id(), Some(CommandId::SUBMIT_SM_RESP));
+    assert_eq!(CommandId::OUTBIND.response_id(), None);
+    assert_eq!(CommandId::ALERT_NOTIFICATION.response_id(), None);
+    assert!(CommandId::GENERIC_NACK.is_response());
     assert_eq!(MessageState::from_raw(2).to_string(), "DELIVRD");
-    assert!(MessageState::Delivered.is_final() && !MessageState::Enroute.is_final());
+    assert!(MessageState::DELIVERED.is_final() && !MessageState::ENROUTE.is_final());
 
     let e = EsmClass(0x44);
     assert!(e.udhi());

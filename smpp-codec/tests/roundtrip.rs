@@ -43,7 +43,7 @@ impl Addr {
 
 /// Emits, parses back, and checks everything the contract promises.
 fn check(pdu: &Pdu<'_>, seq: u32, status: u32) {
-    let status = if pdu.command_id().is_response() { CommandStatus::from_raw(status) } else { CommandStatus::Ok };
+    let status = if pdu.command_id().is_response() { CommandStatus::from_raw(status) } else { CommandStatus::OK };
     let len = pdu.encoded_len();
     let mut buf = vec![0xA5u8; len + 8];
     let n = pdu.emit(seq, status, &mut buf).unwrap();
@@ -141,7 +141,7 @@ proptest! {
         // Beside a non-empty short_message it is refused, and nothing is written.
         let conflict = Sm { short_message: b"x", ..s };
         let mut buf = vec![7u8; 1024];
-        prop_assert_eq!(Pdu::SubmitSm(conflict).emit(seq, CommandStatus::Ok, &mut buf), Err(Error::PayloadConflict));
+        prop_assert_eq!(Pdu::SubmitSm(conflict).emit(seq, CommandStatus::OK, &mut buf), Err(Error::PayloadConflict));
         prop_assert!(buf.iter().all(|&b| b == 7));
     }
 
@@ -253,7 +253,7 @@ proptest! {
         ];
         let r = MessageIdResp { message_id: COctetStr::EMPTY, tlvs: Tlvs::from_slice(&list) };
         let mut buf = vec![0u8; 16 + r.encoded_len()];
-        let n = Pdu::DeliverSmResp(r).emit(seq, CommandStatus::Ok, &mut buf).unwrap();
+        let n = Pdu::DeliverSmResp(r).emit(seq, CommandStatus::OK, &mut buf).unwrap();
         let (_, Pdu::DeliverSmResp(p)) = Pdu::parse(&buf[..n]).unwrap() else { panic!() };
         prop_assert_eq!(p.tlvs.sar_total_segments(), Ok(Some(v8)));
         prop_assert_eq!(p.tlvs.sar_msg_ref_num(), Ok(Some(v16)));
@@ -269,11 +269,11 @@ proptest! {
         let mut buf = vec![0xEEu8; 512];
         let (pdu, field, max) = match which {
             0 => (Pdu::BindTransmitter(Bind { system_id: (&long[..16 + extra - 1]).into(), ..Bind::default() }), Field::SystemId, 16),
-            1 => (Pdu::SubmitSm(Sm { source: Address::new(Ton::Unknown, Npi::Unknown, &long[..21 + extra - 1]), ..Sm::default() }), Field::SourceAddr, 21),
+            1 => (Pdu::SubmitSm(Sm { source: Address::new(Ton::UNKNOWN, Npi::UNKNOWN, &long[..21 + extra - 1]), ..Sm::default() }), Field::SourceAddr, 21),
             2 => (Pdu::SubmitSmResp(MessageIdResp { message_id: (&long[..65 + extra - 1]).into(), tlvs: Tlvs::EMPTY }), Field::MessageId, 65),
             _ => (Pdu::DataSm(DataSm { service_type: (&long[..6 + extra - 1]).into(), ..DataSm::default() }), Field::ServiceType, 6),
         };
-        prop_assert_eq!(pdu.emit(1, CommandStatus::Ok, &mut buf), Err(Error::TooLong { field, max }));
+        prop_assert_eq!(pdu.emit(1, CommandStatus::OK, &mut buf), Err(Error::TooLong { field, max }));
         prop_assert!(buf.iter().all(|&b| b == 0xEE));
     }
 }
@@ -331,7 +331,7 @@ proptest! {
         }
         let resp = Pdu::SubmitSmResp(SubmitSmResp { message_id: COctetStr::new(&id), tlvs: Tlvs::EMPTY });
         let mut buf = [0xAAu8; 96];
-        let result = resp.emit(1, CommandStatus::Ok, &mut buf);
+        let result = resp.emit(1, CommandStatus::OK, &mut buf);
         if id.contains(&0) {
             prop_assert_eq!(result, Err(Error::ContainsNul { field: Field::MessageId }));
             prop_assert_eq!(buf, [0xAAu8; 96]);
@@ -371,7 +371,7 @@ proptest! {
             // Whatever parses re-emits to something that parses to the same value.
             prop_assert_eq!(h.command_id, pdu.command_id());
             let mut out = vec![0u8; pdu.encoded_len()];
-            let status = if h.command_id.is_response() { h.command_status } else { CommandStatus::Ok };
+            let status = if h.command_id.is_response() { h.command_status } else { CommandStatus::OK };
             if pdu.emit(seq, status, &mut out).is_ok() {
                 prop_assert_eq!(Pdu::parse(&out).unwrap().1, pdu);
             }
@@ -386,7 +386,7 @@ proptest! {
         let mut stream = Vec::new();
         for (p, s) in pdus.iter().zip(&seqs) {
             let mut b = vec![0u8; p.encoded_len()];
-            p.emit(*s, CommandStatus::Ok, &mut b).unwrap();
+            p.emit(*s, CommandStatus::OK, &mut b).unwrap();
             stream.extend_from_slice(&b);
         }
         let mut rest = &stream[..];

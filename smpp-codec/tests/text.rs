@@ -266,13 +266,13 @@ fn receipt_cases_of_the_reference() {
     assert_eq!((r.sub, r.dlvrd, r.text), (None, None, None));
     assert_eq!(r.submit_date, Some(d(2025, 4, 23, 15, 42, None)));
     assert_eq!(r.done_date, Some(d(2025, 4, 23, 15, 43, None)));
-    assert_eq!(r.stat.unwrap().state(), MessageState::Delivered);
+    assert_eq!(r.stat.unwrap().state(), MessageState::DELIVERED);
     assert_eq!(r.err, Some(&b"000"[..]));
     let r = ReceiptText::parse(b"id:6809168bddf6b submit date:2504231634 done date:2504231635 stat:UNDELIV err:001")
         .unwrap();
     assert_eq!(r.id, Some(&b"6809168bddf6b"[..]));
     assert_eq!(r.submit_date, Some(d(2025, 4, 23, 16, 34, None)));
-    assert_eq!(r.stat.unwrap().state(), MessageState::Undeliverable);
+    assert_eq!(r.stat.unwrap().state(), MessageState::UNDELIVERABLE);
     assert_eq!(r.err, Some(&b"001"[..]));
     // Case 3: cloudhopper, text with ':' and symbols.
     let r = ReceiptText::parse(b"id:0059113978 sub:001 dlvrd:001 submit date:1002101730 done date:1002101731 stat:DELIVRD err:000 text:@$#!%&/:").unwrap();
@@ -285,7 +285,7 @@ fn receipt_cases_of_the_reference() {
     // Case 5: key case, underscores, lower-case stat: the same as case 4 but the id.
     let c5 = ReceiptText::parse(b"ID:12345 Sub:001 Dlvrd:001 Submit_Date:190608165232 Done_Date:190608165237 Stat:delivrd Err:000 Text:Hello World").unwrap();
     assert_eq!(c5.id, Some(&b"12345"[..]));
-    assert_eq!(c5.stat.unwrap().state(), MessageState::Delivered);
+    assert_eq!(c5.stat.unwrap().state(), MessageState::DELIVERED);
     assert_eq!(
         (c5.sub, c5.dlvrd, c5.submit_date, c5.done_date, c5.err, c5.text),
         (c4.sub, c4.dlvrd, c4.submit_date, c4.done_date, c4.err, c4.text)
@@ -294,20 +294,20 @@ fn receipt_cases_of_the_reference() {
     let r = ReceiptText::parse(b"stat:ACKED foo:bar id:7 done date:20250423154300").unwrap();
     assert_eq!(r.id, Some(&b"7"[..]));
     assert_eq!(r.stat.unwrap().raw, b"ACKED");
-    assert_eq!(r.stat.unwrap().state(), MessageState::Enroute);
+    assert_eq!(r.stat.unwrap().state(), MessageState::ENROUTE);
     assert_eq!(r.done_date, Some(d(2025, 4, 23, 15, 43, Some(0))));
-    assert_eq!(ReceiptText::parse(b"stat:FAILED").unwrap().stat.unwrap().state(), MessageState::Unknown);
+    assert_eq!(ReceiptText::parse(b"stat:FAILED").unwrap().stat.unwrap().state(), MessageState::UNKNOWN);
     assert_eq!(ReceiptText::parse(b"hello world"), None);
 }
 
 #[test]
 fn receipt_tlvs_win_and_ids_compare_across_bases() {
     let r = DeliveryReceipt::merge(b"id:1 stat:UNDELIV", Some(b"abc"), Some(2), Some([3, 0, 34])).unwrap();
-    assert_eq!((r.message_id, r.state), (Some(&b"abc"[..]), MessageState::Delivered));
+    assert_eq!((r.message_id, r.state), (Some(&b"abc"[..]), MessageState::DELIVERED));
     assert_eq!(r.network_error.unwrap().error_code, 34);
     // Only a state TLV: the id comes from the text.
     let r = DeliveryReceipt::merge(b"id:99 stat:DELIVRD", None, Some(5), None).unwrap();
-    assert_eq!((r.message_id, r.state), (Some(&b"99"[..]), MessageState::Undeliverable));
+    assert_eq!((r.message_id, r.state), (Some(&b"99"[..]), MessageState::UNDELIVERABLE));
     // No text at all (EngageLab sends the TLVs): still a receipt.
     let r = DeliveryReceipt::merge(b"", Some(b"m1"), Some(2), None).unwrap();
     assert_eq!(r.text, None);

@@ -34,9 +34,9 @@ impl BindKind {
     /// The bind request's command id.
     pub const fn command_id(self) -> CommandId {
         match self {
-            BindKind::Transmitter => CommandId::BindTransmitter,
-            BindKind::Receiver => CommandId::BindReceiver,
-            BindKind::Transceiver => CommandId::BindTransceiver,
+            BindKind::Transmitter => CommandId::BIND_TRANSMITTER,
+            BindKind::Receiver => CommandId::BIND_RECEIVER,
+            BindKind::Transceiver => CommandId::BIND_TRANSCEIVER,
         }
     }
 
@@ -566,7 +566,7 @@ impl<'b, const W: usize> Session<'b, W> {
                     used += rest.len();
                     let seq = self.rx.header().map_or(0, |h| h.sequence_number);
                     self.rx.clear();
-                    self.queue_header_only(CommandId::GenericNack, CommandStatus::InvalidCommandLength, seq);
+                    self.queue_header_only(CommandId::GENERIC_NACK, CommandStatus::INVALID_COMMAND_LENGTH, seq);
                     self.close_with(CloseReason::InvalidCommandLength(length));
                     return used;
                 }
@@ -614,7 +614,7 @@ impl<'b, const W: usize> Session<'b, W> {
                 None => {
                     if self.next_enquire_at().is_some_and(|t| t <= now) && self.tx.free() >= HEADER_LEN {
                         let seq = self.alloc_seq();
-                        self.queue_header_only(CommandId::EnquireLink, CommandStatus::Ok, seq);
+                        self.queue_header_only(CommandId::ENQUIRE_LINK, CommandStatus::OK, seq);
                         self.last_tx = now;
                         self.last_enquire = now;
                         self.keepalive = Some((seq, now + self.config.enquire_link_timeout));
@@ -651,7 +651,7 @@ impl<'b, const W: usize> Session<'b, W> {
             BindKind::Transceiver => Pdu::BindTransceiver(*bind),
         };
         let seq = self.peek_seq();
-        self.queue(&pdu, seq, CommandStatus::Ok, 0)?;
+        self.queue(&pdu, seq, CommandStatus::OK, 0)?;
         self.commit_seq(seq);
         self.last_tx = now;
         self.bind = Some((seq, now + self.config.bind_timeout));
@@ -706,7 +706,7 @@ impl<'b, const W: usize> Session<'b, W> {
         let handle = Handle(self.next_handle);
         if !id.expects_response() {
             let seq = self.peek_seq();
-            self.queue(pdu, seq, CommandStatus::Ok, RESPONSE_RESERVE)?;
+            self.queue(pdu, seq, CommandStatus::OK, RESPONSE_RESERVE)?;
             self.commit_seq(seq);
             self.next_handle = self.next_handle.wrapping_add(1);
             self.last_tx = now;
@@ -722,7 +722,7 @@ impl<'b, const W: usize> Session<'b, W> {
         }
         let free = self.window.iter().position(Option::is_none).ok_or(CommandError::WindowFull)?;
         let seq = self.peek_seq();
-        self.queue(pdu, seq, CommandStatus::Ok, RESPONSE_RESERVE)?;
+        self.queue(pdu, seq, CommandStatus::OK, RESPONSE_RESERVE)?;
         self.commit_seq(seq);
         self.next_handle = self.next_handle.wrapping_add(1);
         self.last_tx = now;
@@ -823,7 +823,7 @@ impl<'b, const W: usize> Session<'b, W> {
         }
         for p in parts {
             let mut probe = [0u8; 0];
-            match p.emit(1, CommandStatus::Ok, &mut probe) {
+            match p.emit(1, CommandStatus::OK, &mut probe) {
                 Err(CodecError::BufferTooSmall { .. }) => {}
                 Err(e) => return Err(CommandError::Codec(e)),
                 Ok(_) => {}
@@ -1019,7 +1019,7 @@ impl<'b, const W: usize> Session<'b, W> {
             BindKind::Receiver => Pdu::BindReceiverResp(body),
             BindKind::Transceiver => Pdu::BindTransceiverResp(body),
         };
-        self.respond(now, token, CommandStatus::Ok, Some(&pdu))
+        self.respond(now, token, CommandStatus::OK, Some(&pdu))
     }
 
     /// SMSC: rejects a bind with `status` (ESME_RBINDFAIL, ESME_RINVPASWD, ...) and closes.
@@ -1032,7 +1032,7 @@ impl<'b, const W: usize> Session<'b, W> {
         token: IncomingToken,
         status: CommandStatus,
     ) -> Result<(), CommandError> {
-        let status = if status.is_ok() { CommandStatus::BindFailed } else { status };
+        let status = if status.is_ok() { CommandStatus::BIND_FAILED } else { status };
         self.respond(now, token, status, None)
     }
 
@@ -1050,7 +1050,7 @@ impl<'b, const W: usize> Session<'b, W> {
             return Err(CommandError::TransmitBufferFull);
         }
         let seq = self.alloc_seq();
-        self.queue_header_only(CommandId::Unbind, CommandStatus::Ok, seq);
+        self.queue_header_only(CommandId::UNBIND, CommandStatus::OK, seq);
         self.last_tx = now;
         self.unbind = Some((seq, now + self.config.unbind_timeout));
         self.state = State::Unbinding;
@@ -1240,14 +1240,14 @@ impl<'b, const W: usize> Session<'b, W> {
                 self.counters.malformed = self.counters.malformed.wrapping_add(1);
             }
             Action::Reply { id, status, seq } => {
-                if status != CommandStatus::Ok || id == CommandId::GenericNack {
+                if status != CommandStatus::OK || id == CommandId::GENERIC_NACK {
                     self.counters.malformed =
-                        self.counters.malformed.wrapping_add(u32::from(id == CommandId::GenericNack));
+                        self.counters.malformed.wrapping_add(u32::from(id == CommandId::GENERIC_NACK));
                 }
                 self.reply(id, status, seq);
             }
             Action::PeerUnbind { seq } => {
-                self.queue_header_only(CommandId::UnbindResp, CommandStatus::Ok, seq);
+                self.queue_header_only(CommandId::UNBIND_RESP, CommandStatus::OK, seq);
                 if self.bind.take().is_some() {
                     self.bind_failure = Some(BindFailure::ConnectionLost);
                 }
@@ -1260,7 +1260,7 @@ impl<'b, const W: usize> Session<'b, W> {
                     self.held = Some(Held { kind: HeldKind::Incoming(None), reported: false });
                 } else if auto && !event_needs_token {
                     if let Some(resp) = id.response_id() {
-                        self.reply(resp, CommandStatus::Ok, seq);
+                        self.reply(resp, CommandStatus::OK, seq);
                     }
                     self.held = Some(Held { kind: HeldKind::Incoming(None), reported: false });
                 } else if let Some(token) = self.alloc_incoming(seq, id) {
@@ -1272,8 +1272,8 @@ impl<'b, const W: usize> Session<'b, W> {
                     // Every slot is waiting for the application: ask the peer to retry later.
                     self.counters.refused_busy = self.counters.refused_busy.wrapping_add(1);
                     let status = match self.role {
-                        Role::Esme => CommandStatus::ReceiverTemporaryError,
-                        Role::Smsc => CommandStatus::Throttled,
+                        Role::Esme => CommandStatus::RECEIVER_TEMPORARY_ERROR,
+                        Role::Smsc => CommandStatus::THROTTLED,
                     };
                     if let Some(resp) = id.response_id() {
                         self.reply(resp, status, seq);
@@ -1297,10 +1297,10 @@ impl<'b, const W: usize> Session<'b, W> {
     fn on_response(&mut self, now: Instant, id: CommandId, seq: u32, status: CommandStatus) {
         // bind_resp (or a generic_nack answering the bind).
         if let Some((bseq, _)) = self.bind {
-            if bseq == seq && (BindKind::from_command_id(id).is_some() || id == CommandId::GenericNack) {
+            if bseq == seq && (BindKind::from_command_id(id).is_some() || id == CommandId::GENERIC_NACK) {
                 self.bind = None;
                 match (id, self.state) {
-                    (CommandId::GenericNack, _) => {
+                    (CommandId::GENERIC_NACK, _) => {
                         self.bind_failure = Some(BindFailure::GenericNack(status));
                         self.close_with(CloseReason::BindFailed);
                     }
@@ -1310,7 +1310,7 @@ impl<'b, const W: usize> Session<'b, W> {
                         self.held = Some(Held { kind: HeldKind::Bound(kind), reported: false });
                     }
                     _ => {
-                        let status = if status.is_ok() { CommandStatus::BindFailed } else { status };
+                        let status = if status.is_ok() { CommandStatus::BIND_FAILED } else { status };
                         self.bind_failure = Some(BindFailure::Rejected(status));
                         self.close_with(CloseReason::BindFailed);
                     }
@@ -1319,13 +1319,13 @@ impl<'b, const W: usize> Session<'b, W> {
             }
         }
         if let Some((kseq, _)) = self.keepalive {
-            if kseq == seq && matches!(id, CommandId::EnquireLinkResp | CommandId::GenericNack) {
+            if kseq == seq && matches!(id, CommandId::ENQUIRE_LINK_RESP | CommandId::GENERIC_NACK) {
                 self.keepalive = None;
                 return;
             }
         }
         if let Some((useq, _)) = self.unbind {
-            if useq == seq && matches!(id, CommandId::UnbindResp | CommandId::GenericNack) {
+            if useq == seq && matches!(id, CommandId::UNBIND_RESP | CommandId::GENERIC_NACK) {
                 self.unbind = None;
                 self.close_with(CloseReason::Unbound);
                 return;
@@ -1335,7 +1335,7 @@ impl<'b, const W: usize> Session<'b, W> {
             o.is_some_and(|o| {
                 o.slot == Slot::Waiting
                     && o.seq == seq
-                    && (id == CommandId::GenericNack || o.command.response_id() == Some(id))
+                    && (id == CommandId::GENERIC_NACK || o.command.response_id() == Some(id))
             })
         });
         let Some(i) = found else {
@@ -1343,7 +1343,8 @@ impl<'b, const W: usize> Session<'b, W> {
             return;
         };
         let Some(o) = self.window.get_mut(i).and_then(Option::take) else { return };
-        if matches!(status, CommandStatus::Throttled | CommandStatus::MessageQueueFull) && id != CommandId::GenericNack
+        if matches!(status, CommandStatus::THROTTLED | CommandStatus::MESSAGE_QUEUE_FULL)
+            && id != CommandId::GENERIC_NACK
         {
             self.counters.throttled = self.counters.throttled.wrapping_add(1);
             let t = &mut self.throttle;
@@ -1362,13 +1363,14 @@ impl<'b, const W: usize> Session<'b, W> {
                 t.streak = 0;
             }
         }
-        if status.is_ok() && matches!(id, CommandId::SubmitSmResp | CommandId::DataSmResp | CommandId::SubmitMultiResp)
+        if status.is_ok()
+            && matches!(id, CommandId::SUBMIT_SM_RESP | CommandId::DATA_SM_RESP | CommandId::SUBMIT_MULTI_RESP)
         {
             self.remember_id(o.handle);
         }
         if let Some((g, i)) = o.part {
             let result =
-                if status.is_ok() && id != CommandId::GenericNack { Ok(()) } else { Err(PartFailure::Status(status)) };
+                if status.is_ok() && id != CommandId::GENERIC_NACK { Ok(()) } else { Err(PartFailure::Status(status)) };
             self.record_part(g, i, result);
         }
         self.held = Some(Held {
@@ -1409,16 +1411,16 @@ fn decide(role: Role, state: State, frame: &[u8]) -> Action {
             return match id.response_id() {
                 Some(resp) if id.is_known() => Action::Reply { id: resp, status, seq },
                 _ if id.is_known() => Action::Malformed, // outbind, alert_notification: no answer exists
-                _ => Action::Reply { id: CommandId::GenericNack, status: CommandStatus::InvalidCommandId, seq },
+                _ => Action::Reply { id: CommandId::GENERIC_NACK, status: CommandStatus::INVALID_COMMAND_ID, seq },
             };
         }
     };
     let wrong_state = |id: CommandId| match id.response_id() {
-        Some(resp) => Action::Reply { id: resp, status: CommandStatus::InvalidBindStatus, seq },
+        Some(resp) => Action::Reply { id: resp, status: CommandStatus::INVALID_BIND_STATUS, seq },
         None => Action::Drop,
     };
     match pdu {
-        Pdu::EnquireLink => Action::Reply { id: CommandId::EnquireLinkResp, status: CommandStatus::Ok, seq },
+        Pdu::EnquireLink => Action::Reply { id: CommandId::ENQUIRE_LINK_RESP, status: CommandStatus::OK, seq },
         Pdu::Unbind => match state {
             State::Bound(_) | State::Unbinding | State::Binding(_) => Action::PeerUnbind { seq },
             _ => wrong_state(id),
@@ -1426,8 +1428,8 @@ fn decide(role: Role, state: State, frame: &[u8]) -> Action {
         Pdu::BindTransmitter(_) | Pdu::BindReceiver(_) | Pdu::BindTransceiver(_) => match (role, state) {
             (Role::Smsc, State::Open) => Action::Incoming { id, seq, needs_answer: true, event_needs_token: true },
             (Role::Smsc, _) => Action::Reply {
-                id: id.response_id().unwrap_or(CommandId::GenericNack),
-                status: CommandStatus::AlreadyBound,
+                id: id.response_id().unwrap_or(CommandId::GENERIC_NACK),
+                status: CommandStatus::ALREADY_BOUND,
                 seq,
             },
             (Role::Esme, _) => wrong_state(id),
@@ -1484,17 +1486,17 @@ fn app_request_allowed(role: Role, id: CommandId, kind: BindKind) -> Option<bool
     match (role, id) {
         (
             Role::Esme,
-            CommandId::SubmitSm
-            | CommandId::SubmitMulti
-            | CommandId::QuerySm
-            | CommandId::CancelSm
-            | CommandId::ReplaceSm
-            | CommandId::BroadcastSm
-            | CommandId::QueryBroadcastSm
-            | CommandId::CancelBroadcastSm
-            | CommandId::DataSm,
+            CommandId::SUBMIT_SM
+            | CommandId::SUBMIT_MULTI
+            | CommandId::QUERY_SM
+            | CommandId::CANCEL_SM
+            | CommandId::REPLACE_SM
+            | CommandId::BROADCAST_SM
+            | CommandId::QUERY_BROADCAST_SM
+            | CommandId::CANCEL_BROADCAST_SM
+            | CommandId::DATA_SM,
         ) => Some(kind.can_transmit()),
-        (Role::Smsc, CommandId::DeliverSm | CommandId::DataSm | CommandId::AlertNotification) => {
+        (Role::Smsc, CommandId::DELIVER_SM | CommandId::DATA_SM | CommandId::ALERT_NOTIFICATION) => {
             Some(kind.can_receive())
         }
         _ => None,
@@ -1504,14 +1506,14 @@ fn app_request_allowed(role: Role, id: CommandId, kind: BindKind) -> Option<bool
 /// The body of a successful response the session can write on its own.
 fn default_response(id: CommandId) -> Option<Pdu<'static>> {
     Some(match id {
-        CommandId::DeliverSmResp => Pdu::DeliverSmResp(MessageIdResp::default()),
-        CommandId::DataSmResp => Pdu::DataSmResp(MessageIdResp::default()),
-        CommandId::EnquireLinkResp => Pdu::EnquireLinkResp,
-        CommandId::UnbindResp => Pdu::UnbindResp,
-        CommandId::CancelSmResp => Pdu::CancelSmResp,
-        CommandId::ReplaceSmResp => Pdu::ReplaceSmResp,
-        CommandId::CancelBroadcastSmResp => Pdu::CancelBroadcastSmResp,
-        CommandId::GenericNack => Pdu::GenericNack,
+        CommandId::DELIVER_SM_RESP => Pdu::DeliverSmResp(MessageIdResp::default()),
+        CommandId::DATA_SM_RESP => Pdu::DataSmResp(MessageIdResp::default()),
+        CommandId::ENQUIRE_LINK_RESP => Pdu::EnquireLinkResp,
+        CommandId::UNBIND_RESP => Pdu::UnbindResp,
+        CommandId::CANCEL_SM_RESP => Pdu::CancelSmResp,
+        CommandId::REPLACE_SM_RESP => Pdu::ReplaceSmResp,
+        CommandId::CANCEL_BROADCAST_SM_RESP => Pdu::CancelBroadcastSmResp,
+        CommandId::GENERIC_NACK => Pdu::GenericNack,
         _ => return None,
     })
 }

@@ -362,13 +362,13 @@ impl<'b, const W: usize> Pair<'b, W> {
                 Ok(()) => self.smsc.accept_bind(self.now, token, "SMSC").unwrap(),
                 Err(status) => self.smsc.reject_bind(self.now, token, status).unwrap(),
             },
-            Ev::Request { token, command: CommandId::SubmitSm, dest, text, receipt } => {
+            Ev::Request { token, command: CommandId::SUBMIT_SM, dest, text, receipt } => {
                 let n = self.submissions;
                 self.submissions += 1;
                 match (self.policy.submit)(n, &dest, &text) {
                     Reaction::Accept(id) => {
                         let body = Pdu::SubmitSmResp(MessageIdResp::new(&id));
-                        self.smsc.respond(self.now, token, CommandStatus::Ok, Some(&body)).unwrap();
+                        self.smsc.respond(self.now, token, CommandStatus::OK, Some(&body)).unwrap();
                         if receipt && self.policy.receipts {
                             self.receipts_due.push((id, dest));
                         }
@@ -379,7 +379,7 @@ impl<'b, const W: usize> Pair<'b, W> {
                 }
             }
             Ev::Request { token, .. } | Ev::DataSm { token: Some(token) } => {
-                self.smsc.respond(self.now, token, CommandStatus::SubmitFailed, None).unwrap()
+                self.smsc.respond(self.now, token, CommandStatus::SUBMIT_FAILED, None).unwrap()
             }
             _ => {}
         }
@@ -390,7 +390,7 @@ impl<'b, const W: usize> Pair<'b, W> {
         match reaction {
             Reaction::Accept(id) => {
                 let body = Pdu::SubmitSmResp(MessageIdResp::new(&id));
-                self.smsc.respond(self.now, token, CommandStatus::Ok, Some(&body)).unwrap();
+                self.smsc.respond(self.now, token, CommandStatus::OK, Some(&body)).unwrap();
             }
             Reaction::Reject(status) => self.smsc.respond(self.now, token, status, None).unwrap(),
             Reaction::Ignore | Reaction::Hold => {}
@@ -406,9 +406,9 @@ impl<'b, const W: usize> Pair<'b, W> {
         for (id, dest) in due {
             let text =
                 format!("id:{id} sub:001 dlvrd:001 submit date:2504231542 done date:2504231543 stat:DELIVRD err:000");
-            let tlvs = [Tlv::receipted_message_id(id.as_str()), Tlv::message_state(MessageState::Delivered)];
+            let tlvs = [Tlv::receipted_message_id(id.as_str()), Tlv::message_state(MessageState::DELIVERED)];
             let sm = DeliverSm {
-                esm_class: EsmClass(EsmClass::DELIVERY_RECEIPT),
+                esm_class: EsmClass::DELIVERY_RECEIPT,
                 tlvs: Tlvs::from_slice(&tlvs),
                 ..DeliverSm::new(Address::international(&dest), Address::alphanumeric("Test"), text.as_bytes())
             };

@@ -38,23 +38,23 @@ fn bind_transceiver_then_submit_gets_the_message_id() {
     p.run();
     assert_eq!(
         p.outcomes(),
-        [(h, Res::Response { status: CommandStatus::Ok, message_id: Some("68090a534e551".into()) })]
+        [(h, Res::Response { status: CommandStatus::OK, message_id: Some("68090a534e551".into()) })]
     );
     let wire = pdus(&p.esme_wire);
-    assert_eq!(wire[0].0, CommandId::BindTransceiver);
-    assert_eq!((wire[1].0, wire[1].2), (CommandId::SubmitSm, 2), "sequence numbers continue after the bind");
+    assert_eq!(wire[0].0, CommandId::BIND_TRANSCEIVER);
+    assert_eq!((wire[1].0, wire[1].2), (CommandId::SUBMIT_SM, 2), "sequence numbers continue after the bind");
     assert!(
-        matches!(p.smsc_events.last(), Some(Ev::Request { command: CommandId::SubmitSm, text, .. }) if text == b"Hello")
+        matches!(p.smsc_events.last(), Some(Ev::Request { command: CommandId::SUBMIT_SM, text, .. }) if text == b"Hello")
     );
 }
 
 #[test]
 fn a_refused_bind_reports_its_status_and_closes() {
     for status in [
-        CommandStatus::BindFailed,
-        CommandStatus::InvalidPassword,
-        CommandStatus::InvalidSystemId,
-        CommandStatus::AlreadyBound,
+        CommandStatus::BIND_FAILED,
+        CommandStatus::INVALID_PASSWORD,
+        CommandStatus::INVALID_SYSTEM_ID,
+        CommandStatus::ALREADY_BOUND,
     ] {
         let mut bufs = Buffers::new();
         let mut p: Pair<'_, 8> = Pair::new(&mut bufs, cfg(), cfg());
@@ -63,7 +63,7 @@ fn a_refused_bind_reports_its_status_and_closes() {
         assert_eq!(p.esme_events, [Ev::BindFailed(BindFailure::Rejected(status)), Ev::Closed(CloseReason::BindFailed)]);
         assert!(p.esme.is_closed() && p.smsc.is_closed());
         let back = pdus(&p.smsc_wire);
-        assert_eq!((back[0].0, back[0].1), (CommandId::BindTransmitterResp, status));
+        assert_eq!((back[0].0, back[0].1), (CommandId::BIND_TRANSMITTER_RESP, status));
         assert!(back[0].3.is_empty(), "error bind_resp goes without a body");
     }
 }
@@ -95,7 +95,7 @@ fn bind_timeout_and_bind_resp_in_the_same_read_as_the_next_pdu() {
     }
     assert!(matches!(events[..], [Ev::Bound { .. }]));
     let n = esme.poll_transmit(&mut out);
-    assert_eq!(pdus(&out[..n]), [(CommandId::EnquireLinkResp, CommandStatus::Ok, 42, vec![])]);
+    assert_eq!(pdus(&out[..n]), [(CommandId::ENQUIRE_LINK_RESP, CommandStatus::OK, 42, vec![])]);
 }
 
 #[test]
@@ -118,8 +118,8 @@ fn window_limits_outstanding_requests_and_sequence_numbers_wrap_without_reuse() 
     assert_eq!(
         p.outcomes(),
         [
-            (b, Res::Response { status: CommandStatus::Ok, message_id: Some("B".into()) }),
-            (a, Res::Response { status: CommandStatus::Ok, message_id: Some("A".into()) })
+            (b, Res::Response { status: CommandStatus::OK, message_id: Some("B".into()) }),
+            (a, Res::Response { status: CommandStatus::OK, message_id: Some("A".into()) })
         ]
     );
     // Sequence 2 is in flight; the next allocation skips it.
@@ -158,11 +158,11 @@ fn keepalive_on_idle_and_dead_link_detection() {
     let mut p: Pair<'_, 8> = Pair::new(&mut bufs, esme_cfg, cfg());
     p.bind(BindKind::Transceiver);
     p.advance(29_999);
-    assert!(!pdus(&p.esme_wire).iter().any(|x| x.0 == CommandId::EnquireLink));
+    assert!(!pdus(&p.esme_wire).iter().any(|x| x.0 == CommandId::ENQUIRE_LINK));
     p.advance(1);
-    let sent: Vec<_> = pdus(&p.esme_wire).into_iter().filter(|x| x.0 == CommandId::EnquireLink).collect();
+    let sent: Vec<_> = pdus(&p.esme_wire).into_iter().filter(|x| x.0 == CommandId::ENQUIRE_LINK).collect();
     assert_eq!(sent.len(), 1, "one enquire_link after 30 s idle");
-    assert!(pdus(&p.smsc_wire).iter().any(|x| x.0 == CommandId::EnquireLinkResp && x.2 == sent[0].2));
+    assert!(pdus(&p.smsc_wire).iter().any(|x| x.0 == CommandId::ENQUIRE_LINK_RESP && x.2 == sent[0].2));
     assert_eq!(p.esme.state(), State::Bound(BindKind::Transceiver));
 
     // The peer goes silent with a request in flight: the link is declared dead.
@@ -172,7 +172,7 @@ fn keepalive_on_idle_and_dead_link_detection() {
     p.advance(30_000 + 10_000);
     assert!(p.esme.is_closed());
     let tail = &p.esme_events[p.esme_events.len() - 2..];
-    assert_eq!(tail[0], Ev::Outcome { handle: h, command: CommandId::SubmitSm, part: None, res: Res::Lost });
+    assert_eq!(tail[0], Ev::Outcome { handle: h, command: CommandId::SUBMIT_SM, part: None, res: Res::Lost });
     assert_eq!(tail[1], Ev::Closed(CloseReason::LinkDead));
 }
 
@@ -186,7 +186,7 @@ fn keepalive_every_interval_even_when_busy() {
         p.esme.submit(p.now, &sm(b"busy")).unwrap();
         p.advance(10_000);
     }
-    let count = pdus(&p.esme_wire).iter().filter(|x| x.0 == CommandId::EnquireLink).count();
+    let count = pdus(&p.esme_wire).iter().filter(|x| x.0 == CommandId::ENQUIRE_LINK).count();
     assert_eq!(count, 4, "an enquire_link every 30 s over 120 s of traffic");
 }
 
@@ -202,12 +202,12 @@ fn receipts_and_messages_with_automatic_and_manual_acknowledgement() {
     let Ev::Receipt { token, text, receipted_id, state, submit, merged } = receipt else { unreachable!() };
     // The receipt is merged with its text and matched to the submission it is about.
     assert_eq!(*submit, Some(Handle(0)));
-    assert_eq!(merged.as_ref(), Some(&("68090a534e551".to_string(), MessageState::Delivered)));
+    assert_eq!(merged.as_ref(), Some(&("68090a534e551".to_string(), MessageState::DELIVERED)));
     assert_eq!(*token, None, "automatic mode answers by itself");
     assert_eq!(receipted_id.as_deref(), Some("68090a534e551"));
-    assert_eq!(*state, Some(MessageState::Delivered));
+    assert_eq!(*state, Some(MessageState::DELIVERED));
     assert!(text.starts_with(b"id:68090a534e551 sub:001"));
-    assert!(pdus(&p.esme_wire).iter().any(|x| x.0 == CommandId::DeliverSmResp && x.1 == CommandStatus::Ok));
+    assert!(pdus(&p.esme_wire).iter().any(|x| x.0 == CommandId::DELIVER_SM_RESP && x.1 == CommandStatus::OK));
 
     // Manual mode: nothing is answered until the application says so.
     let mut bufs = Buffers::new();
@@ -217,25 +217,25 @@ fn receipts_and_messages_with_automatic_and_manual_acknowledgement() {
     p.bind(BindKind::Transceiver);
     p.esme.submit(p.now, &sm(b"Hello")).unwrap();
     p.run();
-    assert!(!pdus(&p.esme_wire).iter().any(|x| x.0 == CommandId::DeliverSmResp));
+    assert!(!pdus(&p.esme_wire).iter().any(|x| x.0 == CommandId::DELIVER_SM_RESP));
     let Some(Ev::Receipt { token: Some(token), .. }) =
         p.esme_events.iter().find(|e| matches!(e, Ev::Receipt { .. })).cloned()
     else {
         panic!("no receipt")
     };
     assert_eq!(p.esme.pending_incoming(), 1);
-    p.esme.ack(p.now, token, CommandStatus::ReceiverTemporaryError).unwrap();
-    assert_eq!(p.esme.ack(p.now, token, CommandStatus::Ok), Err(CommandError::UnknownToken), "answered once only");
+    p.esme.ack(p.now, token, CommandStatus::RECEIVER_TEMPORARY_ERROR).unwrap();
+    assert_eq!(p.esme.ack(p.now, token, CommandStatus::OK), Err(CommandError::UnknownToken), "answered once only");
     p.run();
-    let resp: Vec<_> = pdus(&p.esme_wire).into_iter().filter(|x| x.0 == CommandId::DeliverSmResp).collect();
+    let resp: Vec<_> = pdus(&p.esme_wire).into_iter().filter(|x| x.0 == CommandId::DELIVER_SM_RESP).collect();
     assert_eq!(resp.len(), 1);
-    assert_eq!(resp[0].1, CommandStatus::ReceiverTemporaryError);
+    assert_eq!(resp[0].1, CommandStatus::RECEIVER_TEMPORARY_ERROR);
     // The SMSC's deliver_sm has its outcome with that status.
     assert!(p.smsc_events.iter().any(|e| matches!(
         e,
         Ev::Outcome {
-            command: CommandId::DeliverSm,
-            res: Res::Response { status: CommandStatus::ReceiverTemporaryError, .. },
+            command: CommandId::DELIVER_SM,
+            res: Res::Response { status: CommandStatus::RECEIVER_TEMPORARY_ERROR, .. },
             ..
         }
     )));
@@ -248,7 +248,7 @@ fn throttling_shrinks_the_window_pauses_and_recovers() {
     p.policy.submit =
         Box::new(
             |n, _, _| {
-                if n == 0 { Reaction::Reject(CommandStatus::Throttled) } else { Reaction::Accept(format!("m{n}")) }
+                if n == 0 { Reaction::Reject(CommandStatus::THROTTLED) } else { Reaction::Accept(format!("m{n}")) }
             },
         );
     p.bind(BindKind::Transmitter);
@@ -256,7 +256,7 @@ fn throttling_shrinks_the_window_pauses_and_recovers() {
     p.run();
     assert_eq!(
         p.outcomes(),
-        [(h, Res::Response { status: CommandStatus::Throttled, message_id: Some(String::new()) })]
+        [(h, Res::Response { status: CommandStatus::THROTTLED, message_id: Some(String::new()) })]
     );
     assert!(p.esme_events.contains(&Ev::Throttled { until: Instant(p.now.0 + 1000) }));
     assert_eq!(p.esme.effective_window(), 4);
@@ -280,7 +280,7 @@ fn unbind_from_either_side() {
     p.run();
     assert_eq!(p.esme_events.last(), Some(&Ev::Closed(CloseReason::Unbound)));
     assert_eq!(p.smsc_events.last(), Some(&Ev::Closed(CloseReason::PeerUnbound)));
-    assert!(pdus(&p.smsc_wire).iter().any(|x| x.0 == CommandId::UnbindResp));
+    assert!(pdus(&p.smsc_wire).iter().any(|x| x.0 == CommandId::UNBIND_RESP));
 
     // The SMSC unbinds with a request of ours in flight: it is reported lost, once.
     let mut bufs = Buffers::new();
@@ -345,23 +345,23 @@ fn esme_reply_to(raw: &[u8]) -> (Vec<WirePdu>, Vec<Ev>, State) {
 fn undecodable_unknown_and_out_of_state_commands_are_answered() {
     // Unknown command id: generic_nack ESME_RINVCMDID echoing the sequence.
     let (back, _, state) = esme_reply_to(&[0, 0, 0, 16, 0x01, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 77]);
-    assert_eq!(back, [(CommandId::GenericNack, CommandStatus::InvalidCommandId, 77, vec![])]);
+    assert_eq!(back, [(CommandId::GENERIC_NACK, CommandStatus::INVALID_COMMAND_ID, 77, vec![])]);
     assert_eq!(state, State::Bound(BindKind::Transmitter));
     // deliver_sm on a transmitter bind: deliver_sm_resp ESME_RINVBNDSTS.
     let mut deliver = vec![0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0, 9];
     deliver.extend_from_slice(&[0; 17]);
     deliver[3] = deliver.len() as u8;
     let (back, events, _) = esme_reply_to(&deliver);
-    assert_eq!(back, [(CommandId::DeliverSmResp, CommandStatus::InvalidBindStatus, 9, vec![])]);
+    assert_eq!(back, [(CommandId::DELIVER_SM_RESP, CommandStatus::INVALID_BIND_STATUS, 9, vec![])]);
     assert!(events.is_empty());
     // A known request whose body does not decode: its own response with the field's status.
     let bad = [0, 0, 0, 20, 0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 5, b'a', b'b', b'c', b'd'];
     let (back, _, _) = esme_reply_to(&bad);
-    assert_eq!(back, [(CommandId::SubmitSmResp, CommandStatus::InvalidServiceType, 5, vec![])]);
+    assert_eq!(back, [(CommandId::SUBMIT_SM_RESP, CommandStatus::INVALID_SERVICE_TYPE, 5, vec![])]);
     // A command_length below 16: generic_nack ESME_RINVCMDLEN, then close.
     let (back, events, state) = esme_reply_to(&[0, 0, 0, 8, 0, 0, 0, 0x15, 0, 0, 0, 0, 0, 0, 0, 3]);
-    assert_eq!(back[0].0, CommandId::GenericNack);
-    assert_eq!(back[0].1, CommandStatus::InvalidCommandLength);
+    assert_eq!(back[0].0, CommandId::GENERIC_NACK);
+    assert_eq!(back[0].1, CommandStatus::INVALID_COMMAND_LENGTH);
     assert_eq!(events, [Ev::Closed(CloseReason::InvalidCommandLength(8))]);
     assert_eq!(state, State::Closed);
     // A response is never answered, even a broken or unexpected one.
@@ -390,9 +390,9 @@ fn generic_nack_is_matched_to_its_request() {
         e,
         Some(Ev::Outcome {
             handle: h,
-            command: CommandId::QuerySm,
+            command: CommandId::QUERY_SM,
             part: None,
-            res: Res::GenericNack(CommandStatus::InvalidCommandId)
+            res: Res::GenericNack(CommandStatus::INVALID_COMMAND_ID)
         })
     );
 }
@@ -432,11 +432,11 @@ fn smsc_session_init_timeout_and_double_bind() {
     p.bind(BindKind::Transceiver);
     // A second bind on a bound connection: ESME_RALYBND.
     let mut raw = [0u8; 64];
-    let n = Pdu::BindTransceiver(Bind::new("user", "secret")).emit(50, CommandStatus::Ok, &mut raw).unwrap();
+    let n = Pdu::BindTransceiver(Bind::new("user", "secret")).emit(50, CommandStatus::OK, &mut raw).unwrap();
     assert_eq!(p.smsc.handle_input(p.now, &raw[..n]), n);
     let mut out = [0u8; 64];
     let m = p.smsc.poll_transmit(&mut out);
-    assert_eq!(pdus(&out[..m]), [(CommandId::BindTransceiverResp, CommandStatus::AlreadyBound, 50, vec![])]);
+    assert_eq!(pdus(&out[..m]), [(CommandId::BIND_TRANSCEIVER_RESP, CommandStatus::ALREADY_BOUND, 50, vec![])]);
 }
 
 #[test]
@@ -458,7 +458,7 @@ fn data_sm_both_ways_and_alert_notification() {
     // The scripted SMSC answers requests other than submit_sm with ESME_RSUBMITFAIL.
     assert_eq!(
         p.outcomes(),
-        [(h, Res::Response { status: CommandStatus::SubmitFailed, message_id: Some(String::new()) })]
+        [(h, Res::Response { status: CommandStatus::SUBMIT_FAILED, message_id: Some(String::new()) })]
     );
     assert!(matches!(p.smsc_events.last(), Some(Ev::DataSm { token: Some(_) })));
 
@@ -468,8 +468,8 @@ fn data_sm_both_ways_and_alert_notification() {
     p.run();
     assert!(p.esme_events.iter().any(|e| matches!(e, Ev::DataSm { token: None })));
     assert!(p.esme_events.contains(&Ev::Alert));
-    assert!(pdus(&p.esme_wire).iter().any(|x| x.0 == CommandId::DataSmResp && x.1 == CommandStatus::Ok));
-    assert!(pdus(&p.esme_wire).iter().all(|x| x.0 != CommandId::GenericNack), "alert_notification is never answered");
+    assert!(pdus(&p.esme_wire).iter().any(|x| x.0 == CommandId::DATA_SM_RESP && x.1 == CommandStatus::OK));
+    assert!(pdus(&p.esme_wire).iter().all(|x| x.0 != CommandId::GENERIC_NACK), "alert_notification is never answered");
     // An ESME may not send deliver_sm; an SMSC may not submit.
     let d = SubmitSm::default();
     assert_eq!(p.esme.send(p.now, &Pdu::DeliverSm(d)), Err(CommandError::NotARequest));
@@ -483,7 +483,7 @@ fn outbind_then_bind_receiver() {
     let mut esme: Session<'_, 4> = Session::new(Role::Esme, cfg(), &mut rx, &mut tx, Instant(0));
     let mut raw = [0u8; 64];
     let n = Pdu::Outbind(Outbind { system_id: "SMSC".into(), password: "pw".into() })
-        .emit(1, CommandStatus::Ok, &mut raw)
+        .emit(1, CommandStatus::OK, &mut raw)
         .unwrap();
     assert_eq!(esme.handle_input(Instant(0), &raw[..n]), n);
     let ev = esme.poll_event().map(|e| Ev::from_event(&e));
@@ -492,7 +492,7 @@ fn outbind_then_bind_receiver() {
     assert_eq!(esme.poll_transmit(&mut out), 0, "outbind has no response");
     esme.bind(Instant(1), BindKind::Receiver, &Bind::new("u", "p")).unwrap();
     let m = esme.poll_transmit(&mut out);
-    assert_eq!(pdus(&out[..m])[0].0, CommandId::BindReceiver);
+    assert_eq!(pdus(&out[..m])[0].0, CommandId::BIND_RECEIVER);
 }
 
 #[test]
@@ -509,7 +509,7 @@ fn an_undrained_event_stops_input_instead_of_being_lost() {
         other => panic!("{other:?}"),
     };
     p.smsc
-        .respond(p.now, token, CommandStatus::Ok, Some(&Pdu::SubmitSmResp(smpp_codec::pdu::MessageIdResp::new("id1"))))
+        .respond(p.now, token, CommandStatus::OK, Some(&Pdu::SubmitSmResp(smpp_codec::pdu::MessageIdResp::new("id1"))))
         .unwrap();
     p.smsc.unbind(p.now).unwrap();
     let n = p.smsc.poll_transmit(&mut out);
@@ -522,9 +522,9 @@ fn an_undrained_event_stops_input_instead_of_being_lost() {
         ev,
         Some(Ev::Outcome {
             handle: h,
-            command: CommandId::SubmitSm,
+            command: CommandId::SUBMIT_SM,
             part: None,
-            res: Res::Response { status: CommandStatus::Ok, message_id: Some("id1".into()) }
+            res: Res::Response { status: CommandStatus::OK, message_id: Some("id1".into()) }
         })
     );
     assert_eq!(p.esme.handle_input(p.now, &out[first..n]), n - first);
@@ -536,7 +536,7 @@ fn smsc_closes_when_the_application_never_decides_a_bind() {
     let mut bufs = Buffers::new();
     let mut p: Pair<'_, 8> = Pair::new(&mut bufs, cfg(), cfg());
     let mut raw = [0u8; 64];
-    let n = Pdu::BindTransmitter(Bind::new("u", "p")).emit(1, CommandStatus::Ok, &mut raw).unwrap();
+    let n = Pdu::BindTransmitter(Bind::new("u", "p")).emit(1, CommandStatus::OK, &mut raw).unwrap();
     assert_eq!(p.smsc.handle_input(p.now, &raw[..n]), n);
     assert!(matches!(p.smsc.poll_event().map(|e| Ev::from_event(&e)), Some(Ev::BindRequest { .. })));
     assert_eq!(p.smsc.state(), State::Binding(BindKind::Transmitter));
@@ -554,7 +554,7 @@ fn a_multi_part_message_has_one_outcome_per_part_and_one_for_the_message() {
     let mut bufs = Buffers::new();
     let mut p: Pair<'_, 8> = Pair::new(&mut bufs, cfg(), cfg());
     p.policy.submit = Box::new(|n, _, _| {
-        if n == 4 { Reaction::Reject(CommandStatus::SubmitFailed) } else { Reaction::Accept(format!("id{n}")) }
+        if n == 4 { Reaction::Reject(CommandStatus::SUBMIT_FAILED) } else { Reaction::Accept(format!("id{n}")) }
     });
     p.bind(BindKind::Transmitter);
     let m = p.esme.submit_parts(p.now, &parts_of(&[b"part one", b"part two", b"part three"])).unwrap();
@@ -584,7 +584,7 @@ fn a_multi_part_message_has_one_outcome_per_part_and_one_for_the_message() {
             message: m2,
             total: 2,
             accepted: 1,
-            failed: Some((2, PartFailure::Status(CommandStatus::SubmitFailed)))
+            failed: Some((2, PartFailure::Status(CommandStatus::SUBMIT_FAILED)))
         })
     );
 
@@ -667,15 +667,15 @@ fn long_text_goes_out_as_one_message() {
             "{concat:?}"
         );
         // What the SMSC received decodes back to the text.
-        let submits: Vec<_> = pdus(&p.esme_wire).into_iter().filter(|x| x.0 == CommandId::SubmitSm).collect();
+        let submits: Vec<_> = pdus(&p.esme_wire).into_iter().filter(|x| x.0 == CommandId::SUBMIT_SM).collect();
         assert_eq!(submits.len(), usize::from(expected_parts));
         let mut joined = String::new();
         for (_, _, _, body) in &submits {
             let Pdu::SubmitSm(s) = Pdu::parse_body(
                 &smpp_codec::Header {
                     command_length: 0,
-                    command_id: CommandId::SubmitSm,
-                    command_status: CommandStatus::Ok,
+                    command_id: CommandId::SUBMIT_SM,
+                    command_status: CommandStatus::OK,
                     sequence_number: 0,
                 },
                 body,
@@ -715,7 +715,7 @@ fn receipts_match_submissions_across_hex_and_decimal_ids() {
         // A receipt whose text says the id in decimal (0x1a2b = 6699), without TLVs.
         let text = b"id:6699 sub:001 dlvrd:001 submit date:2504231542 done date:2504231543 stat:DELIVRD err:000";
         let d = DeliverSm {
-            esm_class: smpp_codec::EsmClass(smpp_codec::EsmClass::DELIVERY_RECEIPT),
+            esm_class: smpp_codec::EsmClass::DELIVERY_RECEIPT,
             ..DeliverSm::new(Address::international("447700900123"), Address::alphanumeric("Test"), text)
         };
         p.smsc.send(p.now, &Pdu::DeliverSm(d)).unwrap();
@@ -724,7 +724,7 @@ fn receipts_match_submissions_across_hex_and_decimal_ids() {
         else {
             panic!()
         };
-        assert_eq!(merged.as_ref(), Some(&("6699".to_string(), MessageState::Delivered)));
+        assert_eq!(merged.as_ref(), Some(&("6699".to_string(), MessageState::DELIVERED)));
         assert_eq!(*submit, expect.then_some(h), "{mode:?}");
     }
 }

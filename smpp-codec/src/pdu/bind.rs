@@ -41,8 +41,8 @@ impl<'a> Bind<'a> {
             password: password.into(),
             system_type: COctetStr::EMPTY,
             interface_version: crate::interface_version::V34,
-            addr_ton: Ton::Unknown,
-            addr_npi: Npi::Unknown,
+            addr_ton: Ton::UNKNOWN,
+            addr_npi: Npi::UNKNOWN,
             address_range: COctetStr::EMPTY,
         }
     }

@@ -67,7 +67,7 @@ pub(crate) fn put_short_message<S: Sink>(s: &mut S, sm: &[u8], tlvs: &Tlvs<'_>) 
     if S::CHECK {
         if sm.len() > SHORT_MESSAGE_MAX {
             s.fail(Error::TooLong { field: Field::ShortMessage, max: SHORT_MESSAGE_MAX as u16 });
-        } else if !sm.is_empty() && !tlvs.is_empty() && tlvs.get(TlvTag::MessagePayload).is_some() {
+        } else if !sm.is_empty() && !tlvs.is_empty() && tlvs.get(TlvTag::MESSAGE_PAYLOAD).is_some() {
             s.fail(Error::PayloadConflict);
         }
     }

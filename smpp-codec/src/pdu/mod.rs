@@ -107,73 +107,73 @@ macro_rules! pdus {
 pdus! {
     bodies {
         /// bind_receiver.
-        BindReceiver(Bind) = BindReceiver,
+        BindReceiver(Bind) = BIND_RECEIVER,
         /// bind_receiver_resp.
-        BindReceiverResp(BindResp) = BindReceiverResp,
+        BindReceiverResp(BindResp) = BIND_RECEIVER_RESP,
         /// bind_transmitter.
-        BindTransmitter(Bind) = BindTransmitter,
+        BindTransmitter(Bind) = BIND_TRANSMITTER,
         /// bind_transmitter_resp.
-        BindTransmitterResp(BindResp) = BindTransmitterResp,
+        BindTransmitterResp(BindResp) = BIND_TRANSMITTER_RESP,
         /// bind_transceiver.
-        BindTransceiver(Bind) = BindTransceiver,
+        BindTransceiver(Bind) = BIND_TRANSCEIVER,
         /// bind_transceiver_resp.
-        BindTransceiverResp(BindResp) = BindTransceiverResp,
+        BindTransceiverResp(BindResp) = BIND_TRANSCEIVER_RESP,
         /// outbind (no response).
-        Outbind(Outbind) = Outbind,
+        Outbind(Outbind) = OUTBIND,
         /// submit_sm.
-        SubmitSm(Sm) = SubmitSm,
+        SubmitSm(Sm) = SUBMIT_SM,
         /// submit_sm_resp.
-        SubmitSmResp(MessageIdResp) = SubmitSmResp,
+        SubmitSmResp(MessageIdResp) = SUBMIT_SM_RESP,
         /// deliver_sm.
-        DeliverSm(Sm) = DeliverSm,
+        DeliverSm(Sm) = DELIVER_SM,
         /// deliver_sm_resp.
-        DeliverSmResp(MessageIdResp) = DeliverSmResp,
+        DeliverSmResp(MessageIdResp) = DELIVER_SM_RESP,
         /// submit_multi.
-        SubmitMulti(SubmitMulti) = SubmitMulti,
+        SubmitMulti(SubmitMulti) = SUBMIT_MULTI,
         /// submit_multi_resp.
-        SubmitMultiResp(SubmitMultiResp) = SubmitMultiResp,
+        SubmitMultiResp(SubmitMultiResp) = SUBMIT_MULTI_RESP,
         /// data_sm.
-        DataSm(DataSm) = DataSm,
+        DataSm(DataSm) = DATA_SM,
         /// data_sm_resp.
-        DataSmResp(MessageIdResp) = DataSmResp,
+        DataSmResp(MessageIdResp) = DATA_SM_RESP,
         /// query_sm.
-        QuerySm(QuerySm) = QuerySm,
+        QuerySm(QuerySm) = QUERY_SM,
         /// query_sm_resp.
-        QuerySmResp(QuerySmResp) = QuerySmResp,
+        QuerySmResp(QuerySmResp) = QUERY_SM_RESP,
         /// cancel_sm.
-        CancelSm(CancelSm) = CancelSm,
+        CancelSm(CancelSm) = CANCEL_SM,
         /// replace_sm.
-        ReplaceSm(ReplaceSm) = ReplaceSm,
+        ReplaceSm(ReplaceSm) = REPLACE_SM,
         /// alert_notification (no response).
-        AlertNotification(AlertNotification) = AlertNotification,
+        AlertNotification(AlertNotification) = ALERT_NOTIFICATION,
         /// broadcast_sm (5.0).
-        BroadcastSm(BroadcastSm) = BroadcastSm,
+        BroadcastSm(BroadcastSm) = BROADCAST_SM,
         /// broadcast_sm_resp (5.0).
-        BroadcastSmResp(MessageIdResp) = BroadcastSmResp,
+        BroadcastSmResp(MessageIdResp) = BROADCAST_SM_RESP,
         /// query_broadcast_sm (5.0).
-        QueryBroadcastSm(QueryBroadcastSm) = QueryBroadcastSm,
+        QueryBroadcastSm(QueryBroadcastSm) = QUERY_BROADCAST_SM,
         /// query_broadcast_sm_resp (5.0).
-        QueryBroadcastSmResp(MessageIdResp) = QueryBroadcastSmResp,
+        QueryBroadcastSmResp(MessageIdResp) = QUERY_BROADCAST_SM_RESP,
         /// cancel_broadcast_sm (5.0).
-        CancelBroadcastSm(CancelBroadcastSm) = CancelBroadcastSm,
+        CancelBroadcastSm(CancelBroadcastSm) = CANCEL_BROADCAST_SM,
     }
     empty {
         /// generic_nack.
-        GenericNack = GenericNack,
+        GenericNack = GENERIC_NACK,
         /// unbind.
-        Unbind = Unbind,
+        Unbind = UNBIND,
         /// unbind_resp.
-        UnbindResp = UnbindResp,
+        UnbindResp = UNBIND_RESP,
         /// enquire_link.
-        EnquireLink = EnquireLink,
+        EnquireLink = ENQUIRE_LINK,
         /// enquire_link_resp.
-        EnquireLinkResp = EnquireLinkResp,
+        EnquireLinkResp = ENQUIRE_LINK_RESP,
         /// cancel_sm_resp.
-        CancelSmResp = CancelSmResp,
+        CancelSmResp = CANCEL_SM_RESP,
         /// replace_sm_resp.
-        ReplaceSmResp = ReplaceSmResp,
+        ReplaceSmResp = REPLACE_SM_RESP,
         /// cancel_broadcast_sm_resp (5.0).
-        CancelBroadcastSmResp = CancelBroadcastSmResp,
+        CancelBroadcastSmResp = CANCEL_BROADCAST_SM_RESP,
     }
 }
 
@@ -192,7 +192,7 @@ impl<'a> Pdu<'a> {
     /// use smpp_codec::{Pdu, CommandStatus};
     /// let bytes = [0, 0, 0, 0x10, 0x80, 0, 0, 0x04, 0, 0, 0, 0x58, 0, 0, 0, 2];
     /// let (header, pdu) = Pdu::parse(&bytes).unwrap();
-    /// assert_eq!(header.command_status, CommandStatus::Throttled);
+    /// assert_eq!(header.command_status, CommandStatus::THROTTLED);
     /// let Pdu::SubmitSmResp(resp) = pdu else { panic!() };
     /// assert!(resp.message_id.is_empty());
     /// ```
@@ -215,7 +215,7 @@ impl<'a> Pdu<'a> {
 
     /// Writes the whole PDU (header and body) into `buf` and returns the octets written.
     ///
-    /// `command_status` must be `Ok` for requests (SMPP requires 0 there).
+    /// `command_status` must be [`CommandStatus::OK`] for requests (SMPP requires 0 there).
     ///
     /// # Errors
     /// A field that breaks its limit (naming the field), a non-zero status on a request, or a
@@ -225,7 +225,7 @@ impl<'a> Pdu<'a> {
     /// ```
     /// use smpp_codec::{Pdu, CommandStatus};
     /// let mut buf = [0u8; 16];
-    /// let n = Pdu::EnquireLink.emit(1, CommandStatus::Ok, &mut buf).unwrap();
+    /// let n = Pdu::EnquireLink.emit(1, CommandStatus::OK, &mut buf).unwrap();
     /// assert_eq!(&buf[..n], &[0, 0, 0, 16, 0, 0, 0, 0x15, 0, 0, 0, 0, 0, 0, 0, 1]);
     /// ```
     pub fn emit(&self, sequence_number: u32, command_status: CommandStatus, buf: &mut [u8]) -> Result<usize, Error> {

@@ -72,19 +72,19 @@ impl Stat<'_> {
     /// `UNKNOWN`, except the buffered ones, which are `ENROUTE` (as Kannel treats them).
     pub fn state(&self) -> MessageState {
         const NAMES: [(&[u8], MessageState); 11] = [
-            (b"DELIVRD", MessageState::Delivered),
-            (b"EXPIRED", MessageState::Expired),
-            (b"DELETED", MessageState::Deleted),
-            (b"UNDELIV", MessageState::Undeliverable),
-            (b"ACCEPTD", MessageState::Accepted),
-            (b"UNKNOWN", MessageState::Unknown),
-            (b"REJECTD", MessageState::Rejected),
-            (b"ENROUTE", MessageState::Enroute),
-            (b"ACKED", MessageState::Enroute),
-            (b"BUFFRED", MessageState::Enroute),
-            (b"BUFFERD", MessageState::Enroute),
+            (b"DELIVRD", MessageState::DELIVERED),
+            (b"EXPIRED", MessageState::EXPIRED),
+            (b"DELETED", MessageState::DELETED),
+            (b"UNDELIV", MessageState::UNDELIVERABLE),
+            (b"ACCEPTD", MessageState::ACCEPTED),
+            (b"UNKNOWN", MessageState::UNKNOWN),
+            (b"REJECTD", MessageState::REJECTED),
+            (b"ENROUTE", MessageState::ENROUTE),
+            (b"ACKED", MessageState::ENROUTE),
+            (b"BUFFRED", MessageState::ENROUTE),
+            (b"BUFFERD", MessageState::ENROUTE),
         ];
-        NAMES.iter().find(|(n, _)| n.eq_ignore_ascii_case(self.raw)).map_or(MessageState::Unknown, |(_, s)| *s)
+        NAMES.iter().find(|(n, _)| n.eq_ignore_ascii_case(self.raw)).map_or(MessageState::UNKNOWN, |(_, s)| *s)
     }
 }
 
@@ -154,7 +154,7 @@ impl<'a> ReceiptText<'a> {
     /// use smpp_codec::MessageState;
     /// let r = ReceiptText::parse(b"id:68090a534e551 submit date:2504231542 done date:2504231543 stat:DELIVRD err:000").unwrap();
     /// assert_eq!(r.id, Some(&b"68090a534e551"[..]));
-    /// assert_eq!(r.stat.unwrap().state(), MessageState::Delivered);
+    /// assert_eq!(r.stat.unwrap().state(), MessageState::DELIVERED);
     /// assert_eq!(r.done_date.unwrap().minute, 43);
     /// ```
     pub fn parse(text: &'a [u8]) -> Option<ReceiptText<'a>> {
@@ -217,7 +217,7 @@ impl<'a> DeliveryReceipt<'a> {
     /// use smpp_codec::MessageState;
     /// let r = DeliveryReceipt::merge(b"id:1 stat:UNDELIV err:001", Some(b"abc"), Some(2), None).unwrap();
     /// assert_eq!(r.message_id, Some(&b"abc"[..])); // the TLV wins
-    /// assert_eq!(r.state, MessageState::Delivered);
+    /// assert_eq!(r.state, MessageState::DELIVERED);
     /// assert_eq!(r.text.unwrap().err, Some(&b"001"[..]));
     /// ```
     pub fn merge(
@@ -235,7 +235,7 @@ impl<'a> DeliveryReceipt<'a> {
         }
         Some(DeliveryReceipt {
             message_id,
-            state: state.unwrap_or(MessageState::Unknown),
+            state: state.unwrap_or(MessageState::UNKNOWN),
             network_error: network_error_code.map(|[network_type, hi, lo]| NetworkErrorCode {
                 network_type,
                 error_code: u16::from_be_bytes([hi, lo]),
