@@ -12,7 +12,9 @@ use rusmpp_core::decode::borrowed::DecodeWithLength;
 use rusmpp_core::encode::{Encode, Length};
 use rusmpp_core::pdus::borrowed::Pdu as TheirPdu;
 use smpp_codec::pdu::SubmitSm;
-use smpp_codec::{Address, CommandStatus, DEFAULT_MAX_COMMAND_LENGTH, Frame, Pdu, RegisteredDelivery, frame_len};
+use smpp_codec::{
+    Address, CommandStatus, DEFAULT_MAX_COMMAND_LENGTH, Frame, MessageState, Pdu, RegisteredDelivery, frame_len,
+};
 
 type Theirs<'a> = TheirCommand<'a, 16>;
 
@@ -273,11 +275,16 @@ fn text_layer(batches: usize) {
     println!("  choose + encode + split 100-char UCS-2 text (2 parts): {:>8.1}", alone(batches, || split(&ucs2)));
     println!(
         "  parse a receipt text:                                  {:>8.1}",
-        alone(batches, || ReceiptText::parse(black_box(receipt)).map_or(0, |r| r.id.map_or(0, <[u8]>::len)))
+        alone(batches, || ReceiptText::parse(black_box(receipt)).map_or(0, |r| r.id.map_or(0, |id| id.len())))
     );
     println!(
         "  merge text + TLVs (DeliveryReceipt::merge):            {:>8.1}",
-        alone(batches, || DeliveryReceipt::merge(black_box(receipt), Some(b"0059113978"), Some(2), None)
-            .map_or(0, |r| r.state.raw() as usize))
+        alone(batches, || DeliveryReceipt::merge(
+            black_box(receipt),
+            Some("0059113978".into()),
+            Some(MessageState::DELIVERED),
+            None
+        )
+        .map_or(0, |r| r.state.raw() as usize))
     );
 }

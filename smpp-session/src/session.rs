@@ -897,7 +897,7 @@ impl<'b, const W: usize> Session<'b, W> {
             return Err(CommandError::TransmitBufferFull);
         }
         let message = self.begin_message(total)?;
-        let data_coding = smpp_codec::DataCoding(seg.data_coding());
+        let data_coding = seg.data_coding();
         while let Some(part) = seg.next_part(scratch) {
             let result = part.map_err(CommandError::Text).and_then(|part| {
                 let data = scratch.get(..part.len).unwrap_or(&[]);
@@ -1567,7 +1567,7 @@ fn held_event<'f, const W: usize>(
             Some(match (pdu, token) {
                 (Pdu::DeliverSm(sm), token) if sm.esm_class.is_receipt() => {
                     let receipt = DeliveryReceipt::from_sm(&sm);
-                    let submit = receipt.and_then(|r| r.message_id).and_then(|id| recent.find(id));
+                    let submit = receipt.and_then(|r| r.message_id).and_then(|id| recent.find(id.as_bytes()));
                     Event::Receipt { token, sm, receipt, submit }
                 }
                 (Pdu::DeliverSm(sm), token) => Event::Message { token, sm },

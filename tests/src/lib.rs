@@ -140,7 +140,7 @@ impl Ev {
             Event::Receipt { token, sm, receipt, submit } => Ev::Receipt {
                 token,
                 submit,
-                merged: receipt.map(|r| (s(r.message_id.unwrap_or(b"")), r.state)),
+                merged: receipt.map(|r| (s(r.message_id.unwrap_or_default().as_bytes()), r.state)),
                 text: sm.message().to_vec(),
                 receipted_id: sm.tlvs.receipted_message_id().ok().flatten().map(|m| s(m.as_bytes())),
                 state: sm.tlvs.message_state().ok().flatten(),

@@ -5,7 +5,7 @@
 //! does not matter, `_` and a space in a label are the same, unknown `key:` tokens are ignored,
 //! dates of 10, 12 or 14 digits are read, and an unknown `stat` is kept as it came.
 
-use crate::{MessageState, NetworkErrorCode};
+use crate::{COctetStr, MessageState, NetworkErrorCode};
 
 /// A date in a receipt, in the SMSC's local time (no time zone is given).
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -92,8 +92,8 @@ impl Stat<'_> {
 #[derive(Copy, Clone, Debug, Default, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct ReceiptText<'a> {
-    /// The SMSC's message id (raw: hex, decimal, or anything).
-    pub id: Option<&'a [u8]>,
+    /// The SMSC's message id as written (hex, decimal, or anything).
+    pub id: Option<COctetStr<'a>>,
     /// Messages submitted.
     pub sub: Option<u32>,
     /// Messages delivered.
@@ -153,7 +153,7 @@ impl<'a> ReceiptText<'a> {
     /// use smpp_codec::text::receipt::ReceiptText;
     /// use smpp_codec::MessageState;
     /// let r = ReceiptText::parse(b"id:68090a534e551 submit date:2504231542 done date:2504231543 stat:DELIVRD err:000").unwrap();
-    /// assert_eq!(r.id, Some(&b"68090a534e551"[..]));
+    /// assert_eq!(r.id.unwrap(), "68090a534e551");
     /// assert_eq!(r.stat.unwrap().state(), MessageState::DELIVERED);
     /// assert_eq!(r.done_date.unwrap().minute, 43);
     /// ```
@@ -178,7 +178,7 @@ impl<'a> ReceiptText<'a> {
             let end = after.iter().position(|&b| b == b' ').unwrap_or(after.len());
             let value = after.get(..end).unwrap_or(&[]);
             match key {
-                Key::Id => r.id = Some(value),
+                Key::Id => r.id = Some(COctetStr::new(value)),
                 Key::Sub => r.sub = number(value),
                 Key::Dlvrd => r.dlvrd = number(value),
                 Key::SubmitDate => r.submit_date = ReceiptDate::parse(value),
@@ -198,7 +198,7 @@ impl<'a> ReceiptText<'a> {
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct DeliveryReceipt<'a> {
     /// The receipted message's id (receipted_message_id, else the text's id).
-    pub message_id: Option<&'a [u8]>,
+    pub message_id: Option<COctetStr<'a>>,
     /// Its state (message_state, else the text's stat; `UNKNOWN` when neither says).
     pub state: MessageState,
     /// The network error (network_error_code TLV).
@@ -208,47 +208,46 @@ pub struct DeliveryReceipt<'a> {
 }
 
 impl<'a> DeliveryReceipt<'a> {
-    /// Merges the receipt's text (short_message or message_payload) with its TLV values.
-    /// Returns `None` when neither carries an id or a state.
+    /// Merges the receipt's text (short_message or message_payload) with the values of its
+    /// receipted_message_id, message_state and network_error_code TLVs. Returns `None` when
+    /// neither carries an id or a state.
     ///
     /// # Example
     /// ```
     /// use smpp_codec::text::receipt::DeliveryReceipt;
-    /// use smpp_codec::MessageState;
-    /// let r = DeliveryReceipt::merge(b"id:1 stat:UNDELIV err:001", Some(b"abc"), Some(2), None).unwrap();
-    /// assert_eq!(r.message_id, Some(&b"abc"[..])); // the TLV wins
+    /// use smpp_codec::{COctetStr, MessageState};
+    /// let r = DeliveryReceipt::merge(b"id:1 stat:UNDELIV err:001", Some("abc".into()), Some(MessageState::DELIVERED), None)
+    ///     .unwrap();
+    /// assert_eq!(r.message_id.unwrap(), "abc"); // the TLV wins
     /// assert_eq!(r.state, MessageState::DELIVERED);
     /// assert_eq!(r.text.unwrap().err, Some(&b"001"[..]));
     /// ```
     pub fn merge(
         text: &'a [u8],
-        receipted_message_id: Option<&'a [u8]>,
-        message_state: Option<u8>,
-        network_error_code: Option<[u8; 3]>,
+        receipted_message_id: Option<COctetStr<'a>>,
+        message_state: Option<MessageState>,
+        network_error_code: Option<NetworkErrorCode>,
     ) -> Option<DeliveryReceipt<'a>> {
         let parsed = ReceiptText::parse(text);
         let message_id = receipted_message_id.or_else(|| parsed.and_then(|p| p.id));
-        let state =
-            message_state.map(MessageState::from_raw).or_else(|| parsed.and_then(|p| p.stat).map(|s| s.state()));
+        let state = message_state.or_else(|| parsed.and_then(|p| p.stat).map(|s| s.state()));
         if message_id.is_none() && state.is_none() {
             return None;
         }
         Some(DeliveryReceipt {
             message_id,
             state: state.unwrap_or(MessageState::UNKNOWN),
-            network_error: network_error_code.map(|[network_type, hi, lo]| NetworkErrorCode {
-                network_type,
-                error_code: u16::from_be_bytes([hi, lo]),
-            }),
+            network_error: network_error_code,
             text: parsed,
         })
     }
 
-    /// The receipt of a deliver_sm or data_sm body (TLVs and text).
+    /// The receipt of a deliver_sm or data_sm body (TLVs and text). A TLV whose value cannot be
+    /// read is ignored, and the text is used instead.
     pub fn from_sm(sm: &crate::pdu::Sm<'a>) -> Option<DeliveryReceipt<'a>> {
-        let id = sm.tlvs.receipted_message_id().ok().flatten().map(|c| c.as_bytes());
-        let state = sm.tlvs.message_state().ok().flatten().map(MessageState::raw);
-        let err = sm.tlvs.network_error_code().ok().flatten().map(NetworkErrorCode::to_bytes);
+        let id = sm.tlvs.receipted_message_id().ok().flatten();
+        let state = sm.tlvs.message_state().ok().flatten();
+        let err = sm.tlvs.network_error_code().ok().flatten();
         DeliveryReceipt::merge(sm.message(), id, state, err)
     }
 }
