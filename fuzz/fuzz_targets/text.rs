@@ -4,7 +4,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use smpp_codec::text::gsm7::{self, Language, Tables};
-use smpp_codec::text::receipt::{DeliveryReceipt, IdMatch, ReceiptText, ids_match};
+use smpp_codec::text::receipt::{Base, DeliveryReceipt, IdMatch, ReceiptText, ids_match};
 use smpp_codec::text::segment::{Concatenation, Encoding, Segmenter, choose};
 use smpp_codec::text::udh::Udh;
 use smpp_codec::text::{latin1, ucs2};
@@ -28,6 +28,7 @@ fuzz_target!(|data: &[u8]| {
         None,
     );
     let _ = ids_match(data, data.get(1..).unwrap_or(&[]), IdMatch::default());
+    let _ = ids_match(data, data.get(1..).unwrap_or(&[]), IdMatch::Numeric { submit: Base::Auto, receipt: Base::Auto });
     let _ = Udh::split(data);
 
     // Encoders round-trip what they accept.

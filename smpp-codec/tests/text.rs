@@ -333,14 +333,36 @@ fn receipt_tlvs_win() {
 }
 
 #[test]
-fn ids_compare_across_bases() {
-    let tolerant = IdMatch::default();
-    assert!(ids_match(b"0000000012345678", b"12345678", tolerant));
-    assert!(ids_match(b"ABCDEF", b"abcdef", IdMatch::CaseInsensitive));
-    assert!(ids_match(b"1a", b"26", IdMatch::Numeric { submit: Base::Hex, receipt: Base::Decimal }));
+fn ids_match_exactly_or_ignoring_case_by_default() {
+    let default = IdMatch::default();
+    assert_eq!(default, IdMatch::CaseInsensitive);
+    assert!(ids_match(b"68090a534e551", b"68090a534e551", default));
+    assert!(ids_match(b"68090A534E551", b"68090a534e551", default));
+    assert!(!ids_match(b"68090a534e551", b"6809168bddf6b", default));
+    assert!(!ids_match(b"1", b"2", default));
+    // A receipt for an old message "64" is not taken for a new message "100" (0x64 = 100)...
+    assert!(!ids_match(b"100", b"64", default));
+    assert!(!ids_match(b"64", b"100", default));
+    // ...nor is a zero-padded or a differently based id matched unless asked for.
+    assert!(!ids_match(b"0000000012345678", b"12345678", default));
+    assert!(!ids_match(b"1a", b"26", default));
+    assert!(!ids_match(b"ABCDEF", b"abcdef", IdMatch::Exact));
+}
+
+#[test]
+fn ids_match_across_bases_when_asked() {
+    // Either base on both sides: "64" and "100" are the same number, and do match.
+    let any_base = IdMatch::Numeric { submit: Base::Auto, receipt: Base::Auto };
+    assert!(ids_match(b"100", b"64", any_base));
+    assert!(ids_match(b"64", b"100", any_base));
+    assert!(ids_match(b"0000000012345678", b"12345678", any_base));
+    // The bases an SMSC is known to use (hexadecimal answers, decimal receipts).
+    let hex_then_decimal = IdMatch::Numeric { submit: Base::Hex, receipt: Base::Decimal };
+    assert!(ids_match(b"64", b"100", hex_then_decimal));
+    assert!(!ids_match(b"100", b"64", hex_then_decimal));
+    assert!(ids_match(b"1a", b"26", hex_then_decimal));
     assert!(!ids_match(b"1a", b"26", IdMatch::Numeric { submit: Base::Decimal, receipt: Base::Decimal }));
-    assert!(!ids_match(b"68090a534e551", b"6809168bddf6b", tolerant));
-    assert!(!ids_match(b"1", b"2", tolerant));
+    assert!(ids_match(b"ABCDEF", b"abcdef", hex_then_decimal));
 }
 
 #[test]

@@ -55,7 +55,8 @@ pub struct Config {
     /// SMSC role: the sc_interface_version sent in bind responses. Default 0x34.
     pub sc_interface_version: u8,
     /// How a receipt's message id is matched to the ids of recent submissions (SMSCs disagree
-    /// on hex and decimal). Default: exact, then case-insensitive, then numeric in either base.
+    /// on hex and decimal). Default: exact, then case-insensitive; reading ids as numbers is
+    /// `IdMatch::Numeric`, to be chosen per SMSC.
     pub id_match: IdMatch,
 }
 

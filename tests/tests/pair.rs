@@ -702,7 +702,8 @@ fn receipts_match_submissions_across_hex_and_decimal_ids() {
     use smpp_codec::pdu::DeliverSm;
     use smpp_codec::text::receipt::{Base, IdMatch};
     for (mode, expect) in [
-        (IdMatch::default(), true),
+        (IdMatch::default(), false),
+        (IdMatch::Numeric { submit: Base::Auto, receipt: Base::Auto }, true),
         (IdMatch::Numeric { submit: Base::Hex, receipt: Base::Decimal }, true),
         (IdMatch::Exact, false),
     ] {

@@ -253,15 +253,24 @@ impl<'a> DeliveryReceipt<'a> {
 }
 
 /// How message ids from submit_sm_resp and from receipts are compared.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+///
+/// The default is [`IdMatch::CaseInsensitive`]: exact, then ignoring ASCII case. Reading ids as
+/// numbers is a setting to choose for an SMSC known to write the two ids in different forms
+/// (hexadecimal in submit_sm_resp, decimal in the receipt, or zero-padded), because it makes
+/// distinct ids equal: read in both bases, "64" (hexadecimal 0x64) and "100" name the same
+/// message, so a late receipt for an old message "64" would be taken for a new message "100".
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum IdMatch {
     /// Byte for byte.
     Exact,
-    /// Ignoring ASCII case.
+    /// Exact, then ignoring ASCII case (hexadecimal ids are written in either case).
+    #[default]
     CaseInsensitive,
     /// Exact, then ignoring case, then as numbers (leading zeros ignored) with each side read
-    /// in its base: `submit` for the submit_sm_resp id, `receipt` for the receipt's.
+    /// in its base: `submit` for the submit_sm_resp id, `receipt` for the receipt's. Choose the
+    /// bases the SMSC uses; [`Base::Auto`] on either side makes ids of different numbers match
+    /// (see the type's documentation).
     Numeric {
         /// Base of the ids in submit_sm_resp.
         submit: Base,
@@ -278,15 +287,9 @@ pub enum Base {
     Hex,
     /// Decimal.
     Decimal,
-    /// Either: decimal if every digit is decimal, and hexadecimal as well.
+    /// Either: the id is read in decimal when every digit is decimal, and in hexadecimal as
+    /// well, and matches when either reading does.
     Auto,
-}
-
-impl Default for IdMatch {
-    /// Tolerant: exact, case-insensitive, or numerically equal in either base.
-    fn default() -> Self {
-        IdMatch::Numeric { submit: Base::Auto, receipt: Base::Auto }
-    }
 }
 
 fn value(id: &[u8], radix: u32) -> Option<u128> {
@@ -315,10 +318,12 @@ fn values(id: &[u8], base: Base) -> [Option<u128>; 2] {
 /// # Example
 /// ```
 /// use smpp_codec::text::receipt::{ids_match, Base, IdMatch};
-/// let nexmo = IdMatch::Numeric { submit: Base::Hex, receipt: Base::Decimal };
-/// assert!(ids_match(b"0000000012345678", b"305419896", nexmo)); // 0x12345678
 /// assert!(ids_match(b"68090A534E551", b"68090a534e551", IdMatch::default()));
 /// assert!(!ids_match(b"68090A534E551", b"68090a534e551", IdMatch::Exact));
+/// // An SMSC that answers in hexadecimal and writes receipts in decimal:
+/// let hex_then_decimal = IdMatch::Numeric { submit: Base::Hex, receipt: Base::Decimal };
+/// assert!(ids_match(b"0000000012345678", b"305419896", hex_then_decimal)); // 0x12345678
+/// assert!(!ids_match(b"0000000012345678", b"305419896", IdMatch::default()));
 /// ```
 pub fn ids_match(submitted: &[u8], receipted: &[u8], mode: IdMatch) -> bool {
     if submitted == receipted {
