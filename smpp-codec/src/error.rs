@@ -179,6 +179,13 @@ pub enum Error {
     },
     /// Both `short_message` and the `message_payload` TLV carry data.
     PayloadConflict,
+    /// On encode: `field` is [absent](crate::COctetStr::ABSENT), but the body cannot stop
+    /// before it (it is not a field the leniency rule lets a body stop before), or a later field
+    /// carries a value.
+    Absent {
+        /// The absent field.
+        field: Field,
+    },
     /// Bytes are left after the last field of a PDU that carries no TLVs.
     TrailingBytes,
     /// The output buffer is too small.
@@ -203,6 +210,7 @@ impl Error {
             | Error::Unterminated { field }
             | Error::TooLong { field, .. }
             | Error::ContainsNul { field }
+            | Error::Absent { field }
             | Error::InvalidValue { field } => match field {
                 Field::SourceAddr | Field::SourceAddrTon | Field::SourceAddrNpi => S::INVALID_SOURCE_ADDRESS,
                 Field::DestinationAddr | Field::DestAddrTon | Field::DestAddrNpi => S::INVALID_DESTINATION_ADDRESS,
@@ -253,6 +261,9 @@ impl fmt::Display for Error {
             Error::InvalidTlvLength { tag } => write!(f, "TLV 0x{tag:04X}: length not allowed for this tag"),
             Error::PayloadConflict => {
                 f.write_str("short_message and message_payload both carry data; use one or the other")
+            }
+            Error::Absent { field } => {
+                write!(f, "{field}: absent, but the body cannot stop before it or has values after it")
             }
             Error::TrailingBytes => f.write_str("octets left after the last field of the body"),
             Error::BufferTooSmall { needed } => write!(f, "output buffer too small: {needed} octets needed"),

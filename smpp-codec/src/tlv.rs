@@ -3,6 +3,12 @@
 //! A parsed PDU keeps its TLV stream as the borrowed wire bytes ([`Tlvs`]); iterating it or
 //! asking for one tag walks those bytes without allocating. A PDU to be sent borrows a caller's
 //! `&[Tlv]`. Unknown tags are kept and re-emitted byte for byte.
+//!
+//! A TLV of a known tag must have a length its tag allows, the one its typed accessor reads
+//! (SMPP-REFERENCE §5.2; 1 or 2 octets where sources disagree): `parse` checks it
+//! ([`Error::InvalidTlvLength`], answered with ESME_RINVTLVLEN), and so does `emit` for a list
+//! the application built. The typed accessor of a parsed PDU's TLV therefore fails only on the
+//! content of a C-Octet String (a NUL inside it, or no NUL at its maximum length).
 
 use core::fmt;
 
@@ -211,12 +217,12 @@ impl<'a> Tlv<'a> {
     /// [`Error::InvalidTlvLength`] when too long or when a NUL appears before the end.
     pub fn as_cstr(&self, max: usize) -> Result<COctetStr<'a>, Error> {
         let err = Error::InvalidTlvLength { tag: self.tag.raw() };
-        let s = match self.value {
-            TlvValue::CStr(s) => s,
-            TlvValue::Octets(v) => COctetStr::new(v.strip_suffix(&[0]).unwrap_or(v)),
+        let value = match self.value {
+            TlvValue::CStr(s) => s.as_bytes(),
+            TlvValue::Octets(v) => v.strip_suffix(&[0]).unwrap_or(v),
             TlvValue::Int { .. } => return Err(err),
         };
-        if s.wire_len() > max || s.as_bytes().contains(&0) { Err(err) } else { Ok(s) }
+        if value.len() >= max || value.contains(&0) { Err(err) } else { Ok(COctetStr::new(value)) }
     }
 
     /// The value as octets whose length lies in `min..=max`.
@@ -269,6 +275,9 @@ impl Encode for Tlv<'_> {
                 }
                 _ => {}
             }
+            if !self.tag.allows_len(len) {
+                s.fail(Error::InvalidTlvLength { tag: self.tag.raw() });
+            }
         }
         s.u16(self.tag.raw());
         s.u16(len as u16);
@@ -304,14 +313,17 @@ impl<'a> Tlvs<'a> {
         Tlvs(Repr::List(list))
     }
 
-    /// Checks a TLV stream (each TLV's length within the bytes, no stray octets) and wraps it.
+    /// Checks a TLV stream (each TLV's length within the bytes, no stray octets, each known
+    /// tag with a length it allows) and wraps it.
     ///
     /// # Errors
-    /// [`Error::InvalidTlvStream`].
+    /// [`Error::InvalidTlvStream`], or [`Error::InvalidTlvLength`] naming the tag.
+    #[inline(always)]
     pub fn parse(bytes: &'a [u8]) -> Result<Self, Error> {
-        let mut rest = bytes;
-        while !rest.is_empty() {
-            rest = split_tlv(rest).ok_or(Error::InvalidTlvStream)?.2;
+        // Most PDUs carry no TLVs: that case costs one test in every body's parser, and the walk
+        // stays out of line.
+        if !bytes.is_empty() {
+            check_stream(bytes)?;
         }
         Ok(Tlvs(Repr::Wire(bytes)))
     }
@@ -319,6 +331,12 @@ impl<'a> Tlvs<'a> {
     /// Iterates the TLVs in order.
     pub fn iter(&self) -> TlvIter<'a> {
         TlvIter(self.0)
+    }
+
+    /// Whether these are the wire bytes of a parsed PDU (its body is then re-emitted with the
+    /// decode limits).
+    pub(crate) const fn is_decoded(&self) -> bool {
+        matches!(self.0, Repr::Wire(_))
     }
 
     /// Whether there are no TLVs.
@@ -431,6 +449,20 @@ impl<'a> Iterator for TlvIter<'a> {
     }
 }
 
+/// Walks a TLV stream: each TLV's length within the bytes, no stray octets, each known tag with
+/// a length it allows.
+#[inline]
+fn check_stream(mut rest: &[u8]) -> Result<(), Error> {
+    while !rest.is_empty() {
+        let (tag, value, tail) = split_tlv(rest).ok_or(Error::InvalidTlvStream)?;
+        if !TlvTag::from_raw(tag).allows_len(value.len()) {
+            return Err(Error::InvalidTlvLength { tag });
+        }
+        rest = tail;
+    }
+    Ok(())
+}
+
 /// Splits the first TLV off a stream: its tag, its value, and the rest.
 #[inline]
 fn split_tlv(stream: &[u8]) -> Option<(u16, &[u8], &[u8])> {
@@ -465,7 +497,33 @@ macro_rules! tlv_accessors {
         impl<'a> Tlv<'a> {
             $( tlv_accessors!(@new $kind $name $tag $( ($($arg)*) )?); )+
         }
+        /// Every known tag and the lengths its typed accessor reads.
+        const KNOWN_LENGTHS: &[(TlvTag, u32)] = &[
+            $( (TlvTag::$tag, tlv_accessors!(@len $kind $( ($($arg)*) )?)), )+
+            (TlvTag::MESSAGE_STATE, LEN_1),
+            (TlvTag::NETWORK_ERROR_CODE, range(3, 3)),
+        ];
+        /// Every typed accessor, by tag, for the test that parse and the accessors agree.
+        #[cfg(test)]
+        pub(crate) fn read_typed(t: &Tlvs<'_>, tag: TlvTag) -> Option<Result<(), Error>> {
+            match tag {
+                $( TlvTag::$tag => Some(t.$name().map(|_| ())), )+
+                TlvTag::MESSAGE_STATE => Some(t.message_state().map(|_| ())),
+                TlvTag::NETWORK_ERROR_CODE => Some(t.network_error_code().map(|_| ())),
+                _ => None,
+            }
+        }
     };
+    // The lengths each kind allows (see `range`).
+    (@len u8) => { LEN_1 };
+    (@len u16) => { 1 << 2 };
+    (@len u32) => { 1 << 4 };
+    (@len u8or16) => { (1 << 1) | (1 << 2) };
+    (@len u8or4) => { (1 << 1) | (1 << 4) };
+    (@len flag) => { (1 << 0) | (1 << 1) };
+    // The NUL is counted in the maximum, and may be missing.
+    (@len cstr ($max:expr)) => { range(0, $max) };
+    (@len octets ($min:expr, $max:expr)) => { range($min, $max) };
     (@get u8 $name:ident $tag:ident) => {
         #[doc = concat!("The `", stringify!($name), "` TLV (1 octet).\n\n# Errors\n[`Error::InvalidTlvLength`] when present with another length.")]
         pub fn $name(&self) -> Result<Option<u8>, Error> {
@@ -556,6 +614,79 @@ macro_rules! tlv_accessors {
         #[doc = concat!("A `", stringify!($name), "` TLV in its 3.4 form (length 0).")]
         pub const fn $name() -> Tlv<'static> { Tlv::flag(TlvTag::$tag) }
     };
+}
+
+// The lengths a tag allows, in one word: with the `RANGE` bit, the lengths `min..=max` (min in
+// bits 16–30, max in bits 0–15); without it, the set of lengths below 8 whose bits are set.
+const RANGE: u32 = 1 << 31;
+const LEN_1: u32 = 1 << 1;
+const ANY_LEN: u32 = range(0, TLV_MAX_VALUE_LEN);
+
+const fn range(min: usize, max: usize) -> u32 {
+    RANGE | (min as u32) << 16 | max as u32
+}
+
+/// The known tags' length rules, found by tag in a few instructions (every TLV of a parsed PDU
+/// is looked up): a table of 128 slots indexed by a multiplicative hash of the tag that puts
+/// each known tag in a slot of its own, and the distinct rules they use.
+struct LengthTable {
+    tags: [u16; SLOTS],
+    rule_of: [u8; SLOTS],
+    rules: [u32; 32],
+}
+
+const SLOTS: usize = 128;
+
+/// The hash multiplier: any odd number that gives each known tag its own slot (building the
+/// table fails to compile otherwise; a new tag may need another one, found by trying).
+const MULTIPLIER: u32 = 0x13FD_8F65;
+
+const fn slot(tag: u16) -> usize {
+    ((tag as u32).wrapping_mul(MULTIPLIER) >> 25) as usize
+}
+
+#[allow(clippy::indexing_slicing)] // Evaluated at compile time only: an index out of range is a build error.
+const LENGTHS: LengthTable = {
+    // Rule 0 is any length: empty slots (tag 0 is unassigned) and unknown tags.
+    let mut t = LengthTable { tags: [0; SLOTS], rule_of: [0; SLOTS], rules: [ANY_LEN; 32] };
+    let mut distinct = 1;
+    let mut i = 0;
+    while i < KNOWN_LENGTHS.len() {
+        let (tag, rule) = KNOWN_LENGTHS[i];
+        let s = slot(tag.raw());
+        assert!(t.tags[s] == 0, "two known TLV tags share a slot: choose another MULTIPLIER");
+        let mut r = 0;
+        while r < distinct && t.rules[r] != rule {
+            r += 1;
+        }
+        if r == distinct {
+            t.rules[r] = rule;
+            distinct += 1;
+        }
+        t.tags[s] = tag.raw();
+        t.rule_of[s] = r as u8;
+        i += 1;
+    }
+    t
+};
+
+impl TlvTag {
+    /// Whether a value of `len` octets is one this tag's typed accessor reads (any length for an
+    /// unknown tag).
+    #[inline]
+    pub fn allows_len(self, len: usize) -> bool {
+        let s = slot(self.raw());
+        let known = LENGTHS.tags.get(s) == Some(&self.raw());
+        let rule = match LENGTHS.rule_of.get(s) {
+            Some(&r) if known => LENGTHS.rules.get(usize::from(r)).copied().unwrap_or(ANY_LEN),
+            _ => ANY_LEN,
+        };
+        if rule & RANGE == 0 {
+            len < 8 && rule & (1 << len) != 0
+        } else {
+            (rule >> 16 & 0x7FFF) as usize <= len && len <= (rule & 0xFFFF) as usize
+        }
+    }
 }
 
 tlv_accessors! {
@@ -658,5 +789,41 @@ impl Tlv<'static> {
             tag: TlvTag::NETWORK_ERROR_CODE,
             value: TlvValue::Int { len: 3, value: ((code.network_type as u32) << 16) | code.error_code as u32 },
         }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::indexing_slicing, clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    /// For every known tag and many lengths, `parse` accepts a value exactly when the tag's
+    /// typed accessor reads it (values are C-string shaped: no NUL inside, one at the end).
+    #[test]
+    fn parse_checks_the_lengths_the_typed_accessors_read() {
+        let lengths = (0..=70).chain(254..=258).chain(1023..=1026);
+        let mut checked = 0;
+        for len in lengths {
+            let value: [u8; 1026] = core::array::from_fn(|i| if i + 1 == len { 0 } else { b'a' });
+            let value = &value[..len];
+            for raw in 0..=u16::MAX {
+                let tag = TlvTag::from_raw(raw);
+                let list = [Tlv::octets(tag, value)];
+                let Some(typed) = read_typed(&Tlvs::from_slice(&list), tag) else { continue };
+                let mut wire = [0u8; 4 + 1026];
+                wire[..2].copy_from_slice(&raw.to_be_bytes());
+                wire[2..4].copy_from_slice(&(len as u16).to_be_bytes());
+                wire[4..4 + len].copy_from_slice(value);
+                let parsed = Tlvs::parse(&wire[..4 + len]);
+                assert_eq!(parsed.is_ok(), typed.is_ok(), "tag {tag:?}, {len} octets");
+                if let Ok(t) = parsed {
+                    assert_eq!(read_typed(&t, tag), Some(Ok(())));
+                } else {
+                    assert_eq!(parsed, Err(Error::InvalidTlvLength { tag: raw }));
+                }
+                checked += 1;
+            }
+        }
+        assert!(checked > 60 * 80, "{checked}");
     }
 }

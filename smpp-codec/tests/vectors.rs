@@ -79,11 +79,13 @@ fn bind_transmitter_resp_ok_and_error_forms() {
         let mut bytes = hex("00 00 00 10 80 00 00 02 00 00 00 0E 00 00 00 01");
         bytes.extend_from_slice(body);
         bytes[3] = bytes.len() as u8;
-        let (h, pdu) = Pdu::parse(&bytes).unwrap();
-        assert_eq!(h.command_status, CommandStatus::INVALID_PASSWORD);
-        assert_eq!(h.command_status.to_string(), "ESME_RINVPASWD");
-        let Pdu::BindTransmitterResp(r) = pdu else { panic!() };
+        let status = CommandStatus::INVALID_PASSWORD;
+        assert_eq!(status.to_string(), "ESME_RINVPASWD");
+        let Pdu::BindTransmitterResp(r) = parse_roundtrip(&bytes, CommandId::BIND_TRANSMITTER_RESP, status, 1) else {
+            panic!()
+        };
         assert_eq!(r.system_id.as_bytes(), body.strip_suffix(&[0]).unwrap_or(body));
+        assert_eq!(r.system_id.is_absent(), body.is_empty());
     }
 }
 
@@ -119,11 +121,12 @@ fn submit_sm_resp_ok_and_throttled() {
     assert_eq!(emit(&Pdu::SubmitSmResp(MessageIdResp::new("68090a534e551")), 2, CommandStatus::OK), ok);
 
     let throttled = hex("00 00 00 10 80 00 00 04 00 00 00 58 00 00 00 02");
-    let (h, pdu) = Pdu::parse(&throttled).unwrap();
-    assert_eq!(h.command_status, CommandStatus::THROTTLED);
-    assert!(h.command_status.is_transient());
-    let Pdu::SubmitSmResp(r) = pdu else { panic!() };
-    assert!(r.message_id.is_empty());
+    let Pdu::SubmitSmResp(r) = parse_roundtrip(&throttled, CommandId::SUBMIT_SM_RESP, CommandStatus::THROTTLED, 2)
+    else {
+        panic!()
+    };
+    assert!(CommandStatus::THROTTLED.is_transient());
+    assert!(r.message_id.is_empty() && r.message_id.is_absent());
 }
 
 const RECEIPT_DELIVRD: &str =
@@ -178,8 +181,17 @@ fn deliver_sm_resp_both_forms() {
     assert!(r.message_id.is_empty());
     // OpenMarket's header-only form.
     let bare = hex("00 00 00 10 80 00 00 05 00 00 00 00 00 00 00 05");
-    let (_, pdu) = Pdu::parse(&bare).unwrap();
-    assert_eq!(pdu, Pdu::DeliverSmResp(MessageIdResp::default()));
+    let pdu = parse_roundtrip(&bare, CommandId::DELIVER_SM_RESP, CommandStatus::OK, 5);
+    assert_eq!(pdu, Pdu::DeliverSmResp(MessageIdResp::default()), "absent compares equal to empty");
+    assert_eq!(emit(&Pdu::DeliverSmResp(MessageIdResp::default()), 5, CommandStatus::OK), full);
+    assert_eq!(
+        emit(
+            &Pdu::DeliverSmResp(MessageIdResp { message_id: COctetStr::ABSENT, ..Default::default() }),
+            5,
+            CommandStatus::OK
+        ),
+        bare
+    );
 }
 
 #[test]

@@ -60,34 +60,18 @@ macro_rules! pdus {
                 }
             }
 
-            /// Parses a body whose header was already read.
-            ///
-            /// Error responses (non-zero status) whose body is absent or a lone NUL decode as
-            /// the body's default (empty message_id and so on), as SMSCs send all three forms.
+            /// Parses a body whose header was already read, by the crate's leniency rule (the
+            /// same whatever the `command_status`).
             ///
             /// # Errors
             /// [`Error::UnknownCommandId`] for a command this codec does not know, or the body's
             /// own parse error.
             #[inline(always)]
             pub fn parse_body(header: &Header, body: &'a [u8]) -> Result<Pdu<'a>, Error> {
-                let parsed = match header.command_id {
+                match header.command_id {
                     $( CommandId::$bid => $bt::parse(body).map(Pdu::$bv), )+
                     $( CommandId::$eid => if body.is_empty() { Ok(Pdu::$ev) } else { Err(Error::TrailingBytes) }, )+
-                    other => return Err(Error::UnknownCommandId { command_id: other.raw() }),
-                };
-                match parsed {
-                    Err(_) if header.command_id.is_response() && !header.command_status.is_ok() && body.len() <= 1 => {
-                        Ok(Self::empty_response(header.command_id))
-                    }
-                    other => other,
-                }
-            }
-
-            fn empty_response(id: CommandId) -> Pdu<'a> {
-                match id {
-                    $( CommandId::$bid => Pdu::$bv($bt::default()), )+
-                    $( CommandId::$eid => Pdu::$ev, )+
-                    _ => Pdu::GenericNack,
+                    other => Err(Error::UnknownCommandId { command_id: other.raw() }),
                 }
             }
         }
@@ -215,11 +199,14 @@ impl<'a> Pdu<'a> {
 
     /// Writes the whole PDU (header and body) into `buf` and returns the octets written.
     ///
-    /// `command_status` must be [`CommandStatus::OK`] for requests (SMPP requires 0 there).
+    /// SMPP requires [`CommandStatus::OK`] in requests; the status is written as given, so that
+    /// a request that arrived with another one (which receivers ignore, SMPP-REFERENCE §1.1)
+    /// re-emits unchanged. A PDU that [`Pdu::parse`] accepted, emitted with its header's
+    /// sequence number and status, gives back the very same octets.
     ///
     /// # Errors
-    /// A field that breaks its limit (naming the field), a non-zero status on a request, or a
-    /// buffer that is too small. `buf` is untouched then.
+    /// A field that breaks its limit (naming the field), or a buffer that is too small. `buf`
+    /// is untouched then.
     ///
     /// # Example
     /// ```
@@ -230,9 +217,6 @@ impl<'a> Pdu<'a> {
     /// ```
     pub fn emit(&self, sequence_number: u32, command_status: CommandStatus, buf: &mut [u8]) -> Result<usize, Error> {
         let id = self.command_id();
-        if !id.is_response() && !command_status.is_ok() {
-            return Err(Error::InvalidValue { field: Field::CommandStatus });
-        }
         let m = self.measure();
         if let Some(e) = m.error {
             return Err(e);
