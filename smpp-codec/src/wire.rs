@@ -1,7 +1,7 @@
 //! Field-level reading and writing shared by every PDU.
 //!
 //! Reading goes through [`Reader`] (plain slice splitting, which inlines to a bounds check and a
-//! load on the hot path; the TLV stream is walked with nom in `tlv.rs`). Writing goes
+//! load on the hot path; the TLV stream is split the same way in `tlv.rs`). Writing goes
 //! through one description per PDU, `Encode::encode`, run against two sinks: [`Measure`] counts
 //! octets and validates, [`Writer`] writes. `emit` measures first, so it writes nothing unless
 //! every field is valid and the buffer is large enough.
