@@ -77,7 +77,7 @@ decode_cases! {
 fn emit_submit_sm(pdu: &Pdu<'_>, out: &mut [u8]) -> usize {
     let mut n = 0;
     for _ in 0..N {
-        n += black_box(pdu).emit(2, CommandStatus::Ok, out).unwrap();
+        n += black_box(pdu).emit(2, CommandStatus::OK, out).unwrap();
     }
     n
 }
@@ -87,7 +87,7 @@ fn emit_submit_sm(pdu: &Pdu<'_>, out: &mut [u8]) -> usize {
 fn emit_submit_sm_typed(sm: &SubmitSm<'_>, out: &mut [u8]) -> usize {
     let mut n = 0;
     for _ in 0..N {
-        n += pdu::emit(CommandId::SubmitSm, 2, CommandStatus::Ok, black_box(sm), out).unwrap();
+        n += pdu::emit(CommandId::SUBMIT_SM, 2, CommandStatus::OK, black_box(sm), out).unwrap();
     }
     n
 }
@@ -124,7 +124,7 @@ fn main() {
     let body = submit_sm_140(&text);
     let sm = Pdu::SubmitSm(body);
     let mut submit = vec![0u8; sm.encoded_len()];
-    sm.emit(2, CommandStatus::Ok, &mut submit).unwrap();
+    sm.emit(2, CommandStatus::OK, &mut submit).unwrap();
     let (receipt, enquire_link, resp) = (hex(RECEIPT), hex(ENQUIRE_LINK), hex(SUBMIT_SM_RESP));
     let mut out = vec![0u8; submit.len()];
     let gsm: String = "The quick brown fox jumps over the lazy dog; €5 {ok} ".chars().cycle().take(300).collect();

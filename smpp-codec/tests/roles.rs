@@ -8,50 +8,50 @@ use smpp_codec::*;
 
 /// What an ESME receives (SMPP-REFERENCE: the SMSC's responses and its requests to the ESME).
 const ESME: &[CommandId] = &[
-    CommandId::BindReceiverResp,
-    CommandId::BindTransmitterResp,
-    CommandId::BindTransceiverResp,
-    CommandId::SubmitSmResp,
-    CommandId::DataSmResp,
-    CommandId::QuerySmResp,
-    CommandId::CancelSmResp,
-    CommandId::ReplaceSmResp,
-    CommandId::SubmitMultiResp,
-    CommandId::EnquireLink,
-    CommandId::EnquireLinkResp,
-    CommandId::Unbind,
-    CommandId::UnbindResp,
-    CommandId::GenericNack,
-    CommandId::DeliverSm,
-    CommandId::DataSm,
-    CommandId::AlertNotification,
-    CommandId::Outbind,
+    CommandId::BIND_RECEIVER_RESP,
+    CommandId::BIND_TRANSMITTER_RESP,
+    CommandId::BIND_TRANSCEIVER_RESP,
+    CommandId::SUBMIT_SM_RESP,
+    CommandId::DATA_SM_RESP,
+    CommandId::QUERY_SM_RESP,
+    CommandId::CANCEL_SM_RESP,
+    CommandId::REPLACE_SM_RESP,
+    CommandId::SUBMIT_MULTI_RESP,
+    CommandId::ENQUIRE_LINK,
+    CommandId::ENQUIRE_LINK_RESP,
+    CommandId::UNBIND,
+    CommandId::UNBIND_RESP,
+    CommandId::GENERIC_NACK,
+    CommandId::DELIVER_SM,
+    CommandId::DATA_SM,
+    CommandId::ALERT_NOTIFICATION,
+    CommandId::OUTBIND,
 ];
 
 /// What an SMSC receives.
 const SMSC: &[CommandId] = &[
-    CommandId::BindReceiver,
-    CommandId::BindTransmitter,
-    CommandId::BindTransceiver,
-    CommandId::SubmitSm,
-    CommandId::SubmitMulti,
-    CommandId::DataSm,
-    CommandId::QuerySm,
-    CommandId::CancelSm,
-    CommandId::ReplaceSm,
-    CommandId::DeliverSmResp,
-    CommandId::DataSmResp,
-    CommandId::EnquireLink,
-    CommandId::EnquireLinkResp,
-    CommandId::Unbind,
-    CommandId::UnbindResp,
-    CommandId::GenericNack,
+    CommandId::BIND_RECEIVER,
+    CommandId::BIND_TRANSMITTER,
+    CommandId::BIND_TRANSCEIVER,
+    CommandId::SUBMIT_SM,
+    CommandId::SUBMIT_MULTI,
+    CommandId::DATA_SM,
+    CommandId::QUERY_SM,
+    CommandId::CANCEL_SM,
+    CommandId::REPLACE_SM,
+    CommandId::DELIVER_SM_RESP,
+    CommandId::DATA_SM_RESP,
+    CommandId::ENQUIRE_LINK,
+    CommandId::ENQUIRE_LINK_RESP,
+    CommandId::UNBIND,
+    CommandId::UNBIND_RESP,
+    CommandId::GENERIC_NACK,
 ];
 
 const ESME_BROADCAST: &[CommandId] =
-    &[CommandId::BroadcastSmResp, CommandId::QueryBroadcastSmResp, CommandId::CancelBroadcastSmResp];
+    &[CommandId::BROADCAST_SM_RESP, CommandId::QUERY_BROADCAST_SM_RESP, CommandId::CANCEL_BROADCAST_SM_RESP];
 const SMSC_BROADCAST: &[CommandId] =
-    &[CommandId::BroadcastSm, CommandId::QueryBroadcastSm, CommandId::CancelBroadcastSm];
+    &[CommandId::BROADCAST_SM, CommandId::QUERY_BROADCAST_SM, CommandId::CANCEL_BROADCAST_SM];
 
 /// Each decoder with the commands it must decode.
 fn decoders() -> [(&'static str, Decoder, Vec<CommandId>); 4] {
@@ -86,7 +86,7 @@ fn check_decoders(frame: &[u8]) {
 /// One valid PDU of every command.
 fn samples() -> Vec<Pdu<'static>> {
     static DESTS: [DestAddress<'static>; 1] =
-        [DestAddress::Sme(Address { ton: Ton::International, npi: Npi::Isdn, addr: COctetStr::new(b"4477") })];
+        [DestAddress::Sme(Address { ton: Ton::INTERNATIONAL, npi: Npi::ISDN, addr: COctetStr::new(b"4477") })];
     let bind = Bind::new("panel", "secret");
     let bind_resp = BindResp { system_id: "SMSC".into(), tlvs: Tlvs::EMPTY };
     let sm = Sm::new(Address::alphanumeric("Panel"), Address::international("447700900123"), b"Alarm");
@@ -178,9 +178,9 @@ fn the_role_sets_cover_every_command_once_per_role() {
         let smsc = SMSC.contains(&id) || SMSC_BROADCAST.contains(&id);
         assert!(esme || smsc, "{id} is received by neither role");
         // Only the PDUs both ends send are in both sets.
-        let both = [CommandId::DataSm, CommandId::DataSmResp, CommandId::EnquireLink, CommandId::EnquireLinkResp]
+        let both = [CommandId::DATA_SM, CommandId::DATA_SM_RESP, CommandId::ENQUIRE_LINK, CommandId::ENQUIRE_LINK_RESP]
             .iter()
-            .chain(&[CommandId::Unbind, CommandId::UnbindResp, CommandId::GenericNack])
+            .chain(&[CommandId::UNBIND, CommandId::UNBIND_RESP, CommandId::GENERIC_NACK])
             .any(|&b| b == id);
         assert_eq!(esme && smsc, both, "{id}");
     }
@@ -189,7 +189,7 @@ fn the_role_sets_cover_every_command_once_per_role() {
 #[test]
 fn each_role_decodes_its_own_commands_like_pdu_parse_and_refuses_the_others() {
     for p in samples() {
-        let frame = to_vec(&p, 7, CommandStatus::Ok);
+        let frame = to_vec(&p, 7, CommandStatus::OK);
         check_decoders(&frame);
         // Spelled out for the two plain decoders.
         let id = p.command_id();
@@ -219,7 +219,7 @@ fn each_role_decodes_its_own_commands_like_pdu_parse_and_refuses_the_others() {
 #[test]
 fn error_responses_without_a_body_decode_alike() {
     for p in samples().iter().filter(|p| p.command_id().is_response()) {
-        let header_only = to_vec(&Pdu::GenericNack, 9, CommandStatus::SystemError);
+        let header_only = to_vec(&Pdu::GenericNack, 9, CommandStatus::SYSTEM_ERROR);
         let mut frame = header_only.clone();
         frame[4..8].copy_from_slice(&p.command_id().raw().to_be_bytes());
         check_decoders(&frame);
@@ -247,8 +247,8 @@ fn framing_errors_come_first_whatever_the_command() {
 #[test]
 fn typed_emit_writes_what_pdu_emit_writes() {
     for p in samples() {
-        let status = if p.command_id().is_response() { CommandStatus::SystemError } else { CommandStatus::Ok };
-        for status in [CommandStatus::Ok, status] {
+        let status = if p.command_id().is_response() { CommandStatus::SYSTEM_ERROR } else { CommandStatus::OK };
+        for status in [CommandStatus::OK, status] {
             let expected = to_vec(&p, 0x1234, status);
             let mut buf = vec![0xA5u8; expected.len() + 4];
             if let Some((len, written)) = emit_typed(&p, 0x1234, status, &mut buf) {
@@ -273,28 +273,31 @@ fn typed_emit_writes_what_pdu_emit_writes() {
 }
 
 #[test]
-fn typed_emit_refuses_a_body_under_another_command_and_a_status_on_a_request() {
+fn typed_emit_refuses_a_body_under_another_command_and_writes_the_status_given() {
     let sm = Sm::new(Address::alphanumeric("Panel"), Address::international("447700900123"), b"Alarm");
     let mut buf = [0xA5u8; 128];
-    for id in [CommandId::SubmitSmResp, CommandId::BindTransmitter, CommandId::EnquireLink, CommandId::from_raw(0x1234)]
+    for id in
+        [CommandId::SUBMIT_SM_RESP, CommandId::BIND_TRANSMITTER, CommandId::ENQUIRE_LINK, CommandId::from_raw(0x1234)]
     {
         assert_eq!(
-            pdu::emit(id, 1, CommandStatus::Ok, &sm, &mut buf),
+            pdu::emit(id, 1, CommandStatus::OK, &sm, &mut buf),
             Err(Error::InvalidValue { field: Field::CommandId })
         );
     }
-    assert_eq!(
-        pdu::emit(CommandId::SubmitSm, 1, CommandStatus::SystemError, &sm, &mut buf),
-        Err(Error::InvalidValue { field: Field::CommandStatus })
-    );
+    // As Pdu::emit: the status is written as given, so that a request re-emits unchanged.
+    let mut same = [0xA5u8; 128];
+    let n = pdu::emit(CommandId::SUBMIT_SM, 1, CommandStatus::SYSTEM_ERROR, &sm, &mut same).unwrap();
+    assert_eq!(Pdu::SubmitSm(sm).emit(1, CommandStatus::SYSTEM_ERROR, &mut buf), Ok(n));
+    assert_eq!(buf[..n], same[..n]);
+    let mut buf = [0xA5u8; 128];
     let long = Bind::new("a-system-id-too-long", "pw");
     assert_eq!(
-        pdu::emit(CommandId::BindTransmitter, 1, CommandStatus::Ok, &long, &mut buf),
+        pdu::emit(CommandId::BIND_TRANSMITTER, 1, CommandStatus::OK, &long, &mut buf),
         Err(Error::TooLong { field: Field::SystemId, max: 16 })
     );
     assert!(buf.iter().all(|&b| b == 0xA5));
     assert_eq!(
-        pdu::emit(CommandId::EnquireLink, 1, CommandStatus::Ok, &Pdu::Unbind, &mut buf),
+        pdu::emit(CommandId::ENQUIRE_LINK, 1, CommandStatus::OK, &Pdu::Unbind, &mut buf),
         Err(Error::InvalidValue { field: Field::CommandId })
     );
 }
@@ -321,7 +324,7 @@ proptest! {
     #[test]
     fn every_decoder_agrees_with_pdu_parse_on_mutated_valid_frames(which in 0..33usize, at in any::<prop::sample::Index>(), value in any::<u8>(), cut in 0..4usize) {
         let p = samples()[which];
-        let mut frame = to_vec(&p, 3, CommandStatus::Ok);
+        let mut frame = to_vec(&p, 3, CommandStatus::OK);
         let i = at.index(frame.len());
         frame[i] = value;
         check_decoders(&frame);

@@ -2,7 +2,7 @@
 
 use smpp_codec::pdu::{self, Bind, BindResp, Body, SubmitSm};
 use smpp_codec::text::segment::{Concatenation, Encoding, SegmentError, Segmenter};
-use smpp_codec::{CommandId, CommandStatus, DataCoding, Error as CodecError, HEADER_LEN, Pdu, Tlv, Tlvs};
+use smpp_codec::{CommandId, CommandStatus, Error as CodecError, HEADER_LEN, Pdu, Tlv, Tlvs};
 
 use crate::buffer::TxMark;
 use crate::error::CommandError;
@@ -65,7 +65,7 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
             return Err(CommandError::InvalidState);
         }
         let seq = self.peek_seq();
-        self.queue(kind.command_id(), bind, seq, CommandStatus::Ok, 0)?;
+        self.queue(kind.command_id(), bind, seq, CommandStatus::OK, 0)?;
         self.commit_seq(seq);
         self.control.bind = Some(seq);
         self.timers.set(Timer::Bind, self.now + self.config.bind_timeout);
@@ -80,9 +80,9 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
     /// As [`send`](Self::send).
     pub fn submit(&mut self, now: Instant, sm: &SubmitSm<'_>) -> Result<Handle, CommandError> {
         self.advance_clock(now);
-        self.check_request(CommandId::SubmitSm)?;
+        self.check_request(CommandId::SUBMIT_SM)?;
         self.check_window(1)?;
-        self.send_request(CommandId::SubmitSm, sm, None)
+        self.send_request(CommandId::SUBMIT_SM, sm, None)
     }
 
     /// Sends a request of the application and returns its handle; its outcome comes later as
@@ -191,7 +191,7 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
             len,
             part,
             || encode_error(id, body),
-            |seq, buf| pdu::emit(id, seq, CommandStatus::Ok, body, buf),
+            |seq, buf| pdu::emit(id, seq, CommandStatus::OK, body, buf),
         )
     }
 
@@ -547,9 +547,9 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
                 return Err(CommandError::NotARequest);
             }
         }
-        self.check_request(CommandId::SubmitSm)?;
+        self.check_request(CommandId::SUBMIT_SM)?;
         self.check_window(usize::from(total))?;
-        let data_coding = DataCoding(seg.data_coding());
+        let data_coding = seg.data_coding();
         self.transaction(total, |s, message| {
             while let Some(part) = seg.next_part(scratch) {
                 let part = part.map_err(CommandError::Text)?;
@@ -570,7 +570,7 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
                     }
                 }
                 sm.tlvs = Tlvs::from_slice(&tlvs);
-                s.submit_part_body(now, message, CommandId::SubmitSm, &sm)?;
+                s.submit_part_body(now, message, CommandId::SUBMIT_SM, &sm)?;
             }
             Ok(())
         })
@@ -673,7 +673,7 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
         let tlvs = [Tlv::sc_interface_version(self.config.sc_interface_version)];
         let body = BindResp { system_id: system_id.into(), tlvs: Tlvs::from_slice(&tlvs) };
         let resp_id = kind.command_id().response_id().ok_or(CommandError::WrongResponse)?;
-        self.answer(token, CommandStatus::Ok, Some(&body), resp_id)
+        self.answer(token, CommandStatus::OK, Some(&body), resp_id)
     }
 
     /// SMSC: rejects a bind with `status` (ESME_RBINDFAIL, ESME_RINVPASWD, ...) and closes.
@@ -686,7 +686,7 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
         token: IncomingToken,
         status: CommandStatus,
     ) -> Result<(), CommandError> {
-        let status = if status.is_ok() { CommandStatus::BindFailed } else { status };
+        let status = if status.is_ok() { CommandStatus::BIND_FAILED } else { status };
         self.respond(now, token, status, None)
     }
 
@@ -704,7 +704,7 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
         }
         self.answer_pending();
         let seq = self.peek_seq();
-        self.queue_header_only(CommandId::Unbind, CommandStatus::Ok, seq);
+        self.queue_header_only(CommandId::UNBIND, CommandStatus::OK, seq);
         self.commit_seq(seq);
         self.control.unbind = Some(seq);
         self.timers.set(Timer::Unbind, self.now + self.config.unbind_timeout);
@@ -727,7 +727,7 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
 /// Why `body` cannot be encoded as `id`, if it cannot (an encoding error is more useful than
 /// "full" when both apply).
 fn encode_error<B: Body + ?Sized>(id: CommandId, body: &B) -> Option<CommandError> {
-    match pdu::emit(id, 0, CommandStatus::Ok, body, &mut []) {
+    match pdu::emit(id, 0, CommandStatus::OK, body, &mut []) {
         Err(CodecError::BufferTooSmall { .. }) | Ok(_) => None,
         Err(e) => Some(CommandError::Codec(e)),
     }
@@ -739,17 +739,17 @@ fn app_request_allowed(role: Role, id: CommandId, kind: BindKind) -> Option<bool
     match (role, id) {
         (
             Role::Esme,
-            CommandId::SubmitSm
-            | CommandId::SubmitMulti
-            | CommandId::QuerySm
-            | CommandId::CancelSm
-            | CommandId::ReplaceSm
-            | CommandId::BroadcastSm
-            | CommandId::QueryBroadcastSm
-            | CommandId::CancelBroadcastSm
-            | CommandId::DataSm,
+            CommandId::SUBMIT_SM
+            | CommandId::SUBMIT_MULTI
+            | CommandId::QUERY_SM
+            | CommandId::CANCEL_SM
+            | CommandId::REPLACE_SM
+            | CommandId::BROADCAST_SM
+            | CommandId::QUERY_BROADCAST_SM
+            | CommandId::CANCEL_BROADCAST_SM
+            | CommandId::DATA_SM,
         ) => Some(kind.can_transmit()),
-        (Role::Smsc, CommandId::DeliverSm | CommandId::DataSm | CommandId::AlertNotification) => {
+        (Role::Smsc, CommandId::DELIVER_SM | CommandId::DATA_SM | CommandId::ALERT_NOTIFICATION) => {
             Some(kind.can_receive())
         }
         _ => None,
@@ -760,17 +760,17 @@ fn app_request_allowed(role: Role, id: CommandId, kind: BindKind) -> Option<bool
 const fn header_only(id: CommandId) -> bool {
     matches!(
         id,
-        CommandId::EnquireLinkResp
-            | CommandId::UnbindResp
-            | CommandId::CancelSmResp
-            | CommandId::ReplaceSmResp
-            | CommandId::CancelBroadcastSmResp
-            | CommandId::GenericNack
+        CommandId::ENQUIRE_LINK_RESP
+            | CommandId::UNBIND_RESP
+            | CommandId::CANCEL_SM_RESP
+            | CommandId::REPLACE_SM_RESP
+            | CommandId::CANCEL_BROADCAST_SM_RESP
+            | CommandId::GENERIC_NACK
     )
 }
 
 /// Whether the session writes the body of a successful response `id` itself (an empty
 /// message_id).
 const fn has_default_body(id: CommandId) -> bool {
-    matches!(id, CommandId::DeliverSmResp | CommandId::DataSmResp)
+    matches!(id, CommandId::DELIVER_SM_RESP | CommandId::DATA_SM_RESP)
 }

@@ -42,9 +42,9 @@ impl BindKind {
     /// The bind request's command id.
     pub const fn command_id(self) -> CommandId {
         match self {
-            BindKind::Transmitter => CommandId::BindTransmitter,
-            BindKind::Receiver => CommandId::BindReceiver,
-            BindKind::Transceiver => CommandId::BindTransceiver,
+            BindKind::Transmitter => CommandId::BIND_TRANSMITTER,
+            BindKind::Receiver => CommandId::BIND_RECEIVER,
+            BindKind::Transceiver => CommandId::BIND_TRANSCEIVER,
         }
     }
 
@@ -772,7 +772,7 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
             self.timers.set(Timer::Keepalive, now + self.config.enquire_link_timeout);
             return;
         }
-        self.queue_header_only(CommandId::EnquireLink, CommandStatus::Ok, seq);
+        self.queue_header_only(CommandId::ENQUIRE_LINK, CommandStatus::OK, seq);
         self.commit_seq(seq);
         self.control.keepalive = Some(seq);
         self.timers.set(Timer::KeepaliveResponse, now + self.config.enquire_link_timeout);
@@ -813,7 +813,7 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
     /// default body for deliver_sm_resp, data_sm_resp and the header-only responses.
     pub(crate) fn reply(&mut self, id: CommandId, status: CommandStatus, seq: u32) {
         match id {
-            CommandId::DeliverSmResp | CommandId::DataSmResp if status.is_ok() => {
+            CommandId::DELIVER_SM_RESP | CommandId::DATA_SM_RESP if status.is_ok() => {
                 let body = MessageIdResp::default();
                 let len = pdu::encoded_len(&body);
                 if self.tx.push_with(len, |buf| pdu::emit(id, seq, status, &body, buf)) == Ok(true) {
@@ -830,11 +830,11 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
         while let Some(p) = self.incoming.take_any() {
             let Some(resp) = p.command.id().response_id() else { continue };
             let status = match (self.role, p.command.id()) {
-                (_, CommandId::BindTransmitter | CommandId::BindReceiver | CommandId::BindTransceiver) => {
-                    CommandStatus::BindFailed
+                (_, CommandId::BIND_TRANSMITTER | CommandId::BIND_RECEIVER | CommandId::BIND_TRANSCEIVER) => {
+                    CommandStatus::BIND_FAILED
                 }
-                (Role::Esme, CommandId::DeliverSm | CommandId::DataSm) => CommandStatus::from_raw(0x64), // ESME_RX_T_APPN
-                _ => CommandStatus::SystemError,
+                (Role::Esme, CommandId::DELIVER_SM | CommandId::DATA_SM) => CommandStatus::from_raw(0x64), // ESME_RX_T_APPN
+                _ => CommandStatus::SYSTEM_ERROR,
             };
             self.queue_header_only(resp, status, p.seq);
         }
@@ -877,7 +877,7 @@ pub(crate) fn window_of<const W: usize>(config: &Config) -> u16 {
 /// Octets [`Session::reply`] writes.
 pub(crate) const fn reply_len(id: CommandId, status: CommandStatus) -> usize {
     match id {
-        CommandId::DeliverSmResp | CommandId::DataSmResp if status.is_ok() => HEADER_LEN + 1,
+        CommandId::DELIVER_SM_RESP | CommandId::DATA_SM_RESP if status.is_ok() => HEADER_LEN + 1,
         _ => HEADER_LEN,
     }
 }

@@ -138,7 +138,7 @@ impl<const W: usize> Window<W> {
             o.is_some_and(|o| {
                 o.state == SlotState::Waiting
                     && o.seq == seq
-                    && (id == CommandId::GenericNack || o.command.id().response_id() == Some(id))
+                    && (id == CommandId::GENERIC_NACK || o.command.id().response_id() == Some(id))
             })
         };
         let hint = (seq as usize) % W.max(1);

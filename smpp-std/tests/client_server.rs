@@ -33,7 +33,7 @@ fn standard_unicode_and_long_texts_get_ids_and_receipts() {
         assert!(o.ids().all(|(_, id)| id.as_bytes().len() == 13), "{o:?}");
         let receipts = client.wait_for_receipt(&o, Duration::from_secs(10)).unwrap();
         assert_eq!(receipts.len(), parts);
-        assert!(receipts.iter().all(|r| r.state == MessageState::Delivered && r.stat.as_deref() == Some("DELIVRD")));
+        assert!(receipts.iter().all(|r| r.state == MessageState::DELIVERED && r.stat.as_deref() == Some("DELIVRD")));
     }
     client.close().unwrap();
     assert!(client.is_closed());

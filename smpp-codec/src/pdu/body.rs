@@ -59,22 +59,22 @@ macro_rules! bodies {
 }
 
 bodies! {
-    Bind => BindReceiver | BindTransmitter | BindTransceiver;
-    BindResp => BindReceiverResp | BindTransmitterResp | BindTransceiverResp;
-    Outbind => Outbind;
-    Sm => SubmitSm | DeliverSm;
-    MessageIdResp => SubmitSmResp | DeliverSmResp | DataSmResp | BroadcastSmResp | QueryBroadcastSmResp;
-    SubmitMulti => SubmitMulti;
-    SubmitMultiResp => SubmitMultiResp;
-    DataSm => DataSm;
-    QuerySm => QuerySm;
-    QuerySmResp => QuerySmResp;
-    CancelSm => CancelSm;
-    ReplaceSm => ReplaceSm;
-    AlertNotification => AlertNotification;
-    BroadcastSm => BroadcastSm;
-    QueryBroadcastSm => QueryBroadcastSm;
-    CancelBroadcastSm => CancelBroadcastSm;
+    Bind => BIND_RECEIVER | BIND_TRANSMITTER | BIND_TRANSCEIVER;
+    BindResp => BIND_RECEIVER_RESP | BIND_TRANSMITTER_RESP | BIND_TRANSCEIVER_RESP;
+    Outbind => OUTBIND;
+    Sm => SUBMIT_SM | DELIVER_SM;
+    MessageIdResp => SUBMIT_SM_RESP | DELIVER_SM_RESP | DATA_SM_RESP | BROADCAST_SM_RESP | QUERY_BROADCAST_SM_RESP;
+    SubmitMulti => SUBMIT_MULTI;
+    SubmitMultiResp => SUBMIT_MULTI_RESP;
+    DataSm => DATA_SM;
+    QuerySm => QUERY_SM;
+    QuerySmResp => QUERY_SM_RESP;
+    CancelSm => CANCEL_SM;
+    ReplaceSm => REPLACE_SM;
+    AlertNotification => ALERT_NOTIFICATION;
+    BroadcastSm => BROADCAST_SM;
+    QueryBroadcastSm => QUERY_BROADCAST_SM;
+    CancelBroadcastSm => CANCEL_BROADCAST_SM;
 }
 
 impl Body for Pdu<'_> {
@@ -101,8 +101,8 @@ pub fn encoded_len<B: Body + ?Sized>(body: &B) -> usize {
 ///
 /// # Errors
 /// [`Error::InvalidValue`] naming [`Field::CommandId`] when `body` is not a body of
-/// `command_id`, and as [`Pdu::emit`]: a field that breaks its limit, a non-zero status on a
-/// request, or a buffer that is too small. `buf` is untouched then.
+/// `command_id`, and as [`Pdu::emit`]: a field that breaks its limit, or a buffer that is too
+/// small. `buf` is untouched then.
 ///
 /// # Example
 /// ```
@@ -110,12 +110,12 @@ pub fn encoded_len<B: Body + ?Sized>(body: &B) -> usize {
 /// use smpp_codec::{Address, CommandId, CommandStatus, Pdu};
 /// let sm = SubmitSm::new(Address::alphanumeric("Panel"), Address::international("447700900123"), b"Hi");
 /// let mut buf = [0u8; 64];
-/// let n = pdu::emit(CommandId::SubmitSm, 7, CommandStatus::Ok, &sm, &mut buf).unwrap();
+/// let n = pdu::emit(CommandId::SUBMIT_SM, 7, CommandStatus::OK, &sm, &mut buf).unwrap();
 /// let mut same = [0u8; 64];
-/// assert_eq!(Pdu::SubmitSm(sm).emit(7, CommandStatus::Ok, &mut same), Ok(n));
+/// assert_eq!(Pdu::SubmitSm(sm).emit(7, CommandStatus::OK, &mut same), Ok(n));
 /// assert_eq!(buf, same);
 /// // A submit_sm body is not a bind's.
-/// assert!(pdu::emit(CommandId::BindTransmitter, 7, CommandStatus::Ok, &sm, &mut buf).is_err());
+/// assert!(pdu::emit(CommandId::BIND_TRANSMITTER, 7, CommandStatus::OK, &sm, &mut buf).is_err());
 /// ```
 pub fn emit<B: Body + ?Sized>(
     command_id: CommandId,
@@ -139,9 +139,6 @@ pub(super) fn emit_as<B: sealed::Sealed + ?Sized>(
     body: &B,
     buf: &mut [u8],
 ) -> Result<usize, Error> {
-    if !command_id.is_response() && !command_status.is_ok() {
-        return Err(Error::InvalidValue { field: Field::CommandStatus });
-    }
     let (len, error) = body.measure_body();
     if let Some(e) = error {
         return Err(e);

@@ -67,10 +67,8 @@ macro_rules! pdus {
                 }
             }
 
-            /// Parses a body whose header was already read.
-            ///
-            /// Error responses (non-zero status) whose body is absent or a lone NUL decode as
-            /// the body's default (empty message_id and so on), as SMSCs send all three forms.
+            /// Parses a body whose header was already read, by the crate's leniency rule (the
+            /// same whatever the `command_status`).
             ///
             /// # Errors
             /// [`Error::UnknownCommandId`] for a command this codec does not know, or the body's
@@ -90,35 +88,17 @@ macro_rules! pdus {
             /// instead of being merged from every arm (which costs moves on every decode).
             #[inline(always)]
             fn decode_body<'f, const SET: u8>(header: Header, body: &'f [u8]) -> Result<(Header, Pdu<'f>), Error> {
-                let error = match header.command_id {
+                match header.command_id {
                     $( CommandId::$bid if const { inbound::accepts(SET, CommandId::$bid) } => {
                         match $bt::parse(body) {
-                            Ok(b) => return Ok((header, Pdu::$bv(b))),
-                            Err(e) => e,
+                            Ok(b) => Ok((header, Pdu::$bv(b))),
+                            Err(e) => Err(e),
                         }
                     } )+
                     $( CommandId::$eid if const { inbound::accepts(SET, CommandId::$eid) } => {
-                        if body.is_empty() {
-                            return Ok((header, Pdu::$ev));
-                        }
-                        Error::TrailingBytes
+                        if body.is_empty() { Ok((header, Pdu::$ev)) } else { Err(Error::TrailingBytes) }
                     } )+
-                    other => return Err(Error::UnknownCommandId { command_id: other.raw() }),
-                };
-                if header.command_id.is_response() && !header.command_status.is_ok() && body.len() <= 1 {
-                    Ok((header, Self::empty_response::<SET>(header.command_id)))
-                } else {
-                    Err(error)
-                }
-            }
-
-            fn empty_response<'f, const SET: u8>(id: CommandId) -> Pdu<'f> {
-                match id {
-                    $( CommandId::$bid if const { inbound::accepts(SET, CommandId::$bid) } => {
-                        Pdu::$bv($bt::default())
-                    } )+
-                    $( CommandId::$eid if const { inbound::accepts(SET, CommandId::$eid) } => Pdu::$ev, )+
-                    _ => Pdu::GenericNack,
+                    other => Err(Error::UnknownCommandId { command_id: other.raw() }),
                 }
             }
         }
@@ -138,73 +118,73 @@ macro_rules! pdus {
 pdus! {
     bodies {
         /// bind_receiver.
-        BindReceiver(Bind) = BindReceiver,
+        BindReceiver(Bind) = BIND_RECEIVER,
         /// bind_receiver_resp.
-        BindReceiverResp(BindResp) = BindReceiverResp,
+        BindReceiverResp(BindResp) = BIND_RECEIVER_RESP,
         /// bind_transmitter.
-        BindTransmitter(Bind) = BindTransmitter,
+        BindTransmitter(Bind) = BIND_TRANSMITTER,
         /// bind_transmitter_resp.
-        BindTransmitterResp(BindResp) = BindTransmitterResp,
+        BindTransmitterResp(BindResp) = BIND_TRANSMITTER_RESP,
         /// bind_transceiver.
-        BindTransceiver(Bind) = BindTransceiver,
+        BindTransceiver(Bind) = BIND_TRANSCEIVER,
         /// bind_transceiver_resp.
-        BindTransceiverResp(BindResp) = BindTransceiverResp,
+        BindTransceiverResp(BindResp) = BIND_TRANSCEIVER_RESP,
         /// outbind (no response).
-        Outbind(Outbind) = Outbind,
+        Outbind(Outbind) = OUTBIND,
         /// submit_sm.
-        SubmitSm(Sm) = SubmitSm,
+        SubmitSm(Sm) = SUBMIT_SM,
         /// submit_sm_resp.
-        SubmitSmResp(MessageIdResp) = SubmitSmResp,
+        SubmitSmResp(MessageIdResp) = SUBMIT_SM_RESP,
         /// deliver_sm.
-        DeliverSm(Sm) = DeliverSm,
+        DeliverSm(Sm) = DELIVER_SM,
         /// deliver_sm_resp.
-        DeliverSmResp(MessageIdResp) = DeliverSmResp,
+        DeliverSmResp(MessageIdResp) = DELIVER_SM_RESP,
         /// submit_multi.
-        SubmitMulti(SubmitMulti) = SubmitMulti,
+        SubmitMulti(SubmitMulti) = SUBMIT_MULTI,
         /// submit_multi_resp.
-        SubmitMultiResp(SubmitMultiResp) = SubmitMultiResp,
+        SubmitMultiResp(SubmitMultiResp) = SUBMIT_MULTI_RESP,
         /// data_sm.
-        DataSm(DataSm) = DataSm,
+        DataSm(DataSm) = DATA_SM,
         /// data_sm_resp.
-        DataSmResp(MessageIdResp) = DataSmResp,
+        DataSmResp(MessageIdResp) = DATA_SM_RESP,
         /// query_sm.
-        QuerySm(QuerySm) = QuerySm,
+        QuerySm(QuerySm) = QUERY_SM,
         /// query_sm_resp.
-        QuerySmResp(QuerySmResp) = QuerySmResp,
+        QuerySmResp(QuerySmResp) = QUERY_SM_RESP,
         /// cancel_sm.
-        CancelSm(CancelSm) = CancelSm,
+        CancelSm(CancelSm) = CANCEL_SM,
         /// replace_sm.
-        ReplaceSm(ReplaceSm) = ReplaceSm,
+        ReplaceSm(ReplaceSm) = REPLACE_SM,
         /// alert_notification (no response).
-        AlertNotification(AlertNotification) = AlertNotification,
+        AlertNotification(AlertNotification) = ALERT_NOTIFICATION,
         /// broadcast_sm (5.0).
-        BroadcastSm(BroadcastSm) = BroadcastSm,
+        BroadcastSm(BroadcastSm) = BROADCAST_SM,
         /// broadcast_sm_resp (5.0).
-        BroadcastSmResp(MessageIdResp) = BroadcastSmResp,
+        BroadcastSmResp(MessageIdResp) = BROADCAST_SM_RESP,
         /// query_broadcast_sm (5.0).
-        QueryBroadcastSm(QueryBroadcastSm) = QueryBroadcastSm,
+        QueryBroadcastSm(QueryBroadcastSm) = QUERY_BROADCAST_SM,
         /// query_broadcast_sm_resp (5.0).
-        QueryBroadcastSmResp(MessageIdResp) = QueryBroadcastSmResp,
+        QueryBroadcastSmResp(MessageIdResp) = QUERY_BROADCAST_SM_RESP,
         /// cancel_broadcast_sm (5.0).
-        CancelBroadcastSm(CancelBroadcastSm) = CancelBroadcastSm,
+        CancelBroadcastSm(CancelBroadcastSm) = CANCEL_BROADCAST_SM,
     }
     empty {
         /// generic_nack.
-        GenericNack = GenericNack,
+        GenericNack = GENERIC_NACK,
         /// unbind.
-        Unbind = Unbind,
+        Unbind = UNBIND,
         /// unbind_resp.
-        UnbindResp = UnbindResp,
+        UnbindResp = UNBIND_RESP,
         /// enquire_link.
-        EnquireLink = EnquireLink,
+        EnquireLink = ENQUIRE_LINK,
         /// enquire_link_resp.
-        EnquireLinkResp = EnquireLinkResp,
+        EnquireLinkResp = ENQUIRE_LINK_RESP,
         /// cancel_sm_resp.
-        CancelSmResp = CancelSmResp,
+        CancelSmResp = CANCEL_SM_RESP,
         /// replace_sm_resp.
-        ReplaceSmResp = ReplaceSmResp,
+        ReplaceSmResp = REPLACE_SM_RESP,
         /// cancel_broadcast_sm_resp (5.0).
-        CancelBroadcastSmResp = CancelBroadcastSmResp,
+        CancelBroadcastSmResp = CANCEL_BROADCAST_SM_RESP,
     }
 }
 
@@ -236,39 +216,39 @@ mod inbound {
     /// The roles that receive `id` (`ESME`, `SMSC` or both; 0 for an unknown command).
     pub(super) const fn receivers(id: CommandId) -> u8 {
         match id {
-            CommandId::BindReceiverResp
-            | CommandId::BindTransmitterResp
-            | CommandId::BindTransceiverResp
-            | CommandId::SubmitSmResp
-            | CommandId::QuerySmResp
-            | CommandId::CancelSmResp
-            | CommandId::ReplaceSmResp
-            | CommandId::SubmitMultiResp
-            | CommandId::DeliverSm
-            | CommandId::AlertNotification
-            | CommandId::Outbind
-            | CommandId::BroadcastSmResp
-            | CommandId::QueryBroadcastSmResp
-            | CommandId::CancelBroadcastSmResp => ESME,
-            CommandId::BindReceiver
-            | CommandId::BindTransmitter
-            | CommandId::BindTransceiver
-            | CommandId::SubmitSm
-            | CommandId::QuerySm
-            | CommandId::CancelSm
-            | CommandId::ReplaceSm
-            | CommandId::SubmitMulti
-            | CommandId::DeliverSmResp
-            | CommandId::BroadcastSm
-            | CommandId::QueryBroadcastSm
-            | CommandId::CancelBroadcastSm => SMSC,
-            CommandId::DataSm
-            | CommandId::DataSmResp
-            | CommandId::EnquireLink
-            | CommandId::EnquireLinkResp
-            | CommandId::Unbind
-            | CommandId::UnbindResp
-            | CommandId::GenericNack => ESME | SMSC,
+            CommandId::BIND_RECEIVER_RESP
+            | CommandId::BIND_TRANSMITTER_RESP
+            | CommandId::BIND_TRANSCEIVER_RESP
+            | CommandId::SUBMIT_SM_RESP
+            | CommandId::QUERY_SM_RESP
+            | CommandId::CANCEL_SM_RESP
+            | CommandId::REPLACE_SM_RESP
+            | CommandId::SUBMIT_MULTI_RESP
+            | CommandId::DELIVER_SM
+            | CommandId::ALERT_NOTIFICATION
+            | CommandId::OUTBIND
+            | CommandId::BROADCAST_SM_RESP
+            | CommandId::QUERY_BROADCAST_SM_RESP
+            | CommandId::CANCEL_BROADCAST_SM_RESP => ESME,
+            CommandId::BIND_RECEIVER
+            | CommandId::BIND_TRANSMITTER
+            | CommandId::BIND_TRANSCEIVER
+            | CommandId::SUBMIT_SM
+            | CommandId::QUERY_SM
+            | CommandId::CANCEL_SM
+            | CommandId::REPLACE_SM
+            | CommandId::SUBMIT_MULTI
+            | CommandId::DELIVER_SM_RESP
+            | CommandId::BROADCAST_SM
+            | CommandId::QUERY_BROADCAST_SM
+            | CommandId::CANCEL_BROADCAST_SM => SMSC,
+            CommandId::DATA_SM
+            | CommandId::DATA_SM_RESP
+            | CommandId::ENQUIRE_LINK
+            | CommandId::ENQUIRE_LINK_RESP
+            | CommandId::UNBIND
+            | CommandId::UNBIND_RESP
+            | CommandId::GENERIC_NACK => ESME | SMSC,
             _ => 0,
         }
     }
@@ -299,7 +279,7 @@ impl Pdu<'_> {
     /// use smpp_codec::{Pdu, CommandStatus};
     /// let bytes = [0, 0, 0, 0x10, 0x80, 0, 0, 0x04, 0, 0, 0, 0x58, 0, 0, 0, 2];
     /// let (header, pdu) = Pdu::parse(&bytes).unwrap();
-    /// assert_eq!(header.command_status, CommandStatus::Throttled);
+    /// assert_eq!(header.command_status, CommandStatus::THROTTLED);
     /// let Pdu::SubmitSmResp(resp) = pdu else { panic!() };
     /// assert!(resp.message_id.is_empty());
     /// ```
@@ -395,18 +375,21 @@ impl<'a> Pdu<'a> {
 
     /// Writes the whole PDU (header and body) into `buf` and returns the octets written.
     ///
-    /// `command_status` must be `Ok` for requests (SMPP requires 0 there). This links the
-    /// encoder of every body; [`pdu::emit`](emit) writes one body type alone.
+    /// SMPP requires [`CommandStatus::OK`] in requests; the status is written as given, so that
+    /// a request that arrived with another one (which receivers ignore, SMPP-REFERENCE §1.1)
+    /// re-emits unchanged. A PDU that [`Pdu::parse`] accepted, emitted with its header's
+    /// sequence number and status, gives back the very same octets. This links the encoder of
+    /// every body; [`pdu::emit`](emit) writes one body type alone.
     ///
     /// # Errors
-    /// A field that breaks its limit (naming the field), a non-zero status on a request, or a
-    /// buffer that is too small. `buf` is untouched then.
+    /// A field that breaks its limit (naming the field), or a buffer that is too small. `buf`
+    /// is untouched then.
     ///
     /// # Example
     /// ```
     /// use smpp_codec::{Pdu, CommandStatus};
     /// let mut buf = [0u8; 16];
-    /// let n = Pdu::EnquireLink.emit(1, CommandStatus::Ok, &mut buf).unwrap();
+    /// let n = Pdu::EnquireLink.emit(1, CommandStatus::OK, &mut buf).unwrap();
     /// assert_eq!(&buf[..n], &[0, 0, 0, 16, 0, 0, 0, 0x15, 0, 0, 0, 0, 0, 0, 0, 1]);
     /// ```
     pub fn emit(&self, sequence_number: u32, command_status: CommandStatus, buf: &mut [u8]) -> Result<usize, Error> {

@@ -9,6 +9,7 @@ use core::fmt;
 
 use super::gsm7::{self, Language, Septets, Tables, Unrepresentable};
 use super::udh::{Concat, Udh};
+use crate::DataCoding;
 
 /// User data octets in one SMS.
 pub const USER_DATA_OCTETS: usize = 140;
@@ -31,12 +32,12 @@ pub enum Encoding {
 
 impl Encoding {
     /// The data_coding value to send with it.
-    pub const fn data_coding(self) -> u8 {
+    pub const fn data_coding(self) -> DataCoding {
         match self {
-            Encoding::Gsm7(_) => 0x00,
-            Encoding::Ucs2 => 0x08,
-            Encoding::Latin1 => 0x03,
-            Encoding::Ascii => 0x01,
+            Encoding::Gsm7(_) => DataCoding::DEFAULT,
+            Encoding::Ucs2 => DataCoding::UCS2,
+            Encoding::Latin1 => DataCoding::LATIN1,
+            Encoding::Ascii => DataCoding::IA5,
         }
     }
 
@@ -354,7 +355,7 @@ impl<'t> Segmenter<'t> {
     }
 
     /// The data_coding to send with every part.
-    pub const fn data_coding(&self) -> u8 {
+    pub const fn data_coding(&self) -> DataCoding {
         self.encoding.data_coding()
     }
 
@@ -398,7 +399,9 @@ impl<'t> Segmenter<'t> {
         let written = match self.encoding {
             Encoding::Gsm7(t) if self.packed => pack_text(chunk, t, gsm7::fill_bits(head), b),
             Encoding::Gsm7(t) => gsm7::encode(chunk, t, b).map_err(|_| SegmentError::BufferTooSmall { needed }),
-            Encoding::Ucs2 => super::ucs2::encode(chunk, b).map_err(|needed| SegmentError::BufferTooSmall { needed }),
+            Encoding::Ucs2 => {
+                super::ucs2::encode(chunk, b).map_err(|e| SegmentError::BufferTooSmall { needed: e.needed })
+            }
             Encoding::Latin1 | Encoding::Ascii => {
                 super::latin1::encode(chunk, self.encoding == Encoding::Ascii, b).map_err(SegmentError::Unrepresentable)
             }

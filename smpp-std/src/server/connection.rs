@@ -108,14 +108,14 @@ fn run(stream: TcpStream, peer: SocketAddr, id: usize, hub: &Hub) -> io::Result<
                             info!("smpp server: {peer} bound as {kind:?} ({system_id})");
                             session.accept_bind(now, token, &system_id)
                         }
-                        Some(_) => session.reject_bind(now, token, CommandStatus::BindFailed),
-                        None => session.reject_bind(now, token, CommandStatus::InvalidPassword),
+                        Some(_) => session.reject_bind(now, token, CommandStatus::BIND_FAILED),
+                        None => session.reject_bind(now, token, CommandStatus::INVALID_PASSWORD),
                     };
                     if let Err(e) = result {
                         warn!("smpp server: bind answer not sent: {e}");
                     }
                 }
-                Event::Request { token, command: CommandId::SubmitSm } => {
+                Event::Request { token, command: CommandId::SUBMIT_SM } => {
                     let Some(sm) = session.sm() else { continue };
                     let n = hub.next_id.fetch_add(1, Ordering::Relaxed);
                     let message_id = profile.id(n);
@@ -123,14 +123,14 @@ fn run(stream: TcpStream, peer: SocketAddr, id: usize, hub: &Hub) -> io::Result<
                     let sender = String::from_utf8_lossy(sm.source.addr.as_bytes()).into_owned();
                     let wants = sm.registered_delivery.0 & 3 != 0;
                     let resp = Pdu::SubmitSmResp(MessageIdResp::new(&message_id));
-                    match session.respond(now, token, CommandStatus::Ok, Some(&resp)) {
+                    match session.respond(now, token, CommandStatus::OK, Some(&resp)) {
                         Ok(()) => {
                             hub.stats.submitted.fetch_add(1, Ordering::Relaxed);
                             if wants {
                                 let undeliverable =
                                     profile.undeliverable_suffix.as_deref().is_some_and(|s| handset.ends_with(s));
                                 let state =
-                                    if undeliverable { MessageState::Undeliverable } else { MessageState::Delivered };
+                                    if undeliverable { MessageState::UNDELIVERABLE } else { MessageState::DELIVERED };
                                 let at = now + from_std(profile.receipt_delay);
                                 due.push_back(Due { at, id: message_id, handset, sender, state });
                             }
@@ -139,7 +139,7 @@ fn run(stream: TcpStream, peer: SocketAddr, id: usize, hub: &Hub) -> io::Result<
                     }
                 }
                 Event::Request { token, .. } | Event::DataSm { token: Some(token) } => {
-                    let _ = session.respond(now, token, CommandStatus::InvalidCommandId, None);
+                    let _ = session.respond(now, token, CommandStatus::INVALID_COMMAND_ID, None);
                 }
                 Event::Closed(reason) => info!("smpp server: {peer} closed: {reason:?}"),
                 _ => {}
@@ -170,14 +170,14 @@ fn send_receipt(
     profile: &super::Profile,
 ) -> Result<smpp_session::Handle, smpp_session::CommandError> {
     let (stat, err) = match d.state {
-        MessageState::Delivered => ("DELIVRD", "000"),
-        MessageState::Expired => ("EXPIRED", "000"),
+        MessageState::DELIVERED => ("DELIVRD", "000"),
+        MessageState::EXPIRED => ("EXPIRED", "000"),
         _ => ("UNDELIV", "001"),
     };
     let text = format!(
         "id:{} sub:001 dlvrd:{} submit date:2504231542 done date:2504231543 stat:{stat} err:{err}",
         d.id,
-        if d.state == MessageState::Delivered { "001" } else { "000" }
+        if d.state == MessageState::DELIVERED { "001" } else { "000" }
     );
     let tlvs = [Tlv::receipted_message_id(d.id.as_str()), Tlv::message_state(d.state)];
     let sm = DeliverSm {

@@ -27,7 +27,7 @@ fn main() -> ! {
         };
         let mut sm = SubmitSm::new(Address::alphanumeric("Test"), Address::international("447700900123"), &frame[16..32]);
         sm.registered_delivery = RegisteredDelivery::RECEIPT;
-        let n = Pdu::SubmitSm(sm).emit(u32::from(tag), CommandStatus::Ok, &mut out).unwrap_or(0);
+        let n = Pdu::SubmitSm(sm).emit(u32::from(tag), CommandStatus::OK, &mut out).unwrap_or(0);
         black_box(&out[..n]);
     }
 }
