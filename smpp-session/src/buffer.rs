@@ -110,6 +110,11 @@ impl<'b> RxBuf<'b> {
     /// lose the framing; frames longer than the buffer are skipped.
     pub(crate) fn front(&self, max_command_length: u32) -> Front {
         let pending = self.pending();
+        // A frame is judged once its whole header is here, so that the answer to a bad one (its
+        // sequence number) does not depend on how the octets were cut.
+        if pending.len() < HEADER_LEN {
+            return Front::Incomplete;
+        }
         match frame_len(pending, max_command_length) {
             Ok(Frame::Complete(n)) => Front::Complete(n),
             Ok(Frame::Incomplete { needed }) if needed > self.buf.len() => match smpp_codec::Header::parse(pending) {

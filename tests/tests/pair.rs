@@ -1537,3 +1537,51 @@ fn role_constructors_decode_only_their_role_and_broadcast_is_opt_in() {
         }
     }
 }
+
+/// Finding 2, the late case (found by the throttling oracle of the invariant proptest): a request
+/// sent before the first throttle of an episode belongs to that episode even when its throttled
+/// response comes after a newer request succeeded.
+#[test]
+fn a_late_throttle_of_a_request_sent_before_the_episode_does_not_narrow_again() {
+    let mut bufs = Buffers::new();
+    let mut p: Pair<'_, 8> = Pair::new(&mut bufs, cfg(), cfg());
+    p.policy.submit = Box::new(|_, _, _| Reaction::Hold);
+    p.bind(BindKind::Transmitter);
+    for _ in 0..3 {
+        p.esme.submit(p.now, &sm(b"in flight")).unwrap();
+    }
+    p.run();
+    let (a, b) = (p.held[0], p.held[1]);
+    p.answer(a, Reaction::Reject(CommandStatus::THROTTLED));
+    assert_eq!(p.esme.effective_window(), 4, "the episode starts: one halving");
+    p.advance(1000);
+    p.esme.submit(p.now, &sm(b"after the pause")).unwrap();
+    p.run();
+    let d = p.held[3];
+    p.answer(d, Reaction::Accept("d".into()));
+    // b was sent before the first throttle was seen: the same episode.
+    p.answer(b, Reaction::Reject(CommandStatus::THROTTLED));
+    let notices = p.esme_events.iter().filter(|e| matches!(e, Event::Throttled { .. })).count();
+    assert_eq!((p.esme.effective_window(), notices), (4, 1), "one decrease and one pause per episode");
+    assert_eq!(p.esme.paused_until(p.now), None, "no second pause");
+}
+
+/// The answer to a broken command_length does not depend on how its octets were cut: the
+/// frame is judged once its header is whole.
+#[test]
+fn a_broken_command_length_gets_the_same_answer_in_any_chunking() {
+    let bad = [0, 0, 0, 8, 0, 0, 0, 0x15, 0, 0, 0, 0, 0, 0, 0, 3];
+    let mut answers = Vec::new();
+    for chunk in [16, 1, 3, 5] {
+        let (mut rx, mut tx) = ([0u8; 512], [0u8; 512]);
+        let mut esme: Session<'_, 4> = Session::esme(cfg(), &mut rx, &mut tx, Instant(0)).unwrap();
+        let mut back = Vec::new();
+        for piece in bad.chunks(chunk) {
+            assert_eq!(esme.handle_input(Instant(0), piece), piece.len());
+            back.extend(drain_one(&mut esme).1);
+        }
+        answers.push(back);
+    }
+    assert_eq!(answers[0], [(CommandId::GENERIC_NACK, CommandStatus::INVALID_COMMAND_LENGTH, 3, vec![])]);
+    assert!(answers.iter().all(|a| *a == answers[0]), "{answers:?}");
+}
