@@ -1332,3 +1332,34 @@ fn a_receiver_session_matches_receipts_of_another_session() {
         })
     );
 }
+
+/// Invariant 4 (any chunking gives the same events and the same output): a command_length that
+/// cannot be right is answered with generic_nack ESME_RINVCMDLEN, and that answer's sequence
+/// number must not depend on how much of the broken header had arrived when the session judged
+/// it. Found by the invariant proptest's chunking comparison.
+#[test]
+fn the_answer_to_a_broken_command_length_does_not_depend_on_chunking() {
+    let broken = [0, 0, 0, 8, 0, 0, 0, 0x15, 0, 0, 0, 0, 0, 0, 0, 3];
+    let answer = |reads: &[&[u8]]| {
+        let (mut rx, mut tx) = ([0u8; 1024], [0u8; 1024]);
+        let mut esme: Session<'_, 4> = Session::esme(cfg(), &mut rx, &mut tx, Instant(0)).unwrap();
+        esme.bind(Instant(0), BindKind::Transceiver, &Bind::new("u", "p")).unwrap();
+        drain_one(&mut esme);
+        assert_eq!(esme.handle_input(Instant(0), &[0, 0, 0, 17, 0x80, 0, 0, 9, 0, 0, 0, 0, 0, 0, 0, 1, 0]), 17);
+        drain_one(&mut esme);
+        let mut back = Vec::new();
+        let mut events = Vec::new();
+        for read in reads {
+            assert_eq!(esme.handle_input(Instant(1), read), read.len());
+            let (e, b) = drain_one(&mut esme);
+            events.extend(e);
+            back.extend(b);
+        }
+        (events, back)
+    };
+    let whole = answer(&[&broken]);
+    assert_eq!(whole.0, [Event::Closed(CloseReason::InvalidCommandLength(8))]);
+    assert_eq!((whole.1[0].0, whole.1[0].1), (CommandId::GenericNack, CommandStatus::InvalidCommandLength));
+    assert_eq!(answer(&[&broken[..4], &broken[4..]]), whole, "the length in one read, the rest in the next");
+    assert_eq!(answer(&[&broken[..13], &broken[13..]]), whole, "part of the sequence number in the first read");
+}
