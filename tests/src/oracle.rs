@@ -30,10 +30,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::OnceLock;
 
 use smpp_codec::{CommandId, CommandStatus, Frame, HEADER_LEN, Header, frame_len};
 use smpp_session::{
-    CloseReason, CommandError, Event, Handle, IncomingToken, Instant, Outcome, PartFailure, Session, State,
+    CloseReason, CommandError, Config, Event, Handle, IncomingToken, Instant, Outcome, PartFailure, Session, State,
 };
 
 /// How often each oracle had something to check, summed over a run (a test can assert that
@@ -703,6 +704,38 @@ impl Watch {
             );
             self.tally.answered += g;
             self.tally.excused += x;
+        }
+    }
+}
+
+/// Whether the session still answers a broken command_length with a sequence number that
+/// depends on chunking (a session bug, with its failing regression test in `tests/pair.rs`:
+/// `the_answer_to_a_broken_command_length_does_not_depend_on_chunking`). While it does, the
+/// chunking comparisons of the proptests and fuzz targets ignore the sequence number of that one
+/// answer ([`forget_framing_nack_sequence`]); once the bug is fixed this returns false and the
+/// comparisons are exact again.
+pub fn known_framing_nack_bug() -> bool {
+    static KNOWN: OnceLock<bool> = OnceLock::new();
+    *KNOWN.get_or_init(|| {
+        let broken = [0, 0, 0, 8, 0, 0, 0, 0x15, 0, 0, 0, 0, 0, 0, 0, 3];
+        let answer = |reads: &[&[u8]]| {
+            let (mut rx, mut tx) = ([0u8; 512], [0u8; 512]);
+            let mut s: Session<'_, 1> = Session::smsc(Config::default(), &mut rx, &mut tx, Instant(0)).unwrap();
+            for read in reads {
+                let _ = s.handle_input(Instant(0), read);
+                while s.poll_event().is_some() {}
+            }
+            s.transmit().to_vec()
+        };
+        answer(&[&broken]) != answer(&[&broken[..4], &broken[4..]])
+    })
+}
+
+/// Zeroes the sequence number of every generic_nack ESME_RINVCMDLEN in `wire`.
+pub fn forget_framing_nack_sequence(wire: &mut [u8]) {
+    for (at, h) in headers(wire) {
+        if h.command_id == CommandId::GenericNack && h.command_status == CommandStatus::InvalidCommandLength {
+            wire[at + 12..at + HEADER_LEN].fill(0);
         }
     }
 }
