@@ -1363,3 +1363,33 @@ fn the_answer_to_a_broken_command_length_does_not_depend_on_chunking() {
     assert_eq!(answer(&[&broken[..4], &broken[4..]]), whole, "the length in one read, the rest in the next");
     assert_eq!(answer(&[&broken[..13], &broken[13..]]), whole, "part of the sequence number in the first read");
 }
+
+/// Finding 2, the case the fix leaves open: a request sent before the first throttle of an
+/// episode belongs to that episode even when its throttled response comes after a newer request
+/// succeeded. The session documents the rule ("an episode starts with the first throttling
+/// response to a request sent after the previous episode started") but ends the episode on that
+/// success and narrows and pauses again. Found by the throttling oracle of the invariant proptest.
+#[test]
+fn a_late_throttle_of_a_request_sent_before_the_episode_does_not_narrow_again() {
+    let mut bufs = Buffers::new();
+    let mut p: Pair<'_, 8> = Pair::new(&mut bufs, cfg(), cfg());
+    p.policy.submit = Box::new(|_, _, _| Reaction::Hold);
+    p.bind(BindKind::Transmitter);
+    for _ in 0..3 {
+        p.esme.submit(p.now, &sm(b"in flight")).unwrap();
+    }
+    p.run();
+    let (a, b) = (p.held[0], p.held[1]);
+    p.answer(a, Reaction::Reject(CommandStatus::Throttled));
+    assert_eq!(p.esme.effective_window(), 4, "the episode starts: one halving");
+    p.advance(1000);
+    p.esme.submit(p.now, &sm(b"after the pause")).unwrap();
+    p.run();
+    let d = p.held[3];
+    p.answer(d, Reaction::Accept("d".into()));
+    // b was sent before the first throttle was seen: the same episode.
+    p.answer(b, Reaction::Reject(CommandStatus::Throttled));
+    let notices = p.esme_events.iter().filter(|e| matches!(e, Event::Throttled { .. })).count();
+    assert_eq!((p.esme.effective_window(), notices), (4, 1), "one decrease and one pause per episode");
+    assert_eq!(p.esme.paused_until(p.now), None, "no second pause");
+}
