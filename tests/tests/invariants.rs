@@ -23,7 +23,7 @@ enum Op {
     SubmitLong(u8),
     SubmitText(u16, bool),
     Advance(u32),
-    AnswerHeld(u8, bool),
+    AnswerHeld(u8, u8),
     EsmeUnbind,
     SmscUnbind,
     EsmeClose,
@@ -45,7 +45,7 @@ fn op() -> impl Strategy<Value = Op> {
         6 => (2u8..5).prop_map(Op::SubmitLong),
         3 => (150u16..500, any::<bool>()).prop_map(|(n, sar)| Op::SubmitText(n, sar)),
         12 => (0u32..40_000).prop_map(Op::Advance),
-        9 => (any::<u8>(), any::<bool>()).prop_map(|(i, ok)| Op::AnswerHeld(i, ok)),
+        9 => (any::<u8>(), 0u8..8).prop_map(|(i, how)| Op::AnswerHeld(i, how)),
         6 => any::<bool>().prop_map(Op::AckPending),
         3 => (any::<u8>(), any::<bool>()).prop_map(|(i, esme)| Op::Stale(i, esme)),
         3 => any::<u8>().prop_map(Op::Deliver),
@@ -158,15 +158,14 @@ fn play(sc: &Scenario, max_chunk: usize) -> (Run, Tally) {
                 p.run();
             }
             Op::Advance(ms) => p.advance(u64::from(*ms)),
-            Op::AnswerHeld(i, ok) => {
+            Op::AnswerHeld(i, how) => {
                 if !p.held.is_empty() {
                     // A held token may have been answered by the SMSC at its unbind or close: the
                     // watch then checks that it is refused.
                     let t = p.held.remove(usize::from(*i) % p.held.len());
-                    let r = if *ok {
-                        Reaction::Accept("held".into())
-                    } else {
-                        Reaction::Reject(CommandStatus::SystemError)
+                    let r = match how {
+                        0..=3 => Reaction::Accept("held".into()),
+                        n => Reaction::Reject(STATUSES[usize::from(*n) % STATUSES.len()]),
                     };
                     let _ = p.try_answer(t, r);
                 }
