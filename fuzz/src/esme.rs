@@ -50,9 +50,12 @@ pub enum Op {
     Stale(u8),
     /// The transport stops (true) or resumes (false) taking octets.
     Block(bool),
+    /// bind (transmitter, receiver or transceiver): refused unless the session is open, as after
+    /// an outbind when the input does not bind first.
+    Bind(u8),
 }
 
-const OPS: u32 = 12;
+const OPS: u32 = 13;
 
 /// The whole input: settings, then what happens.
 #[derive(Arbitrary, Debug, Clone, PartialEq, Eq)]
@@ -67,6 +70,8 @@ pub struct Input {
     pub every: bool,
     /// Whether the session keeps parts to send them again after throttling.
     pub store: bool,
+    /// Whether the session binds (as a transceiver) before the first op.
+    pub bind: bool,
     pub ops: Vec<Op>,
 }
 
@@ -75,6 +80,7 @@ impl Input {
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut b = Bytes::default();
         b.u64(self.seed).u8(self.chunk).u8(self.buffers).bool(self.manual).bool(self.every).bool(self.store);
+        b.bool(self.bind);
         for op in &self.ops {
             b.more();
             match op {
@@ -90,6 +96,7 @@ impl Input {
                 Op::Ack { pick, status } => b.variant(9, OPS).u8(*pick).u8(*status),
                 Op::Stale(n) => b.variant(10, OPS).u8(*n),
                 Op::Block(v) => b.variant(11, OPS).bool(*v),
+                Op::Bind(k) => b.variant(12, OPS).u8(*k),
             };
         }
         b.0
@@ -176,7 +183,9 @@ pub fn play(input: &Input, max_chunk: usize) -> (Run, Tally) {
     let session = Esme::esme(config, &mut rx, &mut tx, Instant(0)).unwrap().with_part_store(&mut store);
     let mut lone = Lone::new(session, "esme", input.seed, max_chunk);
     let app = &mut app;
-    let _ = lone.session.bind(lone.now, BindKind::Transceiver, &Bind::new("user", "pw"));
+    if input.bind {
+        lone.session.bind(lone.now, BindKind::Transceiver, &Bind::new("user", "pw")).unwrap();
+    }
     lone.run(app);
     let mut scratch = [0u8; 1024];
     for op in &input.ops {
@@ -241,6 +250,10 @@ pub fn play(input: &Input, max_chunk: usize) -> (Run, Tally) {
                 }
             }
             Op::Block(b) => lone.writable = !*b,
+            Op::Bind(k) => {
+                let kind = [BindKind::Transmitter, BindKind::Receiver, BindKind::Transceiver][usize::from(*k % 3)];
+                let _ = lone.session.bind(now, kind, &Bind::new("user", "pw"));
+            }
         }
         lone.run(app);
     }

@@ -9,7 +9,7 @@ use std::path::Path;
 use arbitrary::{Arbitrary, Unstructured};
 use smpp_codec::CommandId;
 use smpp_fuzz::{esme, smsc};
-use smpp_session::{CloseReason, Event, PartFailure};
+use smpp_session::{BindKind, CloseReason, Event, PartFailure};
 
 /// Checks (or writes) the committed seed `corpus/<target>/seed-<name>`.
 fn committed(target: &str, name: &str, bytes: &[u8]) {
@@ -36,6 +36,7 @@ fn esme_seed_binds_submits_gets_its_receipt_and_unbinds() {
         manual: false,
         every: false,
         store: true,
+        bind: true,
         ops: vec![
             Pdu { kind: 0, back: 0, status: 0, seq: 0 }, // bind_transceiver_resp
             Submit(20),                                  // submit_sm 2
@@ -66,7 +67,7 @@ fn esme_seed_binds_submits_gets_its_receipt_and_unbinds() {
 }
 
 #[test]
-fn esme_seed_with_manual_acks_and_a_peer_unbind() {
+fn esme_seed_after_an_outbind_with_manual_acks_and_a_peer_unbind() {
     use esme::Op::*;
     let input = esme::Input {
         seed: 2,
@@ -75,8 +76,11 @@ fn esme_seed_with_manual_acks_and_a_peer_unbind() {
         manual: true,
         every: true,
         store: false,
+        bind: false,
         ops: vec![
-            Pdu { kind: 0, back: 0, status: 0, seq: 0 }, // bind_transceiver_resp
+            Pdu { kind: 11, back: 0, status: 0, seq: 1 }, // outbind
+            Bind(2),                                      // bind_transceiver
+            Pdu { kind: 0, back: 0, status: 0, seq: 0 },  // bind_transceiver_resp
             Submit(5),
             Pdu { kind: 1, back: 0, status: 0, seq: 0 }, // submit_sm_resp "2"
             Pdu { kind: 7, back: 0, status: 0, seq: 1 }, // receipt for "2"
@@ -91,9 +95,13 @@ fn esme_seed_with_manual_acks_and_a_peer_unbind() {
     assert_eq!(read_back::<esme::Input>(&bytes), input);
     esme::check(&input);
     let (run, tally) = esme::play(&input, 0);
+    assert_eq!(
+        run.events[..2],
+        [Event::Outbind, Event::Bound { kind: BindKind::Transceiver, sc_interface_version: None }]
+    );
     assert_eq!(run.events.last(), Some(&Event::Closed(CloseReason::PeerUnbound)));
     assert_eq!((tally.stale_refused, tally.token_answers, tally.answered_at_end), (2, 1, 1));
-    committed("session_esme", "manual_acks_peer_unbind", &bytes);
+    committed("session_esme", "outbind_manual_acks_peer_unbind", &bytes);
 }
 
 #[test]
