@@ -68,6 +68,9 @@ struct Scenario {
     max_chunk: usize,
     manual: bool,
     every: bool,
+    /// Buffers of 256 octets to receive and 512 to transmit (4096 each otherwise): full
+    /// buffers, skipped oversized PDUs.
+    small: bool,
 }
 
 fn scenario() -> impl Strategy<Value = Scenario> {
@@ -77,13 +80,15 @@ fn scenario() -> impl Strategy<Value = Scenario> {
         prop_oneof![Just(0usize), 1usize..64],
         any::<bool>(),
         any::<bool>(),
+        any::<bool>(),
     )
-        .prop_map(|(ops, reactions, max_chunk, manual, every)| Scenario {
+        .prop_map(|(ops, reactions, max_chunk, manual, every, small)| Scenario {
             ops,
             reactions,
             max_chunk,
             manual,
             every,
+            small,
         })
 }
 
@@ -114,7 +119,7 @@ fn sm(text: &[u8]) -> SubmitSm<'_> {
 
 /// Plays a scenario with both sessions watched; panics where an oracle fails.
 fn play(sc: &Scenario, max_chunk: usize) -> (Run, Tally) {
-    let mut bufs = Buffers::new();
+    let mut bufs = if sc.small { Buffers::sized(256, 512) } else { Buffers::new() };
     let esme_cfg = Config {
         ack_mode: if sc.manual { AckMode::Manual } else { AckMode::Auto },
         keepalive: if sc.every {
