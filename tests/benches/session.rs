@@ -8,7 +8,7 @@ use std::time::Instant as StdInstant;
 
 use smpp_codec::pdu::{Bind, DeliverSm, MessageIdResp, SubmitSm};
 use smpp_codec::{Address, CommandStatus, EsmClass, MessageState, Pdu, RegisteredDelivery, Tlv, Tlvs};
-use smpp_session::{BindKind, Config, Event, Instant, Keepalive, Role, Session};
+use smpp_session::{BindKind, Config, Event, Instant, Keepalive, Session};
 
 /// Writes `n` in hex into `buf`, returning the digits.
 fn hex_id(n: u64, buf: &mut [u8; 16]) -> &[u8] {
@@ -28,8 +28,8 @@ fn hex_id(n: u64, buf: &mut [u8; 16]) -> &[u8] {
 fn pump<const W: usize>(messages: u64) -> f64 {
     let config = Config { keepalive: Keepalive::Off, ..Config::default() };
     let (mut erx, mut etx, mut srx, mut stx) = (vec![0u8; 4096], vec![0u8; 32768], vec![0u8; 4096], vec![0u8; 32768]);
-    let mut esme: Session<'_, W> = Session::new(Role::Esme, config, &mut erx, &mut etx, Instant(0));
-    let mut smsc: Session<'_, W> = Session::new(Role::Smsc, config, &mut srx, &mut stx, Instant(0));
+    let mut esme: Session<'_, W> = Session::esme(config, &mut erx, &mut etx, Instant(0)).unwrap();
+    let mut smsc: Session<'_, W> = Session::smsc(config, &mut srx, &mut stx, Instant(0)).unwrap();
     let now = Instant(0);
     let mut wire = vec![0u8; 65536];
     esme.bind(now, BindKind::Transceiver, &Bind::new("user", "pw")).unwrap();
@@ -48,24 +48,19 @@ fn pump<const W: usize>(messages: u64) -> f64 {
         let mut used = 0;
         while used < n {
             used += smsc.handle_input(now, &wire[used..n]);
-            let mut answer = None;
+            // Events are owned: each request is answered while it is handled.
             while let Some(e) = smsc.poll_event() {
                 match e {
-                    Event::BindRequest { token, .. } => answer = Some((token, true)),
-                    Event::Request { token, .. } => answer = Some((token, false)),
+                    Event::BindRequest { token, .. } => smsc.accept_bind(now, token, "SMSC").unwrap(),
+                    Event::Request { token, .. } => {
+                        let mut idb = [0u8; 16];
+                        let id = hex_id(next_id, &mut idb);
+                        let resp = Pdu::SubmitSmResp(MessageIdResp { message_id: id.into(), tlvs: Tlvs::EMPTY });
+                        smsc.respond(now, token, CommandStatus::OK, Some(&resp)).unwrap();
+                        receipts_due.push(next_id);
+                        next_id += 1;
+                    }
                     _ => {}
-                }
-            }
-            if let Some((token, bind)) = answer {
-                if bind {
-                    smsc.accept_bind(now, token, "SMSC").unwrap();
-                } else {
-                    let mut idb = [0u8; 16];
-                    let id = hex_id(next_id, &mut idb);
-                    let resp = Pdu::SubmitSmResp(MessageIdResp { message_id: id.into(), tlvs: Tlvs::EMPTY });
-                    smsc.respond(now, token, CommandStatus::OK, Some(&resp)).unwrap();
-                    receipts_due.push(next_id);
-                    next_id += 1;
                 }
             }
         }
@@ -92,7 +87,8 @@ fn pump<const W: usize>(messages: u64) -> f64 {
         while used < n {
             used += esme.handle_input(now, &wire[used..n]);
             while let Some(e) = esme.poll_event() {
-                if let Event::Receipt { sm, submit, .. } = e {
+                if let Event::Receipt { submit, .. } = e {
+                    let sm = esme.sm().unwrap();
                     let id = sm.tlvs.receipted_message_id().unwrap().unwrap();
                     // Every receipt is matched to its submission (ids are the handles in hex).
                     let n = u32::from_str_radix(id.to_str().unwrap(), 16).unwrap();

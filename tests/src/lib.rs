@@ -3,16 +3,23 @@
 //! garbage, a mute peer). Nothing here sleeps.
 //!
 //! The sessions' events are kept as they are ([`Event`] is owned); what a test needs of the PDU
-//! behind an event is captured beside it as a [`Seen`].
+//! behind an event is captured beside it as a [`Seen`]. A [`Watch`] (module [`oracle`]) checks a
+//! session's invariants at every step; [`Pair::watched`] and [`Lone`] drive sessions under one.
 #![forbid(unsafe_code)]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 #![allow(missing_docs, missing_debug_implementations)]
 
 use std::collections::VecDeque;
 
-use smpp_codec::pdu::{Bind, DeliverSm, MessageIdResp};
+use smpp_codec::pdu::{Bind, DeliverSm, MessageIdResp, SubmitSm};
 use smpp_codec::{Address, CommandId, CommandStatus, EsmClass, MessageState, Pdu, Tlv, Tlvs};
-use smpp_session::{BindKind, Config, Event, Handle, IncomingToken, Instant, Outcome, Session};
+use smpp_session::{BindKind, CommandError, Config, Event, Handle, IncomingToken, Instant, Outcome, Session};
+
+mod lone;
+pub mod oracle;
+
+pub use lone::Lone;
+pub use oracle::{Tally, Watch};
 
 /// Deterministic pseudo-random numbers (xorshift64*), so every run of a test is the same.
 #[derive(Clone, Debug)]
@@ -135,6 +142,9 @@ pub struct Faults {
     pub max_chunk: usize,
     /// Bytes sent to the SMSC vanish and the SMSC sends nothing (a half-open peer).
     pub smsc_mute: bool,
+    /// The ESME's transport takes nothing (a socket that is not writable): its transmit buffer
+    /// fills.
+    pub esme_blocked: bool,
 }
 
 pub const BUF: usize = 4096;
@@ -172,37 +182,49 @@ impl Default for Buffers {
 }
 
 /// Drains one session: events (answering the peer through `react`) and octets, until neither
-/// moves. Returns whether anything moved. Writes take random sizes up to `max_chunk` (0: all).
-pub fn drain<const W: usize, const R: usize>(
-    session: &mut Session<'_, W, R>,
+/// moves. Returns whether anything moved. Writes take random sizes up to `max_chunk` (0: all);
+/// when the transport is not `writable`, only events are drained. `watch` sees every step.
+#[allow(clippy::too_many_arguments)]
+pub fn drain<'b, const W: usize, const R: usize>(
+    session: &mut Session<'b, W, R>,
+    watch: &mut Watch,
     events: &mut Vec<Event>,
     seen: &mut Vec<Seen>,
     wire: &mut Vec<u8>,
     rng: &mut Rng,
     max_chunk: usize,
-    mut react: impl FnMut(&mut Session<'_, W, R>, &Event, &Seen),
+    writable: bool,
+    mut react: impl FnMut(&mut Session<'b, W, R>, &mut Watch, &Event, &Seen),
 ) -> bool {
     let mut moved = false;
+    // Commands since the last drain.
+    watch.observe(session);
     loop {
         let mut step = false;
-        while let Some(e) = session.poll_event() {
+        loop {
+            let e = session.poll_event();
+            watch.polled(session, e.as_ref());
+            let Some(e) = e else { break };
             let got = Seen::capture(session);
-            react(session, &e, &got);
+            react(session, watch, &e, &got);
+            watch.observe(session);
             events.push(e);
             seen.push(got);
             step = true;
         }
         loop {
             let out = session.transmit();
-            if out.is_empty() {
+            if !writable || out.is_empty() {
                 break;
             }
             let n = if max_chunk == 0 { out.len() } else { rng.range(1, max_chunk.min(out.len())) };
             wire.extend_from_slice(&out[..n]);
+            watch.sent(&out[..n]);
             session.transmitted(n);
             step = true;
         }
         if !step {
+            watch.settled(session);
             return moved;
         }
         moved = true;
@@ -213,6 +235,7 @@ pub fn drain<const W: usize, const R: usize>(
 /// the zero-copy path or the copying one at random. Returns how many octets it took.
 pub fn feed<const W: usize, const R: usize>(
     session: &mut Session<'_, W, R>,
+    watch: &mut Watch,
     now: Instant,
     queue: &mut VecDeque<u8>,
     rng: &mut Rng,
@@ -228,11 +251,14 @@ pub fn feed<const W: usize, const R: usize>(
         for (dst, src) in room[..n].iter_mut().zip(queue.iter()) {
             *dst = *src;
         }
+        watch.accepted(&room[..n]);
         session.commit(now, n);
         n
     } else {
         let chunk: Vec<u8> = queue.iter().take(want).copied().collect();
-        session.handle_input(now, &chunk)
+        let n = session.handle_input(now, &chunk);
+        watch.accepted(&chunk[..n]);
+        n
     };
     queue.drain(..used);
     used
@@ -258,6 +284,9 @@ pub struct Pair<'b, const W: usize, const R: usize = W> {
     /// Every byte the ESME sent and the SMSC sent, for assertions in PDU terms.
     pub esme_wire: Vec<u8>,
     pub smsc_wire: Vec<u8>,
+    /// The invariant checks of each side (off unless made with [`Pair::watched`]).
+    pub esme_watch: Watch,
+    pub smsc_watch: Watch,
     submissions: u32,
     receipts_due: Vec<(String, String)>,
 }
@@ -268,10 +297,26 @@ impl<'b, const W: usize, const R: usize> Pair<'b, W, R> {
         let esme = Session::esme(esme_cfg, &mut bufs.esme_rx, &mut bufs.esme_tx, now)
             .unwrap()
             .with_part_store(&mut bufs.esme_store);
+        let smsc = Session::smsc(smsc_cfg, &mut bufs.smsc_rx, &mut bufs.smsc_tx, now).unwrap();
+        Self::of(esme, smsc, Watch::off(), Watch::off())
+    }
+
+    /// A pair whose sessions are watched: every step of either is checked against the
+    /// invariants (see [`oracle`]). Commands a test gives a session directly must go through
+    /// its watch where the watch asks for it ([`Watch::respond`], [`Watch::issued`], or
+    /// [`Pair::submit`]), and input and output through the pair.
+    pub fn watched(bufs: &'b mut Buffers, esme_cfg: Config, smsc_cfg: Config) -> Self {
+        let mut p = Self::new(bufs, esme_cfg, smsc_cfg);
+        p.esme_watch = Watch::new(&mut p.esme, "esme");
+        p.smsc_watch = Watch::new(&mut p.smsc, "smsc");
+        p
+    }
+
+    fn of(esme: Session<'b, W, R>, smsc: Session<'b, W>, esme_watch: Watch, smsc_watch: Watch) -> Self {
         Pair {
-            now,
+            now: Instant(0),
             esme,
-            smsc: Session::smsc(smsc_cfg, &mut bufs.smsc_rx, &mut bufs.smsc_tx, now).unwrap(),
+            smsc,
             esme_events: Vec::new(),
             esme_seen: Vec::new(),
             smsc_events: Vec::new(),
@@ -284,6 +329,8 @@ impl<'b, const W: usize, const R: usize> Pair<'b, W, R> {
             held: Vec::new(),
             esme_wire: Vec::new(),
             smsc_wire: Vec::new(),
+            esme_watch,
+            smsc_watch,
             submissions: 0,
             receipts_due: Vec::new(),
         }
@@ -293,6 +340,26 @@ impl<'b, const W: usize, const R: usize> Pair<'b, W, R> {
     pub fn bind(&mut self, kind: BindKind) {
         self.esme.bind(self.now, kind, &Bind::new("user", "secret")).unwrap();
         self.run();
+    }
+
+    /// Submits through the ESME, telling its watch of the handle.
+    ///
+    /// # Errors
+    /// As [`Session::submit`].
+    pub fn submit(&mut self, sm: &SubmitSm<'_>) -> Result<Handle, CommandError> {
+        let h = self.esme.submit(self.now, sm)?;
+        self.esme_watch.issued(h);
+        Ok(h)
+    }
+
+    /// Submits a multi-part message through the ESME, telling its watch of the handle.
+    ///
+    /// # Errors
+    /// As [`Session::submit_parts`].
+    pub fn submit_parts(&mut self, parts: &[Pdu<'_>]) -> Result<Handle, CommandError> {
+        let m = self.esme.submit_parts(self.now, parts)?;
+        self.esme_watch.message(m, true);
+        Ok(m)
     }
 
     /// Moves bytes and reacts until nothing moves.
@@ -315,12 +382,14 @@ impl<'b, const W: usize, const R: usize> Pair<'b, W, R> {
         let start = self.esme_wire.len();
         let moved = drain(
             &mut self.esme,
+            &mut self.esme_watch,
             &mut self.esme_events,
             &mut self.esme_seen,
             &mut self.esme_wire,
             &mut self.rng,
             self.faults.max_chunk,
-            |_, _, _| {},
+            !self.faults.esme_blocked,
+            |_, _, _, _| {},
         );
         if !self.faults.smsc_mute {
             self.to_smsc.extend(&self.esme_wire[start..]);
@@ -330,19 +399,23 @@ impl<'b, const W: usize, const R: usize> Pair<'b, W, R> {
 
     pub fn drain_smsc(&mut self) -> bool {
         let start = self.smsc_wire.len();
-        let now = self.now;
-        let policy = &mut self.policy;
-        let submissions = &mut self.submissions;
-        let receipts_due = &mut self.receipts_due;
-        let held = &mut self.held;
+        let mut script = Scripted {
+            now: self.now,
+            policy: &mut self.policy,
+            submissions: &mut self.submissions,
+            receipts_due: &mut self.receipts_due,
+            held: &mut self.held,
+        };
         let moved = drain(
             &mut self.smsc,
+            &mut self.smsc_watch,
             &mut self.smsc_events,
             &mut self.smsc_seen,
             &mut self.smsc_wire,
             &mut self.rng,
             self.faults.max_chunk,
-            |smsc, event, seen| react(smsc, now, policy, submissions, receipts_due, held, event, seen),
+            true,
+            |smsc, watch, event, seen| react(smsc, watch, &mut script, event, seen),
         );
         if !self.faults.smsc_mute {
             self.to_esme.extend(&self.smsc_wire[start..]);
@@ -352,15 +425,25 @@ impl<'b, const W: usize, const R: usize> Pair<'b, W, R> {
 
     /// Answers a held submission.
     pub fn answer(&mut self, token: IncomingToken, reaction: Reaction) {
-        match reaction {
+        self.try_answer(token, reaction).unwrap();
+    }
+
+    /// Answers a held submission, which the SMSC may have answered already (at unbind or
+    /// close), and runs.
+    ///
+    /// # Errors
+    /// As [`Session::respond`].
+    pub fn try_answer(&mut self, token: IncomingToken, reaction: Reaction) -> Result<(), CommandError> {
+        let r = match reaction {
             Reaction::Accept(id) => {
                 let body = Pdu::SubmitSmResp(MessageIdResp::new(&id));
-                self.smsc.respond(self.now, token, CommandStatus::OK, Some(&body)).unwrap();
+                self.smsc_watch.respond(&mut self.smsc, self.now, token, CommandStatus::OK, Some(&body))
             }
-            Reaction::Reject(status) => self.smsc.respond(self.now, token, status, None).unwrap(),
-            Reaction::Ignore | Reaction::Hold => {}
-        }
+            Reaction::Reject(status) => self.smsc_watch.respond(&mut self.smsc, self.now, token, status, None),
+            Reaction::Ignore | Reaction::Hold => Ok(()),
+        };
         self.run();
+        r
     }
 
     fn send_receipts(&mut self) -> bool {
@@ -370,9 +453,12 @@ impl<'b, const W: usize, const R: usize> Pair<'b, W, R> {
         let due = std::mem::take(&mut self.receipts_due);
         let mut sent = false;
         for (i, (id, dest)) in due.iter().enumerate() {
-            if send_receipt(&mut self.smsc, self.now, id, dest).is_err() {
-                self.receipts_due.extend(due[i..].iter().cloned());
-                break;
+            match send_receipt(&mut self.smsc, self.now, id, dest) {
+                Ok(h) => self.smsc_watch.issued(h),
+                Err(_) => {
+                    self.receipts_due.extend(due[i..].iter().cloned());
+                    break;
+                }
             }
             sent = true;
         }
@@ -382,7 +468,14 @@ impl<'b, const W: usize, const R: usize> Pair<'b, W, R> {
     fn feed_smsc(&mut self) -> bool {
         let mut moved = false;
         while !self.to_smsc.is_empty() {
-            let used = feed(&mut self.smsc, self.now, &mut self.to_smsc, &mut self.rng, self.faults.max_chunk);
+            let used = feed(
+                &mut self.smsc,
+                &mut self.smsc_watch,
+                self.now,
+                &mut self.to_smsc,
+                &mut self.rng,
+                self.faults.max_chunk,
+            );
             let drained = self.drain_smsc();
             moved |= used > 0 || drained;
             if used == 0 && !drained {
@@ -395,7 +488,14 @@ impl<'b, const W: usize, const R: usize> Pair<'b, W, R> {
     fn feed_esme(&mut self) -> bool {
         let mut moved = false;
         while !self.to_esme.is_empty() {
-            let used = feed(&mut self.esme, self.now, &mut self.to_esme, &mut self.rng, self.faults.max_chunk);
+            let used = feed(
+                &mut self.esme,
+                &mut self.esme_watch,
+                self.now,
+                &mut self.to_esme,
+                &mut self.rng,
+                self.faults.max_chunk,
+            );
             let drained = self.drain_esme();
             moved |= used > 0 || drained;
             if used == 0 && !drained {
@@ -412,8 +512,8 @@ impl<'b, const W: usize, const R: usize> Pair<'b, W, R> {
             match next {
                 Some(d) if d <= t => {
                     self.now = self.now.max(d);
-                    self.esme.handle_timeout(self.now);
-                    self.smsc.handle_timeout(self.now);
+                    self.esme_watch.handle_timeout(&mut self.esme, self.now);
+                    self.smsc_watch.handle_timeout(&mut self.smsc, self.now);
                     self.run();
                 }
                 _ => break,
@@ -435,6 +535,15 @@ impl<'b, const W: usize, const R: usize> Pair<'b, W, R> {
         self.esme.handle_connection_lost(self.now);
         self.smsc.handle_connection_lost(self.now);
         self.run();
+    }
+
+    /// Ends the run: the connection breaks (if it still stands), and each watch checks what
+    /// can only be checked at the end (every request answered, every handle given its outcome).
+    pub fn finish(&mut self) {
+        self.faults.esme_blocked = false;
+        self.drop_connection();
+        self.esme_watch.finish(&self.esme);
+        self.smsc_watch.finish(&self.smsc);
     }
 
     /// The ESME's outcome events.
@@ -467,45 +576,51 @@ impl<'b, const W: usize, const R: usize> Pair<'b, W, R> {
     }
 }
 
+/// The scripted SMSC's state that its answers use.
+struct Scripted<'a> {
+    now: Instant,
+    policy: &'a mut Policy,
+    submissions: &'a mut u32,
+    receipts_due: &'a mut Vec<(String, String)>,
+    held: &'a mut Vec<IncomingToken>,
+}
+
 /// The scripted SMSC's answer to one event.
-#[allow(clippy::too_many_arguments)]
 fn react<const W: usize, const R: usize>(
     smsc: &mut Session<'_, W, R>,
-    now: Instant,
-    policy: &mut Policy,
-    submissions: &mut u32,
-    receipts_due: &mut Vec<(String, String)>,
-    held: &mut Vec<IncomingToken>,
+    watch: &mut Watch,
+    script: &mut Scripted<'_>,
     event: &Event,
     seen: &Seen,
 ) {
+    let now = script.now;
     match *event {
         Event::BindRequest { token, .. } => {
             let (id, pw) = (seen.system_id.clone().unwrap_or_default(), seen.password.clone().unwrap_or_default());
-            match (policy.bind)(&id, &pw) {
-                Ok(()) => smsc.accept_bind(now, token, "SMSC").unwrap(),
-                Err(status) => smsc.reject_bind(now, token, status).unwrap(),
+            match (script.policy.bind)(&id, &pw) {
+                Ok(()) => watch.accept_bind(smsc, now, token, "SMSC").unwrap(),
+                Err(status) => watch.reject_bind(smsc, now, token, status).unwrap(),
             }
         }
         Event::Request { token, command: CommandId::SUBMIT_SM } => {
-            let n = *submissions;
-            *submissions += 1;
+            let n = *script.submissions;
+            *script.submissions += 1;
             let dest = seen.dest.clone().unwrap_or_default();
-            match (policy.submit)(n, &dest, seen.text.as_deref().unwrap_or(&[])) {
+            match (script.policy.submit)(n, &dest, seen.text.as_deref().unwrap_or(&[])) {
                 Reaction::Accept(id) => {
                     let body = Pdu::SubmitSmResp(MessageIdResp::new(&id));
-                    smsc.respond(now, token, CommandStatus::OK, Some(&body)).unwrap();
-                    if seen.wants_receipt && policy.receipts {
-                        receipts_due.push((id, dest));
+                    watch.respond(smsc, now, token, CommandStatus::OK, Some(&body)).unwrap();
+                    if seen.wants_receipt && script.policy.receipts {
+                        script.receipts_due.push((id, dest));
                     }
                 }
-                Reaction::Reject(status) => smsc.respond(now, token, status, None).unwrap(),
+                Reaction::Reject(status) => watch.respond(smsc, now, token, status, None).unwrap(),
                 Reaction::Ignore => {}
-                Reaction::Hold => held.push(token),
+                Reaction::Hold => script.held.push(token),
             }
         }
         Event::Request { token, .. } | Event::DataSm { token: Some(token) } => {
-            smsc.respond(now, token, CommandStatus::SUBMIT_FAILED, None).unwrap()
+            watch.respond(smsc, now, token, CommandStatus::SUBMIT_FAILED, None).unwrap()
         }
         _ => {}
     }

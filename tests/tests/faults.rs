@@ -1,14 +1,15 @@
 //! The fault matrix over the in-memory pair: for each fault, every submitted message ends in
 //! exactly one outcome, memory stays bounded, and a reconnecting sender gets every message
-//! accepted in the end.
+//! accepted in the end. Both sessions of every connection run under the oracles of
+//! `smpp_tests::oracle`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
 use std::collections::HashMap;
 
 use smpp_codec::pdu::SubmitSm;
 use smpp_codec::{Address, CommandId, CommandStatus, RegisteredDelivery};
-use smpp_session::{Backoff, BindKind, CloseReason, CommandError, Config, Duration, Handle, Instant};
-use smpp_tests::{Buffers, Ev, Pair, Reaction, Res, Rng, pdus};
+use smpp_session::{Backoff, BindKind, CloseReason, CommandError, Config, Duration, Event, Handle, Instant, Outcome};
+use smpp_tests::{Buffers, Pair, Reaction, Rng, pdus};
 
 fn sm(text: &[u8]) -> SubmitSm<'_> {
     let mut sm = SubmitSm::new(Address::alphanumeric("Test"), Address::international("447700900123"), text);
@@ -17,7 +18,7 @@ fn sm(text: &[u8]) -> SubmitSm<'_> {
 }
 
 /// Checks that every handle has exactly one outcome and returns them.
-fn one_outcome_each(p: &Pair<'_, 8>, handles: &[Handle]) -> HashMap<Handle, Res> {
+fn one_outcome_each(p: &Pair<'_, 8>, handles: &[Handle]) -> HashMap<Handle, Outcome> {
     let mut out = HashMap::new();
     for (h, r) in p.outcomes() {
         assert!(out.insert(h, r).is_none(), "{h:?} reported twice");
@@ -72,7 +73,14 @@ fn reliable_send(fault: Fault, total: usize) -> (Vec<String>, usize) {
         assert!(connections < 12, "{fault:?}: no progress after {connections} connections");
         let faulty = connections == 1;
         let mut bufs = Buffers::new();
-        let mut p: Pair<'_, 8> = Pair::new(&mut bufs, Config::default(), Config::default());
+        // An SMSC that sits on a full window for the whole response timeout looks half-open to
+        // the ESME's default liveness rule (3 timeouts in a row with nothing received) and the
+        // sender would reconnect; the late-responses fault is about the responses themselves.
+        let esme_cfg = match fault {
+            Fault::LateResponses if faulty => Config { dead_after_timeouts: 0, ..Config::default() },
+            _ => Config::default(),
+        };
+        let mut p: Pair<'_, 8> = Pair::watched(&mut bufs, esme_cfg, Config::default());
         p.now = now;
         if faulty {
             match fault {
@@ -104,7 +112,7 @@ fn reliable_send(fault: Fault, total: usize) -> (Vec<String>, usize) {
             step += 1;
             // Submit what the window allows.
             while let Some(&i) = queue.first() {
-                match p.esme.submit(p.now, &sm(texts[i].as_bytes())) {
+                match p.submit(&sm(texts[i].as_bytes())) {
                     Ok(h) => {
                         handles.insert(h, i);
                         queue.remove(0);
@@ -151,14 +159,15 @@ fn reliable_send(fault: Fault, total: usize) -> (Vec<String>, usize) {
                 }
             }
             // Outcomes: accepted ones are done, retryable ones go back to the queue.
-            for (h, res) in p.outcomes() {
+            for (h, outcome) in p.outcomes() {
                 let Some(i) = handles.remove(&h) else { continue };
-                match res {
-                    Res::Response { status: CommandStatus::OK, message_id } => {
-                        assert!(accepted.insert(i, message_id.unwrap()).is_none(), "message {i} accepted twice");
+                match outcome {
+                    Outcome::Response { status: CommandStatus::OK } => {
+                        let id = p.message_id(h).expect("an accepted submission has its message id");
+                        assert!(accepted.insert(i, id).is_none(), "message {i} accepted twice");
                     }
-                    Res::Response { status, .. } if status.is_transient() => queue.push(i),
-                    Res::Timeout | Res::Lost => queue.push(i),
+                    Outcome::Response { status } if status.is_transient() => queue.push(i),
+                    Outcome::Timeout | Outcome::ConnectionLost => queue.push(i),
                     other => panic!("{fault:?}: message {i} failed for good: {other:?}"),
                 }
             }
@@ -171,12 +180,14 @@ fn reliable_send(fault: Fault, total: usize) -> (Vec<String>, usize) {
             }
         }
         assert!(p.esme.is_closed(), "{fault:?}: the connection did not end");
-        // Whatever was in flight at the close got exactly one outcome (lost).
+        // Whatever was in flight at the close got exactly one outcome (lost); the oracles check
+        // the rest of the connection's life (every request answered, Closed last, ...).
+        p.finish();
         let all: Vec<Handle> = p
             .esme_events
             .iter()
             .filter_map(|e| match e {
-                Ev::Outcome { handle, .. } => Some(*handle),
+                Event::Outcome { handle, .. } => Some(*handle),
                 _ => None,
             })
             .collect();
@@ -185,7 +196,7 @@ fn reliable_send(fault: Fault, total: usize) -> (Vec<String>, usize) {
             queue.push(i);
         }
         if faulty {
-            let closed = p.esme_events.iter().filter(|e| matches!(e, Ev::Closed(_))).count();
+            let closed = p.esme_events.iter().filter(|e| matches!(e, Event::Closed(_))).count();
             assert_eq!(closed, 1, "{fault:?}");
         }
         now = Instant(p.now.0 + backoff.next_delay(rng.next_u64() as u32).expect("attempts left").0);
@@ -215,13 +226,13 @@ fn every_fault_ends_with_every_message_accepted_once() {
 #[test]
 fn throttle_storm_narrows_the_window_to_one_and_pauses_grow() {
     let mut bufs = Buffers::new();
-    let mut p: Pair<'_, 8> = Pair::new(&mut bufs, Config::default(), Config::default());
+    let mut p: Pair<'_, 8> = Pair::watched(&mut bufs, Config::default(), Config::default());
     p.policy.submit = Box::new(|_, _, _| Reaction::Reject(CommandStatus::THROTTLED));
     p.bind(BindKind::Transmitter);
     let mut pauses = Vec::new();
     for _ in 0..6 {
         loop {
-            match p.esme.submit(p.now, &sm(b"x")) {
+            match p.submit(&sm(b"x")) {
                 Ok(_) => {}
                 Err(CommandError::Paused { until }) => {
                     pauses.push(until.0 - p.now.0);
@@ -236,22 +247,27 @@ fn throttle_storm_narrows_the_window_to_one_and_pauses_grow() {
     }
     assert_eq!(p.esme.effective_window(), 1);
     assert_eq!(pauses, [1_000, 2_000, 4_000, 8_000, 16_000, 30_000], "doubling pauses, capped");
-    assert!(p.outcomes().iter().all(|(_, r)| matches!(r, Res::Response { status: CommandStatus::THROTTLED, .. })));
+    assert!(p.outcomes().iter().all(|(_, r)| *r == Outcome::Response { status: CommandStatus::THROTTLED }));
     assert_eq!(p.esme.state(), smpp_session::State::Bound(BindKind::Transmitter), "throttling never unbinds");
+    // One narrowing per episode, each announced: 8 -> 4 -> 2 -> 1, then the window stays at 1.
+    let notices = p.esme_events.iter().filter(|e| matches!(e, Event::Throttled { .. })).count();
+    assert_eq!((p.esme_watch.tally.narrowed, notices), (3, 6));
+    p.finish();
 }
 
 #[test]
 fn oversized_command_length_closes_with_generic_nack() {
     let mut bufs = Buffers::new();
-    let mut p: Pair<'_, 8> = Pair::new(&mut bufs, Config::default(), Config::default());
+    let mut p: Pair<'_, 8> = Pair::watched(&mut bufs, Config::default(), Config::default());
     p.policy.submit = Box::new(|_, _, _| Reaction::Hold);
     p.bind(BindKind::Transceiver);
-    let h = p.esme.submit(p.now, &sm(b"x")).unwrap();
+    let h = p.submit(&sm(b"x")).unwrap();
     p.run();
     p.to_esme.extend([0x00, 0x10, 0x00, 0x01, 0, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0, 1]);
     p.run();
     let last = pdus(&p.esme_wire).pop().unwrap();
     assert_eq!((last.0, last.1), (CommandId::GENERIC_NACK, CommandStatus::INVALID_COMMAND_LENGTH));
-    assert_eq!(p.outcomes(), [(h, Res::Lost)]);
-    assert_eq!(p.esme_events.last(), Some(&Ev::Closed(CloseReason::InvalidCommandLength(0x0010_0001))));
+    assert_eq!(p.outcomes(), [(h, Outcome::ConnectionLost)]);
+    assert_eq!(p.esme_events.last(), Some(&Event::Closed(CloseReason::InvalidCommandLength(0x0010_0001))));
+    p.finish();
 }

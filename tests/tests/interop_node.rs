@@ -1,6 +1,8 @@
 //! The ESME session over a plain `TcpStream` (a minimal loop in test code) against node-smpp's
 //! server on loopback: bind as transceiver, submit a GSM and a UCS-2 text, answer the server's
-//! deliver_sm, exchange enquire_link both ways, unbind. What node-smpp decoded is checked.
+//! deliver_sm, exchange enquire_link both ways, unbind. What node-smpp decoded is checked. The
+//! loop is an adapter's: the socket reads straight into the session's receive buffer and writes
+//! straight from its transmit buffer, and every step is checked by the oracles.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
 use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
@@ -11,8 +13,8 @@ use std::time::{Duration as StdDuration, Instant as StdInstant};
 
 use smpp_codec::pdu::{Bind, SubmitSm};
 use smpp_codec::{Address, DataCoding, RegisteredDelivery};
-use smpp_session::{BindKind, Config, Duration, Instant, Keepalive, Role, Session, State};
-use smpp_tests::{Ev, Res};
+use smpp_session::{BindKind, CloseReason, Config, Duration, Event, Instant, Keepalive, Session};
+use smpp_tests::{Seen, Watch};
 
 /// Starts the node-smpp server (installing it with `npm ci` when needed); `None` when Node.js
 /// is not installed and interop is not required.
@@ -42,6 +44,10 @@ fn start_node() -> Option<(std::process::Child, u16, BufReader<std::process::Chi
     Some((child, port, lines))
 }
 
+fn has_closed(events: &[(Event, Seen)]) -> bool {
+    events.iter().any(|(e, _)| matches!(e, Event::Closed(_)))
+}
+
 #[test]
 fn esme_session_against_node_smpp_server() {
     let Some((mut child, port, lines)) = start_node() else { return };
@@ -53,69 +59,67 @@ fn esme_session_against_node_smpp_server() {
     let config = Config { keepalive: Keepalive::Every(Duration::from_millis(300)), ..Config::default() };
     let start = StdInstant::now();
     let now = || Instant(start.elapsed().as_millis() as u64);
-    let mut esme: Session<'_, 8> = Session::new(Role::Esme, config, &mut rx, &mut tx, now());
+    let mut esme: Session<'_, 8> = Session::esme(config, &mut rx, &mut tx, now()).unwrap();
+    // The oracles watch the session over a real socket too.
+    let mut watch = Watch::new(&mut esme, "esme");
     esme.bind(now(), BindKind::Transceiver, &Bind::new("rust", "secret")).unwrap();
 
     let gsm = b"Hello from Rust \x00 home"; // 0x00 is '@' in GSM 03.38
     let ucs2: Vec<u8> = "Привет 👋".encode_utf16().flat_map(u16::to_be_bytes).collect();
-    let mut events = Vec::new();
+    let mut events: Vec<(Event, Seen)> = Vec::new();
     let mut submitted = false;
     let mut unbound = false;
-    let mut buf = [0u8; 4096];
-    while start.elapsed() < StdDuration::from_secs(15) && esme.state() != State::Closed {
-        // Drain the session's outputs.
+    while start.elapsed() < StdDuration::from_secs(15) && !has_closed(&events) {
+        // The events, each acted on at once (they borrow nothing), then what they queued.
         loop {
-            let n = esme.poll_transmit(&mut buf);
-            if n == 0 {
-                break;
+            let e = esme.poll_event();
+            watch.polled(&esme, e.as_ref());
+            let Some(e) = e else { break };
+            let seen = Seen::capture(&esme);
+            if let Event::Bound { .. } = e {
+                let mut a = SubmitSm::new(Address::alphanumeric("Test"), Address::international("447700900123"), gsm);
+                a.registered_delivery = RegisteredDelivery::RECEIPT;
+                watch.issued(esme.submit(now(), &a).unwrap());
+                let mut b = SubmitSm::new(Address::alphanumeric("Test"), Address::international("447700900456"), &ucs2);
+                b.data_coding = DataCoding::UCS2;
+                watch.issued(esme.submit(now(), &b).unwrap());
+                submitted = true;
             }
-            stream.write_all(&buf[..n]).unwrap();
+            watch.observe(&esme);
+            events.push((e, seen));
         }
-        while let Some(e) = esme.poll_event() {
-            events.push(Ev::from_event(&e));
+        // Straight from the session's transmit buffer to the socket; a partial write is fine.
+        while !esme.transmit().is_empty() {
+            let n = stream.write(esme.transmit()).unwrap();
+            watch.sent(&esme.transmit()[..n]);
+            esme.transmitted(n);
         }
-        // The script.
-        if !submitted && matches!(esme.state(), State::Bound(_)) {
-            let mut a = SubmitSm::new(Address::alphanumeric("Test"), Address::international("447700900123"), gsm);
-            a.registered_delivery = RegisteredDelivery::RECEIPT;
-            esme.submit(now(), &a).unwrap();
-            let mut b = SubmitSm::new(Address::alphanumeric("Test"), Address::international("447700900456"), &ucs2);
-            b.data_coding = DataCoding::UCS2;
-            esme.submit(now(), &b).unwrap();
-            submitted = true;
-            continue;
-        }
-        let outcomes = events.iter().filter(|e| matches!(e, Ev::Outcome { .. })).count();
-        let got_mo = events.iter().any(|e| matches!(e, Ev::Message { .. }));
-        if !unbound && outcomes == 2 && got_mo && start.elapsed() > StdDuration::from_millis(700) {
+        watch.settled(&esme);
+        let outcomes = events.iter().filter(|(e, _)| matches!(e, Event::Outcome { .. })).count();
+        let got_mo = events.iter().any(|(e, _)| matches!(e, Event::Message { .. }));
+        if submitted && !unbound && outcomes == 2 && got_mo && start.elapsed() > StdDuration::from_millis(700) {
             esme.unbind(now()).unwrap();
             unbound = true;
             continue;
         }
-        // Input and timers.
-        match stream.read(&mut buf) {
+        // Straight from the socket into the session's receive buffer (never empty here: the
+        // events were drained, and with them the frames they came from).
+        let room = esme.receive_buffer();
+        assert!(!room.is_empty());
+        match stream.read(room) {
             Ok(0) => esme.handle_connection_lost(now()),
             Ok(n) => {
-                let mut used = 0;
-                while used < n {
-                    used += esme.handle_input(now(), &buf[used..n]);
-                    while let Some(e) = esme.poll_event() {
-                        events.push(Ev::from_event(&e));
-                    }
-                    let k = esme.poll_transmit(&mut buf[n..]);
-                    stream.write_all(&buf[n..n + k]).unwrap();
-                }
+                watch.accepted(&room[..n]);
+                esme.commit(now(), n);
             }
             Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {}
             Err(e) => panic!("read: {e}"),
         }
         if esme.poll_timeout().is_some_and(|t| t <= now()) {
-            esme.handle_timeout(now());
+            watch.handle_timeout(&mut esme, now());
         }
     }
-    while let Some(e) = esme.poll_event() {
-        events.push(Ev::from_event(&e));
-    }
+    watch.finish(&esme);
     drop(child.stdin.take());
     let _ = child.wait();
     let log: Vec<String> = lines.lines().map_while(Result::ok).collect();
@@ -123,22 +127,21 @@ fn esme_session_against_node_smpp_server() {
         |ev: &str| log.iter().filter(|l| l.contains(&format!("\"event\":\"{ev}\""))).cloned().collect::<Vec<_>>();
 
     // What we saw.
-    assert!(
-        matches!(&events[0], Ev::Bound { kind: BindKind::Transceiver, system_id, .. } if system_id == "node-smsc"),
-        "{events:?}"
-    );
+    let (first, seen) = &events[0];
+    assert!(matches!(first, Event::Bound { kind: BindKind::Transceiver, .. }), "{events:?}");
+    assert_eq!(seen.system_id.as_deref(), Some("node-smsc"));
     let ids: Vec<_> = events
         .iter()
-        .filter_map(|e| match e {
-            Ev::Outcome { res: Res::Response { message_id, .. }, .. } => message_id.clone(),
+        .filter_map(|(e, seen)| match e {
+            Event::Outcome { outcome, .. } if outcome.is_ok() => seen.message_id.clone(),
             _ => None,
         })
         .collect();
     assert_eq!(ids, ["node-1", "node-2"]);
-    assert!(events.iter().any(
-        |e| matches!(e, Ev::Message { source, text, .. } if source == "447700900999" && text == b"Reply from node")
-    ));
-    assert_eq!(events.last(), Some(&Ev::Closed(smpp_session::CloseReason::Unbound)), "{events:?}");
+    assert!(events.iter().any(|(e, seen)| matches!(e, Event::Message { .. })
+        && seen.source.as_deref() == Some("447700900999")
+        && seen.text.as_deref() == Some(&b"Reply from node"[..])));
+    assert_eq!(events.last().map(|e| e.0), Some(Event::Closed(CloseReason::Unbound)), "{events:?}");
 
     // What node-smpp decoded.
     let bind = &find("bind_transceiver")[0];
