@@ -133,6 +133,8 @@ struct Connection<'h> {
     /// Why the connection ends, when the server decided it (else the session's reason).
     cause: Option<CloseCause>,
     closed: Option<CloseReason>,
+    /// When the session closed with octets still to send: how long they may take.
+    closed_at: Option<Instant>,
     held: VecDeque<Held>,
     in_flight: HashMap<Handle, ReceiptJob>,
     reassembly: Box<Reassembly>,
@@ -164,6 +166,7 @@ impl<'h> Connection<'h> {
             stop_seen: false,
             cause: None,
             closed: None,
+            closed_at: None,
             held: VecDeque::new(),
             in_flight: HashMap::new(),
             reassembly: Box::new(Reassembler::new()),
@@ -267,6 +270,15 @@ impl<'h> Connection<'h> {
                     return Ok(());
                 }
             }
+            if session.is_closed() {
+                // What is left to send goes if the client reads it soon; a client that never
+                // reads does not keep the connection (and the server's stop) waiting.
+                let until = *self.closed_at.get_or_insert(now + self.hub.config.session.unbind_timeout);
+                if now >= until {
+                    debug!("smpp server: connection {}: the client does not read; closing", self.id);
+                    return Ok(());
+                }
+            }
             if progress || (self.then.is_none() && conn.wants_read() && !session.receive_buffer().is_empty()) {
                 continue;
             }
@@ -277,6 +289,7 @@ impl<'h> Connection<'h> {
                 self.reassembly.next_deadline().map(Instant),
                 self.receipt_retry(now),
                 self.write_after.filter(|_| !session.transmit().is_empty()),
+                self.closed_at,
             ]
             .into_iter()
             .flatten()

@@ -232,11 +232,21 @@ impl Esme {
         }
     }
 
+    /// Sends a request, waiting while the session is busy (window full, paused after
+    /// throttling).
     pub fn send(&mut self, pdu: &Pdu<'_>) -> Handle {
-        let now = self.now();
-        let h = self.session.send(now, pdu).unwrap();
-        self.flush();
-        h
+        let end = StdInstant::now() + StdDuration::from_secs(5);
+        loop {
+            let now = self.now();
+            match self.session.send(now, pdu) {
+                Ok(h) => {
+                    self.flush();
+                    return h;
+                }
+                Err(e) if e.is_busy() && StdInstant::now() < end => self.pump(),
+                Err(e) => panic!("cannot send: {e}"),
+            }
+        }
     }
 
     pub fn submit(&mut self, sm: &SubmitSm<'_>) -> Handle {
