@@ -299,7 +299,7 @@ fn events_tell_the_story_of_a_session() {
     match &all[3] {
         ServerEvent::Message { text, message_ids, from, to, .. } => {
             assert_eq!(text, "Zone 3 open");
-            assert_eq!(message_ids, &[id.clone()]);
+            assert_eq!(message_ids, std::slice::from_ref(&id));
             assert_eq!((from.addr.as_str(), to.addr.as_str()), ("Alarm", "34600000001"));
         }
         other => panic!("{other:?}"),
