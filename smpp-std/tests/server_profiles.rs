@@ -425,6 +425,13 @@ fn parts_that_never_complete_are_reported() {
     assert_eq!(e.submit_wait(&s).0, CommandStatus::Ok, "accepted as a submission all the same");
     let failed = take_events(&events, 1, Duration::from_secs(2), |e| matches!(e, ServerEvent::ReassemblyFailed { .. }));
     assert_eq!(failed.len(), 1);
+    // A part sent again after its message was whole is reported, not a new message.
+    let parts = split(&"z".repeat(200), Encoding::Gsm7(Default::default()), Concatenation::Udh8, 10);
+    submit_parts(&mut e, "34600000001", &parts);
+    assert_eq!(take_events(&events, 1, Duration::from_secs(2), |e| matches!(e, ServerEvent::Message { .. })).len(), 1);
+    submit_parts(&mut e, "34600000001", &parts[1..]);
+    let again = take_events(&events, 1, Duration::from_secs(2), |e| matches!(e, ServerEvent::ReassemblyFailed { .. }));
+    assert!(matches!(again.first(), Some(ServerEvent::ReassemblyFailed { received: 2, total: 2, .. })), "{again:?}");
 }
 
 // ---- EngageLab ----------------------------------------------------------------------------

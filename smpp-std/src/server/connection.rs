@@ -518,9 +518,14 @@ impl<'h> Connection<'h> {
         source: Addr,
         dest: Addr,
     ) {
+        // The reassembler keys messages by sender and reference, and remembers a finished one
+        // until its deadline to recognise late duplicates: the recipient, the kind of
+        // reference and the number of parts go into the key too, so that an 8-bit UDH
+        // reference and a SAR one of the same value, say, are different messages.
         let mut key = source.addr.as_bytes().to_vec();
         key.push(0);
         key.extend_from_slice(dest.addr.as_bytes());
+        key.extend_from_slice(&[0, u8::from(c.wide), c.total]);
         key.truncate(smpp_codec::text::reassembly::SOURCE_MAX);
         let deadline = (now + from_std(self.hub.config.reassembly_timeout)).0;
         let pushed = self.reassembly.push_udh(&key, c, ud.payload, deadline);
@@ -537,7 +542,24 @@ impl<'h> Connection<'h> {
                     self.dropped(d, "evicted: too many long messages at once");
                 }
             }
-            Ok(Pushed::Duplicate) => debug!("smpp server: connection {}: part {} of {} again", self.id, c.seq, c.total),
+            Ok(Pushed::Duplicate) => {
+                // A part sent again, or a new message reusing the reference of one finished
+                // less than the reassembly timeout ago (the codec's reassembler cannot tell).
+                debug!("smpp server: connection {}: part {} of {} again", self.id, c.seq, c.total);
+                let system_id = self.system_id();
+                self.hub.events.emit(|| ServerEvent::ReassemblyFailed {
+                    connection: self.id,
+                    system_id,
+                    from: sender_of(&key),
+                    reference: c.reference,
+                    received: c.seq,
+                    total: c.total,
+                    reason: format!(
+                        "part {} was received already (sent again, or the reference was reused within the reassembly timeout)",
+                        c.seq
+                    ),
+                });
+            }
             Ok(Pushed::Complete(slot, evicted)) => {
                 record(&mut self.parts);
                 if let Some(d) = evicted {
@@ -563,7 +585,7 @@ impl<'h> Connection<'h> {
                 self.hub.events.emit(|| ServerEvent::ReassemblyFailed {
                     connection: self.id,
                     system_id,
-                    from: String::from_utf8_lossy(&key).into_owned(),
+                    from: sender_of(&key),
                     reference: c.reference,
                     received: 0,
                     total: c.total,
@@ -580,7 +602,7 @@ impl<'h> Connection<'h> {
         self.hub.events.emit(|| ServerEvent::ReassemblyFailed {
             connection: self.id,
             system_id,
-            from: String::from_utf8_lossy(&d.source).into_owned(),
+            from: sender_of(&d.source),
             reference: d.reference,
             received: d.received,
             total: d.total,
@@ -854,6 +876,11 @@ impl<'h> Connection<'h> {
         let system_id = self.account.map(|a| a.system_id.to_string());
         self.hub.events.emit(|| ServerEvent::Closed { connection: self.id, system_id, reason });
     }
+}
+
+/// The sender in a reassembly key (sender, NUL, recipient, ...).
+fn sender_of(key: &[u8]) -> String {
+    String::from_utf8_lossy(key.split(|&b| b == 0).next().unwrap_or(&[])).into_owned()
 }
 
 /// An SMPP time field: `None` when empty.

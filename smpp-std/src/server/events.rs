@@ -189,13 +189,15 @@ pub enum ServerEvent {
         /// The whole text.
         text: String,
     },
-    /// The parts of a long message could not be put together.
+    /// The parts of a long message could not be put together: they did not all come in time,
+    /// there were too many long messages at once, a part was invalid, or a part came again
+    /// (`received` is then that part's number).
     ReassemblyFailed {
         /// The connection.
         connection: u64,
         /// The account.
         system_id: String,
-        /// Sender (and recipient) as the reassembler keys them.
+        /// Sender.
         from: String,
         /// The concatenation reference.
         reference: u16,
