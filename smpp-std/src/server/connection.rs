@@ -148,6 +148,8 @@ struct Connection<'h> {
     out_tap: Option<Tap>,
     /// Chunked writes: the next piece may go then.
     write_after: Option<Instant>,
+    /// The receipts quote the message's text.
+    receipt_text: bool,
 }
 
 impl<'h> Connection<'h> {
@@ -177,6 +179,7 @@ impl<'h> Connection<'h> {
             in_tap: Tap::new(logging, max),
             out_tap: logging.then(|| Tap::new(true, usize::MAX)),
             write_after: None,
+            receipt_text: hub.config.profile.receipts.template.contains("{text}"),
         }
     }
 
@@ -449,7 +452,7 @@ impl<'h> Connection<'h> {
             return Err(Refusal::new(profile.statuses.no_balance, "the account's balance is spent"));
         }
         let events = hub.events.wanted();
-        let text = if events || profile.receipts.template.contains("{text}") { ud.text() } else { String::new() };
+        let text = if events || self.receipt_text { ud.text() } else { String::new() };
         let source = Addr::from_address(&sm.source);
         let sub = Submission {
             account: Arc::clone(&account.system_id),

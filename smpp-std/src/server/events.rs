@@ -2,39 +2,6 @@
 //! subscriber), and an optional JSON-lines log of those events and of every PDU in both
 //! directions.
 //!
-//! # The JSON-lines log
-//!
-//! One JSON object per line, written and flushed as it happens. Every line has `ts` (UTC, ISO
-//! 8601 with milliseconds) and either `event` (a server event) or `pdu` (a PDU on the wire).
-//! Field names are stable; new fields may be added.
-//!
-//! Event lines (`event` is the snake_case name of the [`ServerEvent`] variant):
-//!
-//! | event | fields |
-//! |---|---|
-//! | `connected` | `conn`, `peer` |
-//! | `bound` | `conn`, `system_id`, `bind` (`transmitter`, `receiver`, `transceiver`) |
-//! | `bind_refused` | `conn`, `system_id`, `bind`, `status` (`null` when the connection was closed without an answer) |
-//! | `submitted` | `conn`, `system_id`, `message_id`, `from`, `to`, `data_coding`, `part` (`[seq, total]` or `null`), `text` |
-//! | `submit_refused` | `conn`, `system_id`, `status`, `reason` |
-//! | `message` | `conn`, `system_id`, `from`, `to`, `data_coding`, `message_ids`, `text` (the whole text, reassembled) |
-//! | `reassembly_failed` | `conn`, `system_id`, `from`, `reference`, `received`, `total`, `reason` |
-//! | `receipt` | `conn`, `system_id`, `message_id`, `state` (`DELIVRD`, ...), `status` (the deliver_sm_resp's) |
-//! | `receipt_dropped` | `system_id`, `message_id`, `reason` |
-//! | `query` | `conn`, `system_id`, `message_id`, `state` (`null` when unknown) |
-//! | `cancel` | `conn`, `system_id`, `message_id`, `cancelled` |
-//! | `fault` | `conn`, `fault` (`throttled`, `delayed`, `dropped`, `half_open`, `chunked`) |
-//! | `closed` | `conn`, `system_id` (`null` if never bound), `reason` |
-//!
-//! Statuses are written by name (`ESME_ROK`) or, when unnamed, as `0x…`.
-//!
-//! PDU lines: `pdu` (the command name, `submit_sm`), `conn`, `dir` (`in` from the ESME, `out`
-//! to it), `seq`, `status`, `length`, and `fields`: the decoded mandatory fields under their
-//! SMPP names (`source_addr`, `data_coding`, ...), `short_message` in hex, `tlvs` as a list of
-//! `{tag, name, value}`, and for submit_sm and deliver_sm `text` (decoded by data_coding, the
-//! UDH removed) and `udh` (`{reference, total, seq}` of a part). A bind's password is never
-//! written. A PDU that does not decode has `error` instead of `fields`.
-
 use std::fmt;
 use std::io::{self, BufWriter, Write};
 use std::net::SocketAddr;

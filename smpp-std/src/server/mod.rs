@@ -10,19 +10,92 @@
 //! ```
 //! use std::time::Duration;
 //! use smpp_std::server::{Faults, Profile, Server, ServerConfig, ServerEvent};
+//! use smpp_std::{Addr, Client, ClientConfig, TextMessage};
 //!
-//! let mut profile = Profile::labsmobile();
+//! let mut profile = Profile::labsmobile(); // or Profile::engagelab(), or your own
 //! profile.receipts.delay = Duration::from_millis(10);
 //! let config = ServerConfig::new("smppclient1", "password", profile)
-//!     .with_faults(Faults { throttle_every: Some(10), ..Faults::default() });
-//! let mut server = Server::start("127.0.0.1:0", config)?;
+//!     .with_faults(Faults { throttle_every: Some(100), ..Faults::default() });
+//! let mut server = Server::start("127.0.0.1:0", config)?; // port 0: any free port
 //! let events = server.subscribe(1024);
-//! println!("listening on {}", server.local_addr());
-//! // ... bind clients to server.local_addr() ...
-//! server.stop();
-//! assert!(events.try_iter().all(|e| !matches!(e, ServerEvent::Bound { .. })));
-//! # Ok::<(), std::io::Error>(())
+//!
+//! let client: Client = Client::connect(server.local_addr(), ClientConfig::new("smppclient1", "password"))?;
+//! let msg = TextMessage::new(Addr::sender("Alarm")?, Addr::number("+34600000001")?, "Zone 3 open").with_receipt();
+//! let outcome = client.send_text(msg)?.wait(Duration::from_secs(5))?;
+//! let receipts = client.wait_for_receipt(&outcome, Duration::from_secs(5))?;
+//! assert_eq!(receipts[0].stat.as_deref(), Some("DELIVRD"));
+//! client.close()?;
+//! server.stop(); // unbinds whoever is still bound
+//!
+//! let texts: Vec<String> = events
+//!     .try_iter()
+//!     .filter_map(|e| match e {
+//!         ServerEvent::Message { text, .. } => Some(text),
+//!         _ => None,
+//!     })
+//!     .collect();
+//! assert_eq!(texts, ["Zone 3 open"]);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! # Profiles and faults
+//!
+//! A [`Profile`] is data: the binds it accepts, what wrong credentials get
+//! ([`BadCredentials`]), the requests it answers, its [`IdFormat`], the [`SubmitRules`] a
+//! submission must pass, the [`ReceiptStyle`] (esm_class, TLVs, addressing, text template,
+//! delay, [`ReceiptPolicy`]), the pattern of undeliverable destinations, a required
+//! enquire_link interval, and the [`Statuses`] it answers with. [`Profile::labsmobile`] and
+//! [`Profile::engagelab`] say what they do. An [`Account`] may have a balance: once spent,
+//! submissions get [`Statuses::no_balance`] and no message_id.
+//!
+//! [`Faults`] are settings too: throttle every k-th submission, hold answers back, drop the
+//! connection after n answers, go silent (half-open) after n answers, write in pieces.
+//!
+//! Each accepted message is remembered (up to [`ServerConfig::max_messages`]): query_sm
+//! reports its state, final_date and error code; cancel_sm takes it while it is pending (no
+//! receipt follows). Its state becomes final the receipt delay after it may be delivered
+//! (at once, or at its schedule_delivery_time), or when its validity_period ends if that is
+//! earlier (EXPIRED); times may be absolute (with their UTC offset) or relative. The receipt
+//! then goes to a receiver or transceiver bind of the same account, whichever connection the
+//! message came on, and waits (bounded) until one binds.
+//!
+//! # Events and the JSON-lines log
+//!
+//! [`Server::subscribe`] gives a channel of [`ServerEvent`]s: binds, submissions (each part,
+//! and each whole message with its reassembled text), refusals, receipts, queries, cancels,
+//! faults, and the end of each connection. With [`ServerConfig::log`], the same events and
+//! every PDU in both directions are written as JSON lines:
+//!
+//! One JSON object per line, written and flushed as it happens. Every line has `ts` (UTC, ISO
+//! 8601 with milliseconds) and either `event` (a server event) or `pdu` (a PDU on the wire).
+//! Field names are stable; new fields may be added.
+//!
+//! Event lines (`event` is the snake_case name of the [`ServerEvent`] variant):
+//!
+//! | event | fields |
+//! |---|---|
+//! | `connected` | `conn`, `peer` |
+//! | `bound` | `conn`, `system_id`, `bind` (`transmitter`, `receiver`, `transceiver`) |
+//! | `bind_refused` | `conn`, `system_id`, `bind`, `status` (`null` when the connection was closed without an answer) |
+//! | `submitted` | `conn`, `system_id`, `message_id`, `from`, `to`, `data_coding`, `part` (`[seq, total]` or `null`), `text` |
+//! | `submit_refused` | `conn`, `system_id`, `status`, `reason` |
+//! | `message` | `conn`, `system_id`, `from`, `to`, `data_coding`, `message_ids`, `text` (the whole text, reassembled) |
+//! | `reassembly_failed` | `conn`, `system_id`, `from`, `reference`, `received`, `total`, `reason` |
+//! | `receipt` | `conn`, `system_id`, `message_id`, `state` (`DELIVRD`, ...), `status` (the deliver_sm_resp's) |
+//! | `receipt_dropped` | `system_id`, `message_id`, `reason` |
+//! | `query` | `conn`, `system_id`, `message_id`, `state` (`null` when unknown) |
+//! | `cancel` | `conn`, `system_id`, `message_id`, `cancelled` |
+//! | `fault` | `conn`, `fault` (`throttled`, `dropped`, `half_open`) |
+//! | `closed` | `conn`, `system_id` (`null` if never bound), `reason` ([`CloseCause::name`]: `peer_unbound`, `unbound`, `connection_lost`, `link_dead`, `session_init_timeout`, `bind_failed`, `closed`, `bad_credentials`, `no_enquire_link`, `fault_drop`, ...) |
+//!
+//! Statuses are written by name (`ESME_ROK`) or, when unnamed, as `0x…`.
+//!
+//! PDU lines: `pdu` (the command name, `submit_sm`), `conn`, `dir` (`in` from the ESME, `out`
+//! to it), `seq`, `status`, `length`, and `fields`: the decoded mandatory fields under their
+//! SMPP names (`source_addr`, `data_coding`, ...), `short_message` in hex, `tlvs` as a list of
+//! `{tag, name, value}`, and for submit_sm and deliver_sm `text` (decoded by data_coding, the
+//! UDH removed) and `udh` (`{reference, total, seq}` of a part). A bind's password is never
+//! written. A PDU that does not decode has `error` instead of `fields`.
 //!
 //! # Bounds
 //! Per connection: a 65 KiB receive and a 64 KiB transmit buffer, the session's window (64
@@ -232,15 +305,12 @@ impl Hub {
 
     /// Makes final what is due at `now` and queues the receipts (call with the store locked).
     pub(crate) fn advance(&self, store: &mut Store, now: Instant) {
-        let done = store.advance(now);
+        let done = store.advance(now, |r| self.wants_receipt(r));
         if done.is_empty() {
             return;
         }
         let mut touched = HashSet::new();
         for record in done {
-            if !self.wants_receipt(&record) {
-                continue;
-            }
             let Some(account) = self.accounts.iter().find(|a| a.system_id == record.sub.account) else { continue };
             let job = ReceiptJob { record, attempts: 0, not_before: Instant(0) };
             if let Some(old) = account.outbox.push(job) {

@@ -164,8 +164,9 @@ impl Store {
         self.records.get_mut(i)
     }
 
-    /// Makes final every state due at `now`; returns those messages, in due order.
-    pub(crate) fn advance(&mut self, now: Instant) -> Vec<Record> {
+    /// Makes final every state due at `now`; returns a copy of those messages `wanted` picks
+    /// (the ones that get a receipt), in due order.
+    pub(crate) fn advance(&mut self, now: Instant, wanted: impl Fn(&Record) -> bool) -> Vec<Record> {
         let mut done = Vec::new();
         while let Some(&(at, n)) = self.schedule.first() {
             if at > now {
@@ -175,7 +176,9 @@ impl Store {
             if let Some(r) = self.get_mut_n(n) {
                 r.state = r.outcome;
                 r.final_at = Some(at);
-                done.push(r.clone());
+                if wanted(r) {
+                    done.push(r.clone());
+                }
             }
         }
         done
@@ -355,6 +358,10 @@ mod tests {
         }
     }
 
+    fn all(_: &Record) -> bool {
+        true
+    }
+
     fn store(capacity: usize) -> Store {
         Store::new(IdFormat::Hex13, 0x68090a534e551, capacity)
     }
@@ -369,9 +376,9 @@ mod tests {
         assert_eq!(a, "68090a534e551");
         assert_eq!(b, "68090a534e552");
         assert_eq!(s.query("u", a.as_bytes(), b"").map(|q| q.state), Some(MessageState::Enroute));
-        assert!(s.advance(Instant(99)).is_empty());
+        assert!(s.advance(Instant(99), all).is_empty());
         assert_eq!(s.next_due(), Some(Instant(100)));
-        let done = s.advance(Instant(200));
+        let done = s.advance(Instant(200), all);
         let states: Vec<_> = done.iter().map(|r| (r.id.as_str(), r.state, r.final_at)).collect();
         assert_eq!(
             states,
@@ -412,7 +419,7 @@ mod tests {
         // Validity already over when it arrives: expires at once.
         let e =
             s.accept(Instant(50), Submission { expires_at: Some(Instant(10)), ..sub("u", "4") }, d).unwrap_or_default();
-        let order: Vec<_> = s.advance(Instant(10_000)).into_iter().map(|r| (r.id, r.state, r.final_at)).collect();
+        let order: Vec<_> = s.advance(Instant(10_000), all).into_iter().map(|r| (r.id, r.state, r.final_at)).collect();
         assert_eq!(
             order,
             [
@@ -442,11 +449,11 @@ mod tests {
         assert_eq!(s.cancel(Instant(7), &req("", b"")), 0, "no id and no destination names nothing");
         assert_eq!(s.cancel(Instant(7), &req("", b"2")), 2, "all pending to that destination");
         assert_eq!(s.query("u", b.as_bytes(), b"").map(|q| q.state), Some(MessageState::Deleted));
-        assert!(s.advance(Instant(1000)).is_empty(), "cancelled messages get no final state or receipt");
+        assert!(s.advance(Instant(1000), all).is_empty(), "cancelled messages get no final state or receipt");
         let q = s.query("u", c.as_bytes(), b"");
         assert_eq!(q.map(|q| (q.state, q.final_at)), Some((MessageState::Deleted, Some(Instant(7)))));
         let late = s.accept(Instant(1000), sub("u", "3"), d).unwrap_or_default();
-        s.advance(Instant(2000));
+        s.advance(Instant(2000), all);
         assert_eq!(s.cancel(Instant(2000), &req(&late, b"")), 0, "delivered already");
     }
 
@@ -457,7 +464,7 @@ mod tests {
         let a = s.accept(Instant(0), sub("u", "1"), d).unwrap_or_default();
         s.accept(Instant(0), sub("u", "2"), d).unwrap_or_default();
         assert_eq!(s.accept(Instant(1), sub("u", "3"), d), Err(Full));
-        s.advance(Instant(100));
+        s.advance(Instant(100), all);
         let c = s.accept(Instant(101), sub("u", "3"), d).unwrap_or_default();
         assert_eq!(s.len(), 2);
         assert_eq!(s.query("u", a.as_bytes(), b""), None, "the oldest was forgotten");
