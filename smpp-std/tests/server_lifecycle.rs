@@ -357,3 +357,113 @@ fn the_json_log_has_every_pdu_both_ways_and_the_events_but_no_password() {
     assert_eq!(message["text"], "Alarma 🚨 zona 3");
     assert_eq!(message["message_ids"][0], id.as_str());
 }
+
+/// A small deterministic generator, so that a failure can be replayed.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn byte(&mut self) -> u8 {
+        self.next() as u8
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+
+    fn bytes(&mut self, n: usize) -> Vec<u8> {
+        (0..n).map(|_| self.byte()).collect()
+    }
+}
+
+#[test]
+fn odd_submissions_are_each_answered_and_never_break_the_server() {
+    use smpp_codec::pdu::SubmitSm;
+    use smpp_codec::{Address, DataCoding, EsmClass, RegisteredDelivery, Tlv, Tlvs};
+
+    let path = std::env::temp_dir().join(format!("smpp-odd-{}.jsonl", std::process::id()));
+    let mut c = config().with_log(JsonLog::create(&path).unwrap());
+    c.reassembly_timeout = Duration::from_millis(200);
+    c.session.unbind_timeout = smpp_session::Duration::from_millis(100);
+    let mut profile = Profile::engagelab();
+    profile.receipts.delay = Duration::from_millis(5);
+    let mut server = start(ServerConfig { profile, ..c });
+    let events = server.subscribe(100_000);
+    let mut raw = RawEsme::bound(server.local_addr(), USER, PASS);
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let times = ["", "000000000001000R", "991231235959948-", "250423154200004+", "000000000000000R"];
+    for seq in 2..1500u32 {
+        let dest = match rng.below(4) {
+            0 => String::new(),
+            1 => "+6598765432".to_string(),
+            2 => format!("34600{}", rng.below(1_000_000)),
+            _ => rng.bytes(12).iter().map(|b| char::from(b % 94 + 33)).collect(),
+        };
+        // User data: sometimes a concatenation UDH with odd numbers, sometimes JSON.
+        let mut data = match rng.below(4) {
+            0 => vec![0x05, 0x00, 0x03, rng.byte() % 4, rng.byte() % 4, rng.byte() % 4],
+            1 => vec![0x06, 0x08, 0x04, 0, rng.byte() % 4, rng.byte() % 5, rng.byte() % 5],
+            2 => br#"{"id":"t1","params":{"a":"b"}}"#.to_vec(),
+            _ => Vec::new(),
+        };
+        let len = rng.below(140) as usize;
+        data.extend(rng.bytes(len));
+        data.truncate(254);
+        let service = ["", "MSG", "CODE", "XYZ"][rng.below(4) as usize];
+        let mut sm = SubmitSm::new(Address::alphanumeric("Odd"), Address::international(&dest), &data);
+        sm.service_type = service.into();
+        sm.esm_class = EsmClass(rng.byte());
+        sm.data_coding = DataCoding(rng.byte());
+        sm.registered_delivery = RegisteredDelivery(rng.byte());
+        sm.validity_period = times[rng.below(5) as usize].into();
+        sm.schedule_delivery_time = if rng.below(8) == 0 { times[1] } else { "" }.into();
+        let payload_len = rng.below(300) as usize;
+        let payload = rng.bytes(payload_len);
+        let tlvs = [
+            Tlv::sar_msg_ref_num(rng.below(3) as u16),
+            Tlv::sar_total_segments(rng.byte() % 4),
+            Tlv::sar_segment_seqnum(rng.byte() % 5),
+            Tlv::message_payload(&payload),
+        ];
+        let n = rng.below(5) as usize;
+        // The encoder will not write both short_message and message_payload.
+        let n = if data.is_empty() { n.min(4) } else { n.min(3) };
+        sm.tlvs = Tlvs::from_slice(&tlvs[..n]);
+        let mut frame = encode(&smpp_codec::Pdu::SubmitSm(sm), seq);
+        // Now and then a time field that does not parse.
+        if rng.below(10) == 0 {
+            if let Some(at) = frame.windows(16).position(|w| w == times[1].as_bytes()) {
+                frame[at + rng.below(16) as usize] = rng.byte();
+            }
+        }
+        raw.write(&frame);
+        loop {
+            let (h, _) = raw.next().unwrap_or_else(|| panic!("the server went away at {seq}"));
+            if h.command_id == CommandId::DeliverSm {
+                raw.write(&encode(&Pdu::DeliverSmResp(Default::default()), h.sequence_number));
+                continue;
+            }
+            assert_eq!(h.sequence_number, seq, "{h:?}");
+            break;
+        }
+    }
+    // Still serving, others too.
+    let h = raw.request(&encode(&Pdu::EnquireLink, 9999));
+    assert_eq!(h.command_status, CommandStatus::Ok);
+    let mut good = Esme::bound(server.local_addr(), BindKind::Transceiver, USER, PASS);
+    let mut s = sm("+6598765432", br#"{"id":"t1"}"#);
+    s.service_type = "MSG".into();
+    s.data_coding = smpp_codec::DataCoding(1);
+    assert_eq!(good.submit_wait(&s).0, CommandStatus::Ok);
+    server.stop();
+    assert!(events.try_iter().count() > 1000);
+    let log = std::fs::read_to_string(&path).unwrap();
+    let _ = std::fs::remove_file(&path);
+    assert!(log.lines().all(|l| serde_json::from_str::<serde_json::Value>(l).is_ok()));
+}

@@ -713,6 +713,7 @@ impl<'h> Connection<'h> {
         // whose request the session already answered itself (on unbind or close).
         if let Err(e) = result {
             debug!("smpp server: connection {}: answer not sent: {e}", self.id);
+            return;
         }
         if h.submit {
             self.answered = self.answered.saturating_add(1);
