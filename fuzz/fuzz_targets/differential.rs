@@ -70,14 +70,14 @@ fuzz_target!(|f: Fields| {
     let pdu = match f.kind % 3 {
         0 => Pdu::BindTransmitter(Bind { system_id: (&a[..]).into(), password: (&b[..]).into(), ..Bind::default() }),
         1 => Pdu::SubmitSm(SubmitSm::new(
-            Address::new(Ton::International, Npi::Isdn, &a[..]),
-            Address::new(Ton::International, Npi::Isdn, &b[..]),
+            Address::new(Ton::INTERNATIONAL, Npi::ISDN, &a[..]),
+            Address::new(Ton::INTERNATIONAL, Npi::ISDN, &b[..]),
             &text,
         )),
         _ => Pdu::SubmitSmResp(MessageIdResp { message_id: (&a[..]).into(), ..MessageIdResp::default() }),
     };
     let mut buf = vec![0u8; pdu.encoded_len()];
-    pdu.emit(seq, CommandStatus::Ok, &mut buf).expect("valid fields");
+    pdu.emit(seq, CommandStatus::OK, &mut buf).expect("valid fields");
     let theirs = Command::<'_, 16>::decode(&buf[4..], buf.len() - 4);
     assert!(theirs.is_ok(), "rusmpp-core rejects a PDU we wrote: {:?} {:?}", theirs.err(), buf);
     compare(&buf);

@@ -49,21 +49,21 @@ fn build(kind: u8, seq: u32, status: u8, out: &mut Vec<u8>) {
             status,
         ),
         1 => (Pdu::SubmitSmResp(MessageIdResp::new("1")), status),
-        2 => (Pdu::EnquireLink, CommandStatus::Ok),
-        3 => (Pdu::EnquireLinkResp, CommandStatus::Ok),
-        4 => (Pdu::Unbind, CommandStatus::Ok),
-        5 => (Pdu::UnbindResp, CommandStatus::Ok),
+        2 => (Pdu::EnquireLink, CommandStatus::OK),
+        3 => (Pdu::EnquireLinkResp, CommandStatus::OK),
+        4 => (Pdu::Unbind, CommandStatus::OK),
+        5 => (Pdu::UnbindResp, CommandStatus::OK),
         6 => (Pdu::GenericNack, status),
         7 => (
             Pdu::DeliverSm(DeliverSm {
-                esm_class: EsmClass(EsmClass::DELIVERY_RECEIPT),
+                esm_class: EsmClass::DELIVERY_RECEIPT,
                 ..DeliverSm::new(Address::international("1"), Address::alphanumeric("T"), text)
             }),
-            CommandStatus::Ok,
+            CommandStatus::OK,
         ),
         _ => (
             Pdu::DeliverSm(DeliverSm::new(Address::international("1"), Address::alphanumeric("T"), b"MO")),
-            CommandStatus::Ok,
+            CommandStatus::OK,
         ),
     };
     let mut buf = vec![0u8; pdu.encoded_len()];

@@ -51,7 +51,7 @@ fn build(kind: u8, seq: u32, answer_seq: u32, out: &mut Vec<u8>) {
         _ => (Pdu::UnbindResp, answer_seq),
     };
     let mut buf = vec![0u8; pdu.encoded_len()];
-    pdu.emit(s, CommandStatus::Ok, &mut buf).expect("valid PDU");
+    pdu.emit(s, CommandStatus::OK, &mut buf).expect("valid PDU");
     out.extend_from_slice(&buf);
 }
 
@@ -107,7 +107,7 @@ fn play(ops: &[Op], chunked: bool) -> Run {
                                 s.respond(
                                     now,
                                     token,
-                                    CommandStatus::Ok,
+                                    CommandStatus::OK,
                                     Some(&Pdu::SubmitSmResp(MessageIdResp::new("m"))),
                                 )
                             } else {

@@ -4,10 +4,11 @@
 
 use libfuzzer_sys::fuzz_target;
 use smpp_codec::text::gsm7::{self, Language, Tables};
-use smpp_codec::text::receipt::{DeliveryReceipt, IdMatch, ReceiptText, ids_match};
+use smpp_codec::text::receipt::{Base, DeliveryReceipt, IdMatch, ReceiptText, ids_match};
 use smpp_codec::text::segment::{Concatenation, Encoding, Segmenter, choose};
 use smpp_codec::text::udh::Udh;
 use smpp_codec::text::{latin1, ucs2};
+use smpp_codec::{COctetStr, MessageState};
 
 fuzz_target!(|data: &[u8]| {
     // Decoders never panic.
@@ -20,8 +21,14 @@ fuzz_target!(|data: &[u8]| {
     let n = gsm7::unpack(data, data.first().map_or(0, |b| b % 7), septets.len(), &mut septets);
     assert!(n <= septets.len());
     let _ = ReceiptText::parse(data);
-    let _ = DeliveryReceipt::merge(data, data.get(..4), data.first().copied(), None);
+    let _ = DeliveryReceipt::merge(
+        data,
+        data.get(..4).map(COctetStr::new),
+        data.first().map(|&s| MessageState::from_raw(s)),
+        None,
+    );
     let _ = ids_match(data, data.get(1..).unwrap_or(&[]), IdMatch::default());
+    let _ = ids_match(data, data.get(1..).unwrap_or(&[]), IdMatch::Numeric { submit: Base::Auto, receipt: Base::Auto });
     let _ = Udh::split(data);
 
     // Encoders round-trip what they accept.
@@ -54,7 +61,11 @@ fuzz_target!(|data: &[u8]| {
                 Encoding::Latin1 | Encoding::Ascii => joined.extend(latin1::decode(body)),
             }
         }
-        let expected = if matches!(enc, Encoding::Gsm7(t) if t.is_default()) { text.replace('ç', "Ç") } else { text.to_string() };
+        let expected = if matches!(enc, Encoding::Gsm7(t) if t.is_default()) {
+            text.replace('ç', "Ç")
+        } else {
+            text.to_string()
+        };
         assert_eq!(joined, expected, "{enc:?} {concat:?}");
     }
 });

@@ -12,7 +12,9 @@ use rusmpp_core::decode::borrowed::DecodeWithLength;
 use rusmpp_core::encode::{Encode, Length};
 use rusmpp_core::pdus::borrowed::Pdu as TheirPdu;
 use smpp_codec::pdu::SubmitSm;
-use smpp_codec::{Address, CommandStatus, DEFAULT_MAX_COMMAND_LENGTH, Frame, Pdu, RegisteredDelivery, frame_len};
+use smpp_codec::{
+    Address, CommandStatus, DEFAULT_MAX_COMMAND_LENGTH, Frame, MessageState, Pdu, RegisteredDelivery, frame_len,
+};
 
 type Theirs<'a> = TheirCommand<'a, 16>;
 
@@ -29,7 +31,7 @@ fn submit_sm_140() -> Vec<u8> {
     sm.registered_delivery = RegisteredDelivery::RECEIPT;
     let pdu = Pdu::SubmitSm(sm);
     let mut buf = vec![0u8; pdu.encoded_len()];
-    pdu.emit(2, CommandStatus::Ok, &mut buf).unwrap();
+    pdu.emit(2, CommandStatus::OK, &mut buf).unwrap();
     buf
 }
 
@@ -157,15 +159,46 @@ fn check_agreement(frame: &[u8]) {
     }
 }
 
-fn main() {
-    let quick = std::env::args().any(|a| a == "--quick");
-    let batches = if quick { 3 } else { 41 };
-    let cases: Vec<(&str, Vec<u8>)> = vec![
+fn cases() -> Vec<(&'static str, Vec<u8>)> {
+    vec![
         ("submit_sm, 140-octet text", submit_sm_140()),
         ("deliver_sm receipt + 2 TLVs", hex(RECEIPT)),
         ("enquire_link", hex("00000010000000150000000000000001")),
         ("submit_sm_resp", hex("0000001E800000040000000000000002363830393061353334653535310 0")),
-    ];
+    ]
+}
+
+/// Calls made by `--callgrind`, so that instructions per call are the collected total divided
+/// by this.
+const CALLGRIND_CALLS: usize = 10_000;
+
+/// `--callgrind <side>-<op> <case>`: calls one side's decode or encode of one case
+/// [`CALLGRIND_CALLS`] times and nothing else, for `benches/callgrind.sh`.
+fn callgrind(what: &str, case: usize) {
+    let (_, frame) = &cases()[case];
+    let (header, ours) = Pdu::parse(frame).unwrap();
+    let (theirs, _) = Theirs::decode(&frame[4..], frame.len() - 4).unwrap();
+    let mut out = vec![0u8; frame.len()];
+    let (seq, status) = (header.sequence_number, header.command_status);
+    for _ in 0..CALLGRIND_CALLS {
+        black_box(match what {
+            "ours-decode" => ours_decode(black_box(frame)),
+            "theirs-decode" => theirs_decode(black_box(frame)),
+            "ours-encode" => ours_encode(black_box(&ours), seq, status, &mut out),
+            "theirs-encode" => theirs_encode(black_box(&theirs), &mut out),
+            other => panic!("unknown --callgrind target {other}"),
+        });
+    }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--callgrind") {
+        return callgrind(&args[i + 1], args[i + 2].parse().unwrap());
+    }
+    let quick = args.iter().any(|a| a == "--quick");
+    let batches = if quick { 3 } else { 41 };
+    let cases = cases();
     println!("smpp-codec vs rusmpp-core 0.4 (borrowed), median ns per PDU over {batches} interleaved batches");
     println!(
         "{:<32} {:>6} | {:>9} {:>9} {:>7} | {:>9} {:>9} {:>7}",
@@ -242,11 +275,16 @@ fn text_layer(batches: usize) {
     println!("  choose + encode + split 100-char UCS-2 text (2 parts): {:>8.1}", alone(batches, || split(&ucs2)));
     println!(
         "  parse a receipt text:                                  {:>8.1}",
-        alone(batches, || ReceiptText::parse(black_box(receipt)).map_or(0, |r| r.id.map_or(0, <[u8]>::len)))
+        alone(batches, || ReceiptText::parse(black_box(receipt)).map_or(0, |r| r.id.map_or(0, |id| id.len())))
     );
     println!(
         "  merge text + TLVs (DeliveryReceipt::merge):            {:>8.1}",
-        alone(batches, || DeliveryReceipt::merge(black_box(receipt), Some(b"0059113978"), Some(2), None)
-            .map_or(0, |r| r.state.raw() as usize))
+        alone(batches, || DeliveryReceipt::merge(
+            black_box(receipt),
+            Some("0059113978".into()),
+            Some(MessageState::DELIVERED),
+            None
+        )
+        .map_or(0, |r| r.state.raw() as usize))
     );
 }

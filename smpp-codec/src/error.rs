@@ -179,6 +179,13 @@ pub enum Error {
     },
     /// Both `short_message` and the `message_payload` TLV carry data.
     PayloadConflict,
+    /// On encode: `field` is [absent](crate::COctetStr::ABSENT), but the body cannot stop
+    /// before it (it is not a field the leniency rule lets a body stop before), or a later field
+    /// carries a value.
+    Absent {
+        /// The absent field.
+        field: Field,
+    },
     /// Bytes are left after the last field of a PDU that carries no TLVs.
     TrailingBytes,
     /// The output buffer is too small.
@@ -194,40 +201,41 @@ impl Error {
     pub const fn command_status(&self) -> crate::CommandStatus {
         use crate::CommandStatus as S;
         match *self {
-            Error::InvalidCommandLength { .. } | Error::LengthMismatch { .. } => S::InvalidCommandLength,
-            Error::UnknownCommandId { .. } => S::InvalidCommandId,
-            Error::InvalidTlvStream => S::InvalidTlvStream,
-            Error::InvalidTlvLength { .. } => S::InvalidTlvLength,
-            Error::PayloadConflict => S::InvalidTlvValue,
+            Error::InvalidCommandLength { .. } | Error::LengthMismatch { .. } => S::INVALID_COMMAND_LENGTH,
+            Error::UnknownCommandId { .. } => S::INVALID_COMMAND_ID,
+            Error::InvalidTlvStream => S::INVALID_TLV_STREAM,
+            Error::InvalidTlvLength { .. } => S::INVALID_TLV_LENGTH,
+            Error::PayloadConflict => S::INVALID_TLV_VALUE,
             Error::Truncated { field }
             | Error::Unterminated { field }
             | Error::TooLong { field, .. }
             | Error::ContainsNul { field }
+            | Error::Absent { field }
             | Error::InvalidValue { field } => match field {
-                Field::SourceAddr | Field::SourceAddrTon | Field::SourceAddrNpi => S::InvalidSourceAddress,
-                Field::DestinationAddr | Field::DestAddrTon | Field::DestAddrNpi => S::InvalidDestinationAddress,
-                Field::SmLength | Field::ShortMessage => S::InvalidMessageLength,
-                Field::ServiceType => S::InvalidServiceType,
-                Field::EsmClass => S::InvalidEsmClass,
-                Field::PriorityFlag => S::InvalidPriorityFlag,
-                Field::RegisteredDelivery => S::InvalidRegisteredDeliveryFlag,
-                Field::ScheduleDeliveryTime => S::InvalidScheduledDeliveryTime,
-                Field::ValidityPeriod => S::InvalidValidityPeriod,
-                Field::MessageId => S::InvalidMessageId,
-                Field::SystemId => S::InvalidSystemId,
-                Field::Password => S::InvalidPassword,
-                Field::SystemType => S::InvalidSystemType,
-                Field::NumberOfDests => S::InvalidNumberOfDestinations,
-                Field::DestFlag => S::InvalidDestFlag,
-                Field::DlName => S::InvalidDistributionListName,
-                Field::ReplaceIfPresentFlag => S::InvalidReplaceIfPresentFlag,
-                Field::SmDefaultMsgId => S::InvalidDefaultMessageId,
-                Field::Tlvs | Field::TlvValue => S::InvalidTlvStream,
-                Field::CommandLength | Field::Body => S::InvalidCommandLength,
-                _ => S::SystemError,
+                Field::SourceAddr | Field::SourceAddrTon | Field::SourceAddrNpi => S::INVALID_SOURCE_ADDRESS,
+                Field::DestinationAddr | Field::DestAddrTon | Field::DestAddrNpi => S::INVALID_DESTINATION_ADDRESS,
+                Field::SmLength | Field::ShortMessage => S::INVALID_MESSAGE_LENGTH,
+                Field::ServiceType => S::INVALID_SERVICE_TYPE,
+                Field::EsmClass => S::INVALID_ESM_CLASS,
+                Field::PriorityFlag => S::INVALID_PRIORITY_FLAG,
+                Field::RegisteredDelivery => S::INVALID_REGISTERED_DELIVERY_FLAG,
+                Field::ScheduleDeliveryTime => S::INVALID_SCHEDULED_DELIVERY_TIME,
+                Field::ValidityPeriod => S::INVALID_VALIDITY_PERIOD,
+                Field::MessageId => S::INVALID_MESSAGE_ID,
+                Field::SystemId => S::INVALID_SYSTEM_ID,
+                Field::Password => S::INVALID_PASSWORD,
+                Field::SystemType => S::INVALID_SYSTEM_TYPE,
+                Field::NumberOfDests => S::INVALID_NUMBER_OF_DESTINATIONS,
+                Field::DestFlag => S::INVALID_DEST_FLAG,
+                Field::DlName => S::INVALID_DISTRIBUTION_LIST_NAME,
+                Field::ReplaceIfPresentFlag => S::INVALID_REPLACE_IF_PRESENT_FLAG,
+                Field::SmDefaultMsgId => S::INVALID_DEFAULT_MESSAGE_ID,
+                Field::Tlvs | Field::TlvValue => S::INVALID_TLV_STREAM,
+                Field::CommandLength | Field::Body => S::INVALID_COMMAND_LENGTH,
+                _ => S::SYSTEM_ERROR,
             },
-            Error::TrailingBytes => S::InvalidCommandLength,
-            Error::BufferTooSmall { .. } => S::SystemError,
+            Error::TrailingBytes => S::INVALID_COMMAND_LENGTH,
+            Error::BufferTooSmall { .. } => S::SYSTEM_ERROR,
         }
     }
 }
@@ -253,6 +261,9 @@ impl fmt::Display for Error {
             Error::InvalidTlvLength { tag } => write!(f, "TLV 0x{tag:04X}: length not allowed for this tag"),
             Error::PayloadConflict => {
                 f.write_str("short_message and message_payload both carry data; use one or the other")
+            }
+            Error::Absent { field } => {
+                write!(f, "{field}: absent, but the body cannot stop before it or has values after it")
             }
             Error::TrailingBytes => f.write_str("octets left after the last field of the body"),
             Error::BufferTooSmall { needed } => write!(f, "output buffer too small: {needed} octets needed"),

@@ -13,41 +13,42 @@ pub const DEFAULT_MAX_COMMAND_LENGTH: u32 = 65_536 + 1024;
 pub const RESPONSE_BIT: u32 = 0x8000_0000;
 
 open_enum! {
-    /// The `command_id` header field. Open: vendor ids are kept in `Other`.
+    /// The `command_id` header field. Open: a vendor or unknown id is kept as its number
+    /// ([`CommandId::from_raw`], [`CommandId::is_known`]).
     pub enum CommandId: u32 {
-        GenericNack = 0x8000_0000, "generic_nack", "Negative acknowledgement of an undecodable or unsupported PDU.";
-        BindReceiver = 0x0000_0001, "bind_receiver", "Bind to receive messages from the SMSC.";
-        BindReceiverResp = 0x8000_0001, "bind_receiver_resp", "Response to bind_receiver.";
-        BindTransmitter = 0x0000_0002, "bind_transmitter", "Bind to submit messages to the SMSC.";
-        BindTransmitterResp = 0x8000_0002, "bind_transmitter_resp", "Response to bind_transmitter.";
-        QuerySm = 0x0000_0003, "query_sm", "Query the state of a submitted message.";
-        QuerySmResp = 0x8000_0003, "query_sm_resp", "Response to query_sm.";
-        SubmitSm = 0x0000_0004, "submit_sm", "Submit a short message.";
-        SubmitSmResp = 0x8000_0004, "submit_sm_resp", "Response to submit_sm, with the SMSC message id.";
-        DeliverSm = 0x0000_0005, "deliver_sm", "SMSC delivers a message or a delivery receipt.";
-        DeliverSmResp = 0x8000_0005, "deliver_sm_resp", "Response to deliver_sm.";
-        Unbind = 0x0000_0006, "unbind", "End the session.";
-        UnbindResp = 0x8000_0006, "unbind_resp", "Response to unbind.";
-        ReplaceSm = 0x0000_0007, "replace_sm", "Replace a previously submitted message.";
-        ReplaceSmResp = 0x8000_0007, "replace_sm_resp", "Response to replace_sm.";
-        CancelSm = 0x0000_0008, "cancel_sm", "Cancel a previously submitted message.";
-        CancelSmResp = 0x8000_0008, "cancel_sm_resp", "Response to cancel_sm.";
-        BindTransceiver = 0x0000_0009, "bind_transceiver", "Bind to submit and receive.";
-        BindTransceiverResp = 0x8000_0009, "bind_transceiver_resp", "Response to bind_transceiver.";
-        Outbind = 0x0000_000B, "outbind", "SMSC asks the ESME to bind (no response PDU).";
-        EnquireLink = 0x0000_0015, "enquire_link", "Link keep-alive probe.";
-        EnquireLinkResp = 0x8000_0015, "enquire_link_resp", "Response to enquire_link.";
-        SubmitMulti = 0x0000_0021, "submit_multi", "Submit a message to several destinations.";
-        SubmitMultiResp = 0x8000_0021, "submit_multi_resp", "Response to submit_multi, with the failed destinations.";
-        AlertNotification = 0x0000_0102, "alert_notification", "A mobile became available (no response PDU).";
-        DataSm = 0x0000_0103, "data_sm", "Transfer data in either direction.";
-        DataSmResp = 0x8000_0103, "data_sm_resp", "Response to data_sm.";
-        BroadcastSm = 0x0000_0111, "broadcast_sm", "Submit a cell broadcast message (5.0).";
-        BroadcastSmResp = 0x8000_0111, "broadcast_sm_resp", "Response to broadcast_sm (5.0).";
-        QueryBroadcastSm = 0x0000_0112, "query_broadcast_sm", "Query a broadcast message (5.0).";
-        QueryBroadcastSmResp = 0x8000_0112, "query_broadcast_sm_resp", "Response to query_broadcast_sm (5.0).";
-        CancelBroadcastSm = 0x0000_0113, "cancel_broadcast_sm", "Cancel a broadcast message (5.0).";
-        CancelBroadcastSmResp = 0x8000_0113, "cancel_broadcast_sm_resp", "Response to cancel_broadcast_sm (5.0).";
+        GENERIC_NACK = 0x8000_0000, "generic_nack", "Negative acknowledgement of an undecodable or unsupported PDU.";
+        BIND_RECEIVER = 0x0000_0001, "bind_receiver", "Bind to receive messages from the SMSC.";
+        BIND_RECEIVER_RESP = 0x8000_0001, "bind_receiver_resp", "Response to bind_receiver.";
+        BIND_TRANSMITTER = 0x0000_0002, "bind_transmitter", "Bind to submit messages to the SMSC.";
+        BIND_TRANSMITTER_RESP = 0x8000_0002, "bind_transmitter_resp", "Response to bind_transmitter.";
+        QUERY_SM = 0x0000_0003, "query_sm", "Query the state of a submitted message.";
+        QUERY_SM_RESP = 0x8000_0003, "query_sm_resp", "Response to query_sm.";
+        SUBMIT_SM = 0x0000_0004, "submit_sm", "Submit a short message.";
+        SUBMIT_SM_RESP = 0x8000_0004, "submit_sm_resp", "Response to submit_sm, with the SMSC message id.";
+        DELIVER_SM = 0x0000_0005, "deliver_sm", "SMSC delivers a message or a delivery receipt.";
+        DELIVER_SM_RESP = 0x8000_0005, "deliver_sm_resp", "Response to deliver_sm.";
+        UNBIND = 0x0000_0006, "unbind", "End the session.";
+        UNBIND_RESP = 0x8000_0006, "unbind_resp", "Response to unbind.";
+        REPLACE_SM = 0x0000_0007, "replace_sm", "Replace a previously submitted message.";
+        REPLACE_SM_RESP = 0x8000_0007, "replace_sm_resp", "Response to replace_sm.";
+        CANCEL_SM = 0x0000_0008, "cancel_sm", "Cancel a previously submitted message.";
+        CANCEL_SM_RESP = 0x8000_0008, "cancel_sm_resp", "Response to cancel_sm.";
+        BIND_TRANSCEIVER = 0x0000_0009, "bind_transceiver", "Bind to submit and receive.";
+        BIND_TRANSCEIVER_RESP = 0x8000_0009, "bind_transceiver_resp", "Response to bind_transceiver.";
+        OUTBIND = 0x0000_000B, "outbind", "SMSC asks the ESME to bind (no response PDU).";
+        ENQUIRE_LINK = 0x0000_0015, "enquire_link", "Link keep-alive probe.";
+        ENQUIRE_LINK_RESP = 0x8000_0015, "enquire_link_resp", "Response to enquire_link.";
+        SUBMIT_MULTI = 0x0000_0021, "submit_multi", "Submit a message to several destinations.";
+        SUBMIT_MULTI_RESP = 0x8000_0021, "submit_multi_resp", "Response to submit_multi, with the failed destinations.";
+        ALERT_NOTIFICATION = 0x0000_0102, "alert_notification", "A mobile became available (no response PDU).";
+        DATA_SM = 0x0000_0103, "data_sm", "Transfer data in either direction.";
+        DATA_SM_RESP = 0x8000_0103, "data_sm_resp", "Response to data_sm.";
+        BROADCAST_SM = 0x0000_0111, "broadcast_sm", "Submit a cell broadcast message (5.0).";
+        BROADCAST_SM_RESP = 0x8000_0111, "broadcast_sm_resp", "Response to broadcast_sm (5.0).";
+        QUERY_BROADCAST_SM = 0x0000_0112, "query_broadcast_sm", "Query a broadcast message (5.0).";
+        QUERY_BROADCAST_SM_RESP = 0x8000_0112, "query_broadcast_sm_resp", "Response to query_broadcast_sm (5.0).";
+        CANCEL_BROADCAST_SM = 0x0000_0113, "cancel_broadcast_sm", "Cancel a broadcast message (5.0).";
+        CANCEL_BROADCAST_SM_RESP = 0x8000_0113, "cancel_broadcast_sm_resp", "Response to cancel_broadcast_sm (5.0).";
     }
 }
 
@@ -78,7 +79,7 @@ pub struct Header {
     pub command_length: u32,
     /// What the PDU is.
     pub command_id: CommandId,
-    /// Only meaningful in responses; requests carry `Ok`.
+    /// Only meaningful in responses; requests carry [`CommandStatus::OK`].
     pub command_status: CommandStatus,
     /// Links a response to its request. 0 is tolerated on decode.
     pub sequence_number: u32,

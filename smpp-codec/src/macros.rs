@@ -4,7 +4,9 @@
 /// constant per named value.
 ///
 /// Values off the wire that have no name are kept, never rejected. Being a plain integer
-/// underneath, conversions are free and the constants can be used in `match` patterns.
+/// underneath, conversions are free and the constants can be used in `match` patterns. The
+/// constants are SCREAMING_SNAKE_CASE like every constant of the crate (`CommandId::SUBMIT_SM`);
+/// `name()` gives the specification's spelling.
 macro_rules! open_enum {
     (
         $(#[$meta:meta])*
@@ -19,7 +21,6 @@ macro_rules! open_enum {
         #[derive(Copy, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
         $vis struct $name($repr);
 
-        #[allow(non_upper_case_globals)]
         impl $name {
             $(
                 #[doc = $desc]

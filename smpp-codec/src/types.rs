@@ -6,41 +6,41 @@ use crate::COctetStr;
 open_enum! {
     /// Type of number (`*_ton`, §6.1).
     pub enum Ton: u8 {
-        Unknown = 0, "Unknown", "Unknown type of number.";
-        International = 1, "International", "International number (E.164, no '+').";
-        National = 2, "National", "National number.";
-        NetworkSpecific = 3, "Network specific", "Network-specific number, e.g. a short code.";
-        SubscriberNumber = 4, "Subscriber number", "Subscriber number.";
-        Alphanumeric = 5, "Alphanumeric", "Alphanumeric sender id.";
-        Abbreviated = 6, "Abbreviated", "Abbreviated number.";
+        UNKNOWN = 0, "Unknown", "Unknown type of number.";
+        INTERNATIONAL = 1, "International", "International number (E.164, no '+').";
+        NATIONAL = 2, "National", "National number.";
+        NETWORK_SPECIFIC = 3, "Network specific", "Network-specific number, e.g. a short code.";
+        SUBSCRIBER_NUMBER = 4, "Subscriber number", "Subscriber number.";
+        ALPHANUMERIC = 5, "Alphanumeric", "Alphanumeric sender id.";
+        ABBREVIATED = 6, "Abbreviated", "Abbreviated number.";
     }
 }
 
 open_enum! {
     /// Numbering plan indicator (`*_npi`, §6.2).
     pub enum Npi: u8 {
-        Unknown = 0, "Unknown", "Unknown numbering plan.";
-        Isdn = 1, "ISDN (E.163/E.164)", "ISDN telephone numbering plan.";
-        Data = 3, "Data (X.121)", "Data numbering plan.";
-        Telex = 4, "Telex (F.69)", "Telex numbering plan.";
-        LandMobile = 6, "Land mobile (E.212)", "Land mobile numbering plan.";
-        National = 8, "National", "National numbering plan.";
-        Private = 9, "Private", "Private numbering plan.";
-        Ermes = 10, "ERMES", "ERMES numbering plan.";
-        Internet = 14, "Internet (IP)", "Internet (IP) addressing.";
-        WapClientId = 18, "WAP client id", "WAP client id.";
+        UNKNOWN = 0, "Unknown", "Unknown numbering plan.";
+        ISDN = 1, "ISDN (E.163/E.164)", "ISDN telephone numbering plan.";
+        DATA = 3, "Data (X.121)", "Data numbering plan.";
+        TELEX = 4, "Telex (F.69)", "Telex numbering plan.";
+        LAND_MOBILE = 6, "Land mobile (E.212)", "Land mobile numbering plan.";
+        NATIONAL = 8, "National", "National numbering plan.";
+        PRIVATE = 9, "Private", "Private numbering plan.";
+        ERMES = 10, "ERMES", "ERMES numbering plan.";
+        INTERNET = 14, "Internet (IP)", "Internet (IP) addressing.";
+        WAP_CLIENT_ID = 18, "WAP client id", "WAP client id.";
     }
 }
 
 impl Default for Ton {
     fn default() -> Self {
-        Ton::Unknown
+        Ton::UNKNOWN
     }
 }
 
 impl Default for Npi {
     fn default() -> Self {
-        Npi::Unknown
+        Npi::UNKNOWN
     }
 }
 
@@ -64,12 +64,12 @@ impl<'a> Address<'a> {
 
     /// An international E.164 number (TON 1, NPI 1), digits without '+'.
     pub fn international(digits: &'a str) -> Self {
-        Address::new(Ton::International, Npi::Isdn, digits)
+        Address::new(Ton::INTERNATIONAL, Npi::ISDN, digits)
     }
 
     /// An alphanumeric sender id (TON 5, NPI 0).
     pub fn alphanumeric(name: &'a str) -> Self {
-        Address::new(Ton::Alphanumeric, Npi::Unknown, name)
+        Address::new(Ton::ALPHANUMERIC, Npi::UNKNOWN, name)
     }
 }
 
@@ -113,14 +113,14 @@ pub enum MessageType {
 pub struct EsmClass(pub u8);
 
 impl EsmClass {
-    /// UDHI: the short message starts with a user data header.
-    pub const UDHI: u8 = 0x40;
-    /// Reply path.
-    pub const REPLY_PATH: u8 = 0x80;
-    /// Message type "SMSC delivery receipt".
-    pub const DELIVERY_RECEIPT: u8 = 0x04;
-    /// Message type "intermediate delivery notification".
-    pub const INTERMEDIATE_NOTIFICATION: u8 = 0x20;
+    /// UDHI alone: the short message starts with a user data header.
+    pub const UDHI: EsmClass = EsmClass(0x40);
+    /// The reply path bit alone.
+    pub const REPLY_PATH: EsmClass = EsmClass(0x80);
+    /// Message type "SMSC delivery receipt", default mode.
+    pub const DELIVERY_RECEIPT: EsmClass = EsmClass(0x04);
+    /// Message type "intermediate delivery notification", default mode.
+    pub const INTERMEDIATE_NOTIFICATION: EsmClass = EsmClass(0x20);
 
     /// Bits 1–0.
     pub const fn messaging_mode(self) -> MessagingMode {
@@ -147,12 +147,12 @@ impl EsmClass {
 
     /// Whether a user data header starts the short message.
     pub const fn udhi(self) -> bool {
-        self.0 & Self::UDHI != 0
+        self.0 & Self::UDHI.0 != 0
     }
 
     /// Whether the reply path bit is set.
     pub const fn reply_path(self) -> bool {
-        self.0 & Self::REPLY_PATH != 0
+        self.0 & Self::REPLY_PATH.0 != 0
     }
 
     /// Whether this is an SMSC delivery receipt or an intermediate notification.
@@ -163,7 +163,7 @@ impl EsmClass {
     /// The same value with UDHI set or cleared.
     #[must_use]
     pub const fn with_udhi(self, on: bool) -> Self {
-        if on { EsmClass(self.0 | Self::UDHI) } else { EsmClass(self.0 & !Self::UDHI) }
+        if on { EsmClass(self.0 | Self::UDHI.0) } else { EsmClass(self.0 & !Self::UDHI.0) }
     }
 }
 
@@ -300,16 +300,16 @@ impl Priority {
 open_enum! {
     /// Message state (message_state TLV, query_sm_resp; §6.7).
     pub enum MessageState: u8 {
-        Scheduled = 0, "SCHEDULED", "Scheduled for later delivery (5.0).";
-        Enroute = 1, "ENROUTE", "In transit.";
-        Delivered = 2, "DELIVRD", "Delivered to the destination.";
-        Expired = 3, "EXPIRED", "Validity period expired.";
-        Deleted = 4, "DELETED", "Deleted.";
-        Undeliverable = 5, "UNDELIV", "Undeliverable.";
-        Accepted = 6, "ACCEPTD", "Accepted (read manually on behalf of the subscriber).";
-        Unknown = 7, "UNKNOWN", "State unknown.";
-        Rejected = 8, "REJECTD", "Rejected.";
-        Skipped = 9, "SKIPPED", "Skipped (5.0).";
+        SCHEDULED = 0, "SCHEDULED", "Scheduled for later delivery (5.0).";
+        ENROUTE = 1, "ENROUTE", "In transit.";
+        DELIVERED = 2, "DELIVRD", "Delivered to the destination.";
+        EXPIRED = 3, "EXPIRED", "Validity period expired.";
+        DELETED = 4, "DELETED", "Deleted.";
+        UNDELIVERABLE = 5, "UNDELIV", "Undeliverable.";
+        ACCEPTED = 6, "ACCEPTD", "Accepted (read manually on behalf of the subscriber).";
+        UNKNOWN = 7, "UNKNOWN", "State unknown.";
+        REJECTED = 8, "REJECTD", "Rejected.";
+        SKIPPED = 9, "SKIPPED", "Skipped (5.0).";
     }
 }
 
@@ -322,7 +322,7 @@ impl MessageState {
 
 impl Default for MessageState {
     fn default() -> Self {
-        MessageState::Scheduled
+        MessageState::SCHEDULED
     }
 }
 

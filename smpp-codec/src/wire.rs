@@ -1,7 +1,7 @@
 //! Field-level reading and writing shared by every PDU.
 //!
 //! Reading goes through [`Reader`] (plain slice splitting, which inlines to a bounds check and a
-//! load on the hot path; the TLV stream is walked with nom in `tlv.rs`). Writing goes
+//! load on the hot path; the TLV stream is split the same way in `tlv.rs`). Writing goes
 //! through one description per PDU, `Encode::encode`, run against two sinks: [`Measure`] counts
 //! octets and validates, [`Writer`] writes. `emit` measures first, so it writes nothing unless
 //! every field is valid and the buffer is large enough.
@@ -12,28 +12,78 @@ use crate::{Error, Field};
 
 /// A C-Octet String without its terminating NUL, borrowed from the input or from the caller.
 ///
-/// SMPP C-strings are nominally ASCII; the bytes are kept as they are. On encode they must not
-/// contain NUL and must fit the field's maximum (which counts the NUL).
-#[derive(Copy, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct COctetStr<'a>(&'a [u8]);
+/// SMPP C-strings are nominally ASCII; the bytes are kept as they are.
+///
+/// A string also knows the form it came in, which only `emit` looks at (equality, ordering and
+/// hashing compare the octets alone):
+/// - built by the application ([`new`](Self::new), `From`): on encode it must not contain NUL
+///   and must fit the field's maximum (which counts the NUL);
+/// - decoded by `parse`: it is checked against the field's decode limit, which may be wider
+///   (a cancel_sm destination_addr, a time field of another length), so that what was parsed
+///   is written back as it came;
+/// - [absent](Self::ABSENT): the body stopped before this field (see the crate's leniency rule);
+///   it reads as empty and nothing is written for it.
+#[derive(Copy, Clone, Default)]
+pub struct COctetStr<'a>(
+    // The form is told by how the octets end, so that a string stays a slice (two words, as
+    // many as there are strings in every PDU): a built string never ends with NUL (`new` drops
+    // trailing NULs); a decoded one is the wire's C-string, NUL included, with no NUL before
+    // it; the absent one is two NULs, which neither of the others can be.
+    &'a [u8],
+);
+
+/// Where a [`COctetStr`] came from, for the encoder.
+#[derive(Copy, Clone, PartialEq, Eq)]
+pub(crate) enum Form {
+    /// Built by the application: encode limits apply.
+    Built,
+    /// Cut from a parsed body at its NUL: decode limits apply, and it holds no NUL.
+    Decoded,
+    /// Missing at the end of a parsed body: written as nothing.
+    Absent,
+}
+
+/// The octets of [`COctetStr::ABSENT`].
+const ABSENT_MARK: &[u8] = &[0, 0];
 
 impl<'a> COctetStr<'a> {
     /// The empty string (encoded as a single NUL).
     pub const EMPTY: COctetStr<'static> = COctetStr(&[]);
 
-    /// Wraps bytes (without a terminating NUL).
+    /// A field the body stops before: it reads as empty and `emit` writes nothing for it. Only
+    /// the fields the leniency rule lets a body stop before may be absent (the last mandatory
+    /// C-string of a body; a response's message_id or system_id, for a header-only response).
+    pub const ABSENT: COctetStr<'static> = COctetStr(ABSENT_MARK);
+
+    /// Wraps bytes. Trailing NULs are not part of the value (a C-string's terminator) and are
+    /// dropped.
     pub const fn new(bytes: &'a [u8]) -> Self {
-        COctetStr(bytes)
+        let mut value = bytes;
+        while let [rest @ .., 0] = value {
+            value = rest;
+        }
+        COctetStr(value)
     }
 
-    /// Wraps a `str` (without a terminating NUL).
+    /// A string cut from a parsed body: the octets up to and including the first NUL.
+    #[inline(always)]
+    pub(crate) const fn decoded(with_nul: &'a [u8]) -> Self {
+        COctetStr(with_nul)
+    }
+
+    /// Wraps a `str` (trailing NULs dropped, as by [`new`](Self::new)).
     pub const fn from_str(s: &'a str) -> Self {
-        COctetStr(s.as_bytes())
+        COctetStr::new(s.as_bytes())
     }
 
     /// The bytes, without the NUL.
+    #[inline]
     pub const fn as_bytes(&self) -> &'a [u8] {
-        self.0
+        match self.0 {
+            [0, 0] => &[],
+            [value @ .., 0] => value,
+            value => value,
+        }
     }
 
     /// The bytes as UTF-8 text.
@@ -41,71 +91,122 @@ impl<'a> COctetStr<'a> {
     /// # Errors
     /// When the bytes are not valid UTF-8.
     pub fn to_str(&self) -> Result<&'a str, core::str::Utf8Error> {
-        core::str::from_utf8(self.0)
+        core::str::from_utf8(self.as_bytes())
     }
 
     /// Length in octets, without the NUL.
     pub const fn len(&self) -> usize {
-        self.0.len()
+        self.as_bytes().len()
     }
 
-    /// Whether the string is empty (NULL in SMPP terms).
+    /// Whether the string is empty (NULL in SMPP terms), absent or not.
     pub const fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.as_bytes().is_empty()
     }
 
-    /// Octets on the wire, NUL included.
+    /// Whether the field was missing: the parsed body stopped before it (or the application
+    /// built a body that stops there with [`COctetStr::ABSENT`]).
+    pub const fn is_absent(&self) -> bool {
+        matches!(self.0, [0, 0])
+    }
+
+    /// Octets on the wire, NUL included (0 when absent).
     pub const fn wire_len(&self) -> usize {
-        self.0.len() + 1
+        match self.form() {
+            Form::Built => self.0.len() + 1,
+            Form::Decoded => self.0.len(),
+            Form::Absent => 0,
+        }
+    }
+
+    #[inline(always)]
+    pub(crate) const fn form(&self) -> Form {
+        match self.0 {
+            [0, 0] => Form::Absent,
+            [.., 0] => Form::Decoded,
+            _ => Form::Built,
+        }
+    }
+}
+
+impl PartialEq for COctetStr<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_bytes() == other.as_bytes()
+    }
+}
+
+impl Eq for COctetStr<'_> {}
+
+impl core::hash::Hash for COctetStr<'_> {
+    fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
+        self.as_bytes().hash(state);
+    }
+}
+
+impl PartialOrd for COctetStr<'_> {
+    fn partial_cmp(&self, other: &Self) -> Option<core::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for COctetStr<'_> {
+    fn cmp(&self, other: &Self) -> core::cmp::Ordering {
+        self.as_bytes().cmp(other.as_bytes())
     }
 }
 
 impl<'a> From<&'a str> for COctetStr<'a> {
     fn from(s: &'a str) -> Self {
-        COctetStr(s.as_bytes())
+        COctetStr::new(s.as_bytes())
     }
 }
 
 impl<'a> From<&'a [u8]> for COctetStr<'a> {
     fn from(b: &'a [u8]) -> Self {
-        COctetStr(b)
+        COctetStr::new(b)
     }
 }
 
 impl<'a, const N: usize> From<&'a [u8; N]> for COctetStr<'a> {
     fn from(b: &'a [u8; N]) -> Self {
-        COctetStr(b)
+        COctetStr::new(b)
     }
 }
 
 impl PartialEq<str> for COctetStr<'_> {
     fn eq(&self, other: &str) -> bool {
-        self.0 == other.as_bytes()
+        self.as_bytes() == other.as_bytes()
     }
 }
 
 impl PartialEq<&str> for COctetStr<'_> {
     fn eq(&self, other: &&str) -> bool {
-        self.0 == other.as_bytes()
+        self.as_bytes() == other.as_bytes()
     }
 }
 
 impl fmt::Debug for COctetStr<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "\"{}\"", self.0.escape_ascii())
+        match self.form() {
+            Form::Absent => f.write_str("absent"),
+            _ => write!(f, "\"{}\"", self.as_bytes().escape_ascii()),
+        }
     }
 }
 
 impl fmt::Display for COctetStr<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0.escape_ascii())
+        write!(f, "{}", self.as_bytes().escape_ascii())
     }
 }
 
 #[cfg(feature = "defmt")]
 impl defmt::Format for COctetStr<'_> {
     fn format(&self, f: defmt::Formatter<'_>) {
-        defmt::write!(f, "{=[u8]:a}", self.0)
+        match self.form() {
+            Form::Absent => defmt::write!(f, "absent"),
+            _ => defmt::write!(f, "{=[u8]:a}", self.as_bytes()),
+        }
     }
 }
 
@@ -147,24 +248,26 @@ impl<'a> Reader<'a> {
     }
 
     /// A C-Octet String of at most `max` octets including the NUL.
-    ///
-    /// A string missing entirely at the end of the body reads as empty (SMSCs omit trailing
-    /// NULL fields, notably in error responses).
-    #[inline(always)]
+    #[inline]
     pub(crate) fn cstr(&mut self, field: Field, max: usize) -> Result<COctetStr<'a>, Error> {
-        if self.rest.is_empty() {
-            return Ok(COctetStr::EMPTY);
-        }
         let window = self.rest.get(..max).unwrap_or(self.rest);
         match window.iter().position(|&b| b == 0) {
             Some(nul) => {
-                let (value, tail) = self.rest.split_at(nul);
-                self.rest = tail.get(1..).unwrap_or(&[]);
-                Ok(COctetStr(value))
+                let (with_nul, tail) = self.rest.split_at(nul + 1);
+                self.rest = tail;
+                Ok(COctetStr::decoded(with_nul))
             }
+            None if window.is_empty() => Err(Error::Truncated { field }),
             None if window.len() == max => Err(Error::TooLong { field, max: max as u16 }),
             None => Err(Error::Unterminated { field }),
         }
+    }
+
+    /// The last mandatory field of a body, a C-Octet String: [absent](COctetStr::ABSENT) when
+    /// the body ends where it would start (the leniency rule's one missing trailing C-string).
+    #[inline(always)]
+    pub(crate) fn cstr_last(&mut self, field: Field, max: usize) -> Result<COctetStr<'a>, Error> {
+        if self.rest.is_empty() { Ok(COctetStr::ABSENT) } else { self.cstr(field, max) }
     }
 
     /// Everything not read yet, without consuming it.
@@ -197,18 +300,41 @@ pub(crate) trait Sink {
     fn bytes(&mut self, v: &[u8]);
     fn fail(&mut self, e: Error);
 
-    /// A C-Octet String with its NUL; `max` includes the NUL.
+    /// A C-Octet String with its NUL; `max` includes the NUL. It may not be absent.
     #[inline(always)]
     fn cstr(&mut self, field: Field, v: COctetStr<'_>, max: usize) {
-        if Self::CHECK {
-            if v.wire_len() > max {
-                self.fail(Error::TooLong { field, max: max as u16 });
-            } else if has_nul(v.as_bytes()) {
-                self.fail(Error::ContainsNul { field });
+        self.cstr_within(field, v, max, max);
+    }
+
+    /// A C-Octet String whose maximum is `built_max` for a value the application built and
+    /// `decoded_max` for a decoded one (the decode limit, when it is wider). It may not be absent.
+    fn cstr_within(&mut self, field: Field, v: COctetStr<'_>, built_max: usize, decoded_max: usize);
+
+    /// The last mandatory field of a body, a C-Octet String that may be absent: then nothing is
+    /// written, and `rest_empty` must say that nothing follows it (no TLVs), as in the body it
+    /// was parsed from.
+    #[inline(always)]
+    fn cstr_last(&mut self, field: Field, v: COctetStr<'_>, max: usize, rest_empty: bool) {
+        self.cstr_last_within(field, v, max, max, rest_empty);
+    }
+
+    /// [`cstr_last`](Self::cstr_last) with the limits of [`cstr_within`](Self::cstr_within).
+    #[inline(always)]
+    fn cstr_last_within(
+        &mut self,
+        field: Field,
+        v: COctetStr<'_>,
+        built_max: usize,
+        decoded_max: usize,
+        rest_empty: bool,
+    ) {
+        if v.is_absent() {
+            if Self::CHECK && !rest_empty {
+                self.fail(Error::Absent { field });
             }
+        } else {
+            self.cstr_within(field, v, built_max, decoded_max);
         }
-        self.bytes(v.as_bytes());
-        self.u8(0);
     }
 }
 
@@ -238,6 +364,29 @@ pub(crate) struct Measure {
 
 impl Sink for Measure {
     const CHECK: bool = true;
+    #[inline]
+    fn cstr_within(&mut self, field: Field, v: COctetStr<'_>, built_max: usize, decoded_max: usize) {
+        let octets = v.0;
+        match v.form() {
+            Form::Built => {
+                self.len += octets.len() + 1;
+                if octets.len() >= built_max {
+                    self.fail(Error::TooLong { field, max: built_max as u16 });
+                } else if has_nul(octets) {
+                    self.fail(Error::ContainsNul { field });
+                }
+            }
+            // Cut at its NUL by the parser (the NUL is in `octets`): only the length can be
+            // wrong, when it was moved from a field with a wider limit.
+            Form::Decoded => {
+                self.len += octets.len();
+                if octets.len() > decoded_max {
+                    self.fail(Error::TooLong { field, max: decoded_max as u16 });
+                }
+            }
+            Form::Absent => self.fail(Error::Absent { field }),
+        }
+    }
     #[inline(always)]
     fn u8(&mut self, _: u8) {
         self.len += 1;
@@ -275,6 +424,14 @@ impl<'b> Writer<'b> {
 
 impl Sink for Writer<'_> {
     const CHECK: bool = false;
+    #[inline]
+    fn cstr_within(&mut self, _: Field, v: COctetStr<'_>, _: usize, _: usize) {
+        // The value, then its NUL: empty values (common) then skip the copy.
+        if !v.is_absent() {
+            self.bytes(v.as_bytes());
+            self.u8(0);
+        }
+    }
     #[inline(always)]
     fn u8(&mut self, v: u8) {
         // Measure proved the space is there; a short buffer would only truncate, never panic.

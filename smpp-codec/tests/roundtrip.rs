@@ -1,5 +1,7 @@
 //! Properties of every PDU type: parse(emit(x)) == x, emit writes exactly encoded_len(),
-//! arbitrary bytes never panic, strict prefixes are errors, frames cut apart from a stream.
+//! whatever parses re-emits byte for byte (built PDUs, the bodies that stop early when cut, mutated
+//! bytes, arbitrary bodies), arbitrary bytes never panic, strict prefixes are errors, frames cut
+//! apart from a stream.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
 use proptest::prelude::*;
@@ -15,13 +17,23 @@ fn time() -> impl Strategy<Value = Vec<u8>> {
     prop_oneof![Just(Vec::new()), proptest::collection::vec(1u8..=255, 16..=16)]
 }
 
-/// Owned TLVs: arbitrary tags (known, unknown, vendor) except message_payload, which
-/// conflicts with a non-empty short_message.
-fn tlvs() -> impl Strategy<Value = Vec<(u16, Vec<u8>)>> {
-    proptest::collection::vec(
-        (any::<u16>().prop_filter("payload", |t| *t != 0x0424), proptest::collection::vec(any::<u8>(), 0..24)),
-        0..4,
+/// One TLV: an arbitrary tag (mostly unknown or vendor), or a known one, with a value of a
+/// length its tag allows; never message_payload, which conflicts with a non-empty
+/// short_message.
+fn tlv() -> impl Strategy<Value = (u16, Vec<u8>)> {
+    let known: Vec<u16> = (0..=u16::MAX).filter(|&t| TlvTag::from_raw(t).is_known() && t != 0x0424).collect();
+    prop_oneof![any::<u16>().prop_filter("payload", |t| *t != 0x0424), prop::sample::select(known)].prop_flat_map(
+        |tag| {
+            let lens: Vec<usize> = (0..24).filter(|&n| TlvTag::from_raw(tag).allows_len(n)).collect();
+            prop::sample::select(lens)
+                .prop_flat_map(|n| proptest::collection::vec(any::<u8>(), n))
+                .prop_map(move |value| (tag, value))
+        },
     )
+}
+
+fn tlvs() -> impl Strategy<Value = Vec<(u16, Vec<u8>)>> {
+    proptest::collection::vec(tlv(), 0..4)
 }
 
 fn tlv_list(v: &[(u16, Vec<u8>)]) -> Vec<Tlv<'_>> {
@@ -41,9 +53,31 @@ impl Addr {
     }
 }
 
+/// Parses `frame` and, when it parses, checks that emitting it with its header's sequence
+/// number and status gives the very same octets, into a buffer of exactly `encoded_len()`.
+fn re_emits_identically(frame: &[u8]) {
+    let Ok((h, pdu)) = Pdu::parse(frame) else { return };
+    assert_eq!(pdu.encoded_len(), frame.len(), "{pdu:?}");
+    let mut out = vec![0u8; frame.len()];
+    assert_eq!(pdu.emit(h.sequence_number, h.command_status, &mut out), Ok(frame.len()), "{pdu:?}");
+    assert_eq!(out, frame, "{pdu:?}");
+}
+
+/// `frame` with its body cut after `body_len` octets and command_length fixed up.
+fn cut(frame: &[u8], body_len: usize) -> Vec<u8> {
+    let mut out = frame[..16 + body_len].to_vec();
+    out[..4].copy_from_slice(&(16 + body_len as u32).to_be_bytes());
+    out
+}
+
 /// Emits, parses back, and checks everything the contract promises.
 fn check(pdu: &Pdu<'_>, seq: u32, status: u32) {
-    let status = if pdu.command_id().is_response() { CommandStatus::from_raw(status) } else { CommandStatus::Ok };
+    // Requests are sent with status 0; a non-zero one is written as given (and kept on parse).
+    let status = if pdu.command_id().is_response() || status.is_multiple_of(8) {
+        CommandStatus::from_raw(status)
+    } else {
+        CommandStatus::OK
+    };
     let len = pdu.encoded_len();
     let mut buf = vec![0xA5u8; len + 8];
     let n = pdu.emit(seq, status, &mut buf).unwrap();
@@ -59,9 +93,15 @@ fn check(pdu: &Pdu<'_>, seq: u32, status: u32) {
     let mut again = vec![0u8; back.encoded_len()];
     back.emit(seq, status, &mut again).unwrap();
     assert_eq!(&again[..], &buf[..n]);
+    re_emits_identically(&buf[..n]);
     // Every strict prefix is an error, never a success.
     for k in 0..n {
         assert!(Pdu::parse(&buf[..k]).is_err(), "prefix of {k} octets parsed");
+    }
+    // Every body cut short, with command_length saying so: whatever still parses (a body that
+    // stops where the leniency rule allows) re-emits as it came.
+    for k in 0..n - 16 {
+        re_emits_identically(&cut(&buf[..n], k));
     }
     // One octet too few in the output buffer: an error, and the buffer is untouched.
     let mut small = vec![0x5Au8; n - 1];
@@ -141,7 +181,7 @@ proptest! {
         // Beside a non-empty short_message it is refused, and nothing is written.
         let conflict = Sm { short_message: b"x", ..s };
         let mut buf = vec![7u8; 1024];
-        prop_assert_eq!(Pdu::SubmitSm(conflict).emit(seq, CommandStatus::Ok, &mut buf), Err(Error::PayloadConflict));
+        prop_assert_eq!(Pdu::SubmitSm(conflict).emit(seq, CommandStatus::OK, &mut buf), Err(Error::PayloadConflict));
         prop_assert!(buf.iter().all(|&b| b == 7));
     }
 
@@ -253,7 +293,7 @@ proptest! {
         ];
         let r = MessageIdResp { message_id: COctetStr::EMPTY, tlvs: Tlvs::from_slice(&list) };
         let mut buf = vec![0u8; 16 + r.encoded_len()];
-        let n = Pdu::DeliverSmResp(r).emit(seq, CommandStatus::Ok, &mut buf).unwrap();
+        let n = Pdu::DeliverSmResp(r).emit(seq, CommandStatus::OK, &mut buf).unwrap();
         let (_, Pdu::DeliverSmResp(p)) = Pdu::parse(&buf[..n]).unwrap() else { panic!() };
         prop_assert_eq!(p.tlvs.sar_total_segments(), Ok(Some(v8)));
         prop_assert_eq!(p.tlvs.sar_msg_ref_num(), Ok(Some(v16)));
@@ -269,11 +309,11 @@ proptest! {
         let mut buf = vec![0xEEu8; 512];
         let (pdu, field, max) = match which {
             0 => (Pdu::BindTransmitter(Bind { system_id: (&long[..16 + extra - 1]).into(), ..Bind::default() }), Field::SystemId, 16),
-            1 => (Pdu::SubmitSm(Sm { source: Address::new(Ton::Unknown, Npi::Unknown, &long[..21 + extra - 1]), ..Sm::default() }), Field::SourceAddr, 21),
+            1 => (Pdu::SubmitSm(Sm { source: Address::new(Ton::UNKNOWN, Npi::UNKNOWN, &long[..21 + extra - 1]), ..Sm::default() }), Field::SourceAddr, 21),
             2 => (Pdu::SubmitSmResp(MessageIdResp { message_id: (&long[..65 + extra - 1]).into(), tlvs: Tlvs::EMPTY }), Field::MessageId, 65),
             _ => (Pdu::DataSm(DataSm { service_type: (&long[..6 + extra - 1]).into(), ..DataSm::default() }), Field::ServiceType, 6),
         };
-        prop_assert_eq!(pdu.emit(1, CommandStatus::Ok, &mut buf), Err(Error::TooLong { field, max }));
+        prop_assert_eq!(pdu.emit(1, CommandStatus::OK, &mut buf), Err(Error::TooLong { field, max }));
         prop_assert!(buf.iter().all(|&b| b == 0xEE));
     }
 }
@@ -317,8 +357,9 @@ const IDS: [u32; 33] = [
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 4000, ..ProptestConfig::default() })]
-    /// The encoder refuses a C-string with a NUL anywhere (it scans eight octets at a time, so
-    /// every position and length matters), and accepts every other string within the maximum.
+    /// The encoder refuses a C-string with a NUL anywhere before its end (it scans eight octets
+    /// at a time, so every position and length matters), and accepts every other string within
+    /// the maximum. A NUL at the very end is the terminator: `COctetStr::new` drops it.
     #[test]
     fn a_nul_anywhere_in_a_c_string_is_refused(
         clean in proptest::collection::vec(prop_oneof![Just(0x80u8), Just(0x01), Just(0xFF), 1u8..=255], 0..64),
@@ -331,8 +372,12 @@ proptest! {
         }
         let resp = Pdu::SubmitSmResp(SubmitSmResp { message_id: COctetStr::new(&id), tlvs: Tlvs::EMPTY });
         let mut buf = [0xAAu8; 96];
-        let result = resp.emit(1, CommandStatus::Ok, &mut buf);
-        if id.contains(&0) {
+        let result = resp.emit(1, CommandStatus::OK, &mut buf);
+        if id.last() == Some(&0) {
+            id.pop();
+            prop_assert_eq!(result, Ok(16 + id.len() + 1));
+            prop_assert_eq!(&buf[16..16 + id.len()], &id[..]);
+        } else if id.contains(&0) {
             prop_assert_eq!(result, Err(Error::ContainsNul { field: Field::MessageId }));
             prop_assert_eq!(buf, [0xAAu8; 96]);
         } else {
@@ -368,14 +413,43 @@ proptest! {
         frame.extend_from_slice(&seq.to_be_bytes());
         frame.extend_from_slice(&body);
         if let Ok((h, pdu)) = Pdu::parse(&frame) {
-            // Whatever parses re-emits to something that parses to the same value.
             prop_assert_eq!(h.command_id, pdu.command_id());
-            let mut out = vec![0u8; pdu.encoded_len()];
-            let status = if h.command_id.is_response() { h.command_status } else { CommandStatus::Ok };
-            if pdu.emit(seq, status, &mut out).is_ok() {
-                prop_assert_eq!(Pdu::parse(&out).unwrap().1, pdu);
-            }
         }
+        // Whatever parses re-emits byte for byte.
+        re_emits_identically(&frame);
+    }
+
+    /// Valid PDUs of every type with one octet of the body overwritten (a NUL moved, a length
+    /// changed, a dest_flag broken...) and then cut: whatever still parses re-emits as it came.
+    #[test]
+    fn mutated_pdus_that_parse_re_emit_byte_for_byte(
+        which in 0..6usize, at in any::<prop::sample::Index>(), value in prop_oneof![Just(0u8), Just(0xFF), any::<u8>()],
+        cut_at in proptest::option::of(any::<prop::sample::Index>()), text in cs(200), t in tlvs(),
+    ) {
+        let list = tlv_list(&t);
+        let tlvs = Tlvs::from_slice(&list);
+        let dests = [DestAddress::Sme(Address::international("447700900123")), DestAddress::DistributionList("team".into())];
+        let failed = [UnsuccessSme { dest: Address::international("1"), error_status_code: CommandStatus::SYSTEM_ERROR }];
+        let sm = Sm {
+            service_type: "CMT".into(), source: Address::alphanumeric("Test"), dest: Address::international("447700900123"),
+            validity_period: "000001000000000R".into(), short_message: &text, tlvs, ..Sm::default()
+        };
+        let pdu = match which {
+            0 => Pdu::SubmitSm(sm),
+            1 => Pdu::SubmitMulti(SubmitMulti { source: sm.source, dests: List::from_slice(&dests), short_message: &text, tlvs, ..SubmitMulti::default() }),
+            2 => Pdu::SubmitMultiResp(SubmitMultiResp { message_id: "m1".into(), unsuccess: List::from_slice(&failed), tlvs }),
+            3 => Pdu::QuerySmResp(QuerySmResp { message_id: "m1".into(), final_date: "250423154200004+".into(), message_state: MessageState::DELIVERED, error_code: 3 }),
+            4 => Pdu::CancelSm(CancelSm { service_type: "CMT".into(), message_id: "m1".into(), source: sm.source, dest: sm.dest }),
+            _ => Pdu::BindTransceiver(Bind { system_type: "VMA".into(), address_range: "^44".into(), ..Bind::new("user", "secret") }),
+        };
+        let mut frame = vec![0u8; pdu.encoded_len()];
+        pdu.emit(7, CommandStatus::OK, &mut frame).unwrap();
+        let body_len = frame.len() - 16;
+        if body_len > 0 {
+            frame[16 + at.index(body_len)] = value;
+        }
+        let frame = match cut_at { Some(k) => cut(&frame, k.index(body_len + 1)), None => frame };
+        re_emits_identically(&frame);
     }
 
     #[test]
@@ -386,7 +460,7 @@ proptest! {
         let mut stream = Vec::new();
         for (p, s) in pdus.iter().zip(&seqs) {
             let mut b = vec![0u8; p.encoded_len()];
-            p.emit(*s, CommandStatus::Ok, &mut b).unwrap();
+            p.emit(*s, CommandStatus::OK, &mut b).unwrap();
             stream.extend_from_slice(&b);
         }
         let mut rest = &stream[..];

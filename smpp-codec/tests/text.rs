@@ -3,7 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
 use proptest::prelude::*;
-use smpp_codec::MessageState;
+use smpp_codec::text::BufferTooSmall;
 use smpp_codec::text::engagelab::{ServiceType, TemplateBody};
 use smpp_codec::text::gsm7::{self, Language, Tables, Unrepresentable};
 use smpp_codec::text::reassembly::{DropReason, Pushed, Reassembler};
@@ -11,6 +11,7 @@ use smpp_codec::text::receipt::{Base, DeliveryReceipt, IdMatch, ReceiptDate, Rec
 use smpp_codec::text::segment::{Concatenation, Encoding, SegmentError, Segmenter, choose, plan, preview};
 use smpp_codec::text::udh::Udh;
 use smpp_codec::text::{latin1, ucs2};
+use smpp_codec::{MessageState, NetworkErrorCode};
 
 fn gsm(text: &str, tables: Tables) -> Vec<u8> {
     let mut out = vec![0u8; gsm7::septet_len(text, tables).unwrap()];
@@ -147,13 +148,20 @@ fn ucs2_and_latin1() {
         Some(Err(ucs2::DecodeError::LoneSurrogate { position: 0 }))
     );
     assert_eq!(ucs2::decode(&[0x00, 0x41, 0x00]).last(), Some(Err(ucs2::DecodeError::OddLength)));
-    assert_eq!(ucs2::encode("abc", &mut out[..5]), Err(6));
+    assert_eq!(ucs2::encode("abc", &mut out[..5]), Err(BufferTooSmall { needed: 6 }));
 
     assert_eq!(latin1::encode("Zoë", false, &mut out), Ok(3));
     assert_eq!(&out[..3], &[0x5A, 0x6F, 0xEB]);
     assert_eq!(latin1::decode(&out[..3]).collect::<String>(), "Zoë");
     assert_eq!(latin1::encode("Zoë", true, &mut out), Err(Unrepresentable { ch: 'ë', position: 2 }));
     assert_eq!(latin1::encode("€", false, &mut out), Err(Unrepresentable { ch: '€', position: 0 }));
+    // Too short a buffer: the first character that does not fit, and nothing written; a
+    // character outside the set is reported first, wherever it is.
+    let mut short = [0xA5u8; 2];
+    assert_eq!(latin1::encode("Zoë", false, &mut short), Err(Unrepresentable { ch: 'ë', position: 2 }));
+    assert_eq!(latin1::encode("Zoëx€", false, &mut short), Err(Unrepresentable { ch: '€', position: 4 }));
+    assert_eq!(short, [0xA5; 2]);
+    assert_eq!(latin1::encode("", false, &mut short[..0]), Ok(0));
 }
 
 #[test]
@@ -254,6 +262,14 @@ fn concatenation_options() {
     assert_eq!(p.len, 140);
     // "hell" packed after the 1 fill bit; the next octet already holds bits of what follows.
     assert_eq!(&buf[..10], &[0x05, 0x00, 0x03, 0x2A, 0x02, 0x01, 0xD0, 0x65, 0x36, 0xFB]);
+    // The data_coding to send is typed, and the UDH writer says how much room it needs.
+    assert_eq!(s.data_coding(), smpp_codec::DataCoding::DEFAULT);
+    assert_eq!(Encoding::Ucs2.data_coding(), smpp_codec::DataCoding::UCS2);
+    let (udh, _) = Udh::split(&buf).unwrap();
+    let mut small = [9u8; 5];
+    assert_eq!(udh.write(&mut small), Err(BufferTooSmall { needed: 6 }));
+    assert_eq!(small, [9u8; 5]);
+    assert_eq!(udh.write(&mut buf[..6]), Ok(6));
 }
 
 #[test]
@@ -262,17 +278,17 @@ fn receipt_cases_of_the_reference() {
     // Case 1 and 2: LabsMobile's DELIVRD and UNDELIV.
     let r = ReceiptText::parse(b"id:68090a534e551 submit date:2504231542 done date:2504231543 stat:DELIVRD err:000")
         .unwrap();
-    assert_eq!(r.id, Some(&b"68090a534e551"[..]));
+    assert_eq!(r.id, Some("68090a534e551".into()));
     assert_eq!((r.sub, r.dlvrd, r.text), (None, None, None));
-    assert_eq!(r.submit_date, Some(d(2025, 4, 23, 15, 42, None)));
-    assert_eq!(r.done_date, Some(d(2025, 4, 23, 15, 43, None)));
-    assert_eq!(r.stat.unwrap().state(), MessageState::Delivered);
+    assert_eq!(r.submit_date.and_then(|x| x.date()), Some(d(2025, 4, 23, 15, 42, None)));
+    assert_eq!(r.done_date.and_then(|x| x.date()), Some(d(2025, 4, 23, 15, 43, None)));
+    assert_eq!(r.stat.unwrap().state(), MessageState::DELIVERED);
     assert_eq!(r.err, Some(&b"000"[..]));
     let r = ReceiptText::parse(b"id:6809168bddf6b submit date:2504231634 done date:2504231635 stat:UNDELIV err:001")
         .unwrap();
-    assert_eq!(r.id, Some(&b"6809168bddf6b"[..]));
-    assert_eq!(r.submit_date, Some(d(2025, 4, 23, 16, 34, None)));
-    assert_eq!(r.stat.unwrap().state(), MessageState::Undeliverable);
+    assert_eq!(r.id, Some("6809168bddf6b".into()));
+    assert_eq!(r.submit_date.and_then(|x| x.date()), Some(d(2025, 4, 23, 16, 34, None)));
+    assert_eq!(r.stat.unwrap().state(), MessageState::UNDELIVERABLE);
     assert_eq!(r.err, Some(&b"001"[..]));
     // Case 3: cloudhopper, text with ':' and symbols.
     let r = ReceiptText::parse(b"id:0059113978 sub:001 dlvrd:001 submit date:1002101730 done date:1002101731 stat:DELIVRD err:000 text:@$#!%&/:").unwrap();
@@ -280,46 +296,80 @@ fn receipt_cases_of_the_reference() {
     assert_eq!(r.text, Some(&b"@$#!%&/:"[..]));
     // Case 4: 12-digit dates with seconds.
     let c4 = ReceiptText::parse(b"id:64567564356765435676 sub:001 dlvrd:001 submit date:190608165232 done date:190608165237 stat:DELIVRD err:000 text:Hello World").unwrap();
-    assert_eq!(c4.submit_date, Some(d(2019, 6, 8, 16, 52, Some(32))));
+    assert_eq!(c4.submit_date.and_then(|x| x.date()), Some(d(2019, 6, 8, 16, 52, Some(32))));
     assert_eq!(c4.text, Some(&b"Hello World"[..]));
     // Case 5: key case, underscores, lower-case stat: the same as case 4 but the id.
     let c5 = ReceiptText::parse(b"ID:12345 Sub:001 Dlvrd:001 Submit_Date:190608165232 Done_Date:190608165237 Stat:delivrd Err:000 Text:Hello World").unwrap();
-    assert_eq!(c5.id, Some(&b"12345"[..]));
-    assert_eq!(c5.stat.unwrap().state(), MessageState::Delivered);
+    assert_eq!(c5.id, Some("12345".into()));
+    assert_eq!(c5.stat.unwrap().state(), MessageState::DELIVERED);
     assert_eq!(
         (c5.sub, c5.dlvrd, c5.submit_date, c5.done_date, c5.err, c5.text),
         (c4.sub, c4.dlvrd, c4.submit_date, c4.done_date, c4.err, c4.text)
     );
     // Variations: 14-digit dates, order, unknown keys and stats, missing fields.
     let r = ReceiptText::parse(b"stat:ACKED foo:bar id:7 done date:20250423154300").unwrap();
-    assert_eq!(r.id, Some(&b"7"[..]));
+    assert_eq!(r.id, Some("7".into()));
     assert_eq!(r.stat.unwrap().raw, b"ACKED");
-    assert_eq!(r.stat.unwrap().state(), MessageState::Enroute);
-    assert_eq!(r.done_date, Some(d(2025, 4, 23, 15, 43, Some(0))));
-    assert_eq!(ReceiptText::parse(b"stat:FAILED").unwrap().stat.unwrap().state(), MessageState::Unknown);
+    assert_eq!(r.stat.unwrap().state(), MessageState::ENROUTE);
+    assert_eq!(r.done_date.and_then(|x| x.date()), Some(d(2025, 4, 23, 15, 43, Some(0))));
+    assert_eq!(ReceiptText::parse(b"stat:FAILED").unwrap().stat.unwrap().state(), MessageState::UNKNOWN);
     assert_eq!(ReceiptText::parse(b"hello world"), None);
 }
 
 #[test]
-fn receipt_tlvs_win_and_ids_compare_across_bases() {
-    let r = DeliveryReceipt::merge(b"id:1 stat:UNDELIV", Some(b"abc"), Some(2), Some([3, 0, 34])).unwrap();
-    assert_eq!((r.message_id, r.state), (Some(&b"abc"[..]), MessageState::Delivered));
-    assert_eq!(r.network_error.unwrap().error_code, 34);
+fn receipt_tlvs_win() {
+    let gsm_error = NetworkErrorCode { network_type: 3, error_code: 34 };
+    let r = DeliveryReceipt::merge(
+        b"id:1 stat:UNDELIV",
+        Some("abc".into()),
+        Some(MessageState::DELIVERED),
+        Some(gsm_error),
+    )
+    .unwrap();
+    assert_eq!((r.message_id, r.state), (Some("abc".into()), MessageState::DELIVERED));
+    assert_eq!(r.network_error, Some(gsm_error));
+    // Ids print as text.
+    assert_eq!(format!("{:?}", r.message_id), r#"Some("abc")"#);
     // Only a state TLV: the id comes from the text.
-    let r = DeliveryReceipt::merge(b"id:99 stat:DELIVRD", None, Some(5), None).unwrap();
-    assert_eq!((r.message_id, r.state), (Some(&b"99"[..]), MessageState::Undeliverable));
+    let r = DeliveryReceipt::merge(b"id:99 stat:DELIVRD", None, Some(MessageState::UNDELIVERABLE), None).unwrap();
+    assert_eq!((r.message_id, r.state), (Some("99".into()), MessageState::UNDELIVERABLE));
     // No text at all (EngageLab sends the TLVs): still a receipt.
-    let r = DeliveryReceipt::merge(b"", Some(b"m1"), Some(2), None).unwrap();
+    let r = DeliveryReceipt::merge(b"", Some("m1".into()), Some(MessageState::DELIVERED), None).unwrap();
     assert_eq!(r.text, None);
     assert_eq!(DeliveryReceipt::merge(b"nothing here", None, None, None), None);
+}
 
-    let tolerant = IdMatch::default();
-    assert!(ids_match(b"0000000012345678", b"12345678", tolerant));
-    assert!(ids_match(b"ABCDEF", b"abcdef", IdMatch::CaseInsensitive));
-    assert!(ids_match(b"1a", b"26", IdMatch::Numeric { submit: Base::Hex, receipt: Base::Decimal }));
+#[test]
+fn ids_match_exactly_or_ignoring_case_by_default() {
+    let default = IdMatch::default();
+    assert_eq!(default, IdMatch::CaseInsensitive);
+    assert!(ids_match(b"68090a534e551", b"68090a534e551", default));
+    assert!(ids_match(b"68090A534E551", b"68090a534e551", default));
+    assert!(!ids_match(b"68090a534e551", b"6809168bddf6b", default));
+    assert!(!ids_match(b"1", b"2", default));
+    // A receipt for an old message "64" is not taken for a new message "100" (0x64 = 100)...
+    assert!(!ids_match(b"100", b"64", default));
+    assert!(!ids_match(b"64", b"100", default));
+    // ...nor is a zero-padded or a differently based id matched unless asked for.
+    assert!(!ids_match(b"0000000012345678", b"12345678", default));
+    assert!(!ids_match(b"1a", b"26", default));
+    assert!(!ids_match(b"ABCDEF", b"abcdef", IdMatch::Exact));
+}
+
+#[test]
+fn ids_match_across_bases_when_asked() {
+    // Either base on both sides: "64" and "100" are the same number, and do match.
+    let any_base = IdMatch::Numeric { submit: Base::Auto, receipt: Base::Auto };
+    assert!(ids_match(b"100", b"64", any_base));
+    assert!(ids_match(b"64", b"100", any_base));
+    assert!(ids_match(b"0000000012345678", b"12345678", any_base));
+    // The bases an SMSC is known to use (hexadecimal answers, decimal receipts).
+    let hex_then_decimal = IdMatch::Numeric { submit: Base::Hex, receipt: Base::Decimal };
+    assert!(ids_match(b"64", b"100", hex_then_decimal));
+    assert!(!ids_match(b"100", b"64", hex_then_decimal));
+    assert!(ids_match(b"1a", b"26", hex_then_decimal));
     assert!(!ids_match(b"1a", b"26", IdMatch::Numeric { submit: Base::Decimal, receipt: Base::Decimal }));
-    assert!(!ids_match(b"68090a534e551", b"6809168bddf6b", tolerant));
-    assert!(!ids_match(b"1", b"2", tolerant));
+    assert!(ids_match(b"ABCDEF", b"abcdef", hex_then_decimal));
 }
 
 #[test]
@@ -525,7 +575,7 @@ proptest! {
     #[test]
     fn receipt_parser_never_panics(text in proptest::collection::vec(any::<u8>(), 0..200), id in proptest::collection::vec(any::<u8>(), 0..30)) {
         let _ = ReceiptText::parse(&text);
-        let _ = DeliveryReceipt::merge(&text, Some(&id), None, None);
+        let _ = DeliveryReceipt::merge(&text, Some(smpp_codec::COctetStr::new(&id)), None, None);
         let _ = ids_match(&text, &id, IdMatch::default());
         let _ = Udh::split(&text);
     }

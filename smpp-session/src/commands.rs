@@ -1,8 +1,8 @@
 //! The application's commands.
 
-use smpp_codec::pdu::{Bind, BindResp, SubmitSm};
+use smpp_codec::pdu::{self, Bind, BindResp, Body, SubmitSm};
 use smpp_codec::text::segment::{Concatenation, Encoding, SegmentError, Segmenter};
-use smpp_codec::{CommandId, CommandStatus, DataCoding, Error as CodecError, HEADER_LEN, Pdu, Tlv, Tlvs};
+use smpp_codec::{CommandId, CommandStatus, Error as CodecError, HEADER_LEN, Pdu, Tlv, Tlvs};
 
 use crate::buffer::TxMark;
 use crate::error::CommandError;
@@ -64,13 +64,8 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
         if self.role != Role::Esme || self.state != State::Open {
             return Err(CommandError::InvalidState);
         }
-        let pdu = match kind {
-            BindKind::Transmitter => Pdu::BindTransmitter(*bind),
-            BindKind::Receiver => Pdu::BindReceiver(*bind),
-            BindKind::Transceiver => Pdu::BindTransceiver(*bind),
-        };
         let seq = self.peek_seq();
-        self.queue(&pdu, seq, CommandStatus::Ok, 0)?;
+        self.queue(kind.command_id(), bind, seq, CommandStatus::OK, 0)?;
         self.commit_seq(seq);
         self.control.bind = Some(seq);
         self.timers.set(Timer::Bind, self.now + self.config.bind_timeout);
@@ -84,7 +79,10 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
     /// # Errors
     /// As [`send`](Self::send).
     pub fn submit(&mut self, now: Instant, sm: &SubmitSm<'_>) -> Result<Handle, CommandError> {
-        self.send(now, &Pdu::SubmitSm(*sm))
+        self.advance_clock(now);
+        self.check_request(CommandId::SUBMIT_SM)?;
+        self.check_window(1)?;
+        self.send_request(CommandId::SUBMIT_SM, sm, None)
     }
 
     /// Sends a request of the application and returns its handle; its outcome comes later as
@@ -106,11 +104,15 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
         if pdu.command_id().expects_response() {
             self.check_window(1)?;
         }
-        self.send_request(pdu, None)
+        self.send_request(pdu.command_id(), pdu, None)
     }
 
     /// Whether the application may send request `id` now.
     fn check_request(&self, id: CommandId) -> Result<(), CommandError> {
+        if !self.broadcast && matches!(id.raw(), 0x111..=0x113) {
+            // The broadcast family is sent only by a session made `with_broadcast`.
+            return Err(CommandError::NotARequest);
+        }
         let allowed = |kind| app_request_allowed(self.role, id, kind);
         match self.state {
             State::Bound(kind) => match allowed(kind) {
@@ -136,18 +138,19 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
         if room < n { Err(CommandError::WindowFull) } else { Ok(()) }
     }
 
-    /// Encodes `pdu` into the transmit buffer, keeping `keep` octets free after it beyond the
-    /// reserve.
-    fn queue(&mut self, pdu: &Pdu<'_>, seq: u32, status: CommandStatus, keep: usize) -> Result<(), CommandError> {
-        let len = pdu.encoded_len();
-        let error = || {
-            // An encoding error is more useful than "full" when both apply.
-            match pdu.emit(seq, status, &mut []) {
-                Err(CodecError::BufferTooSmall { .. }) | Ok(_) => None,
-                Err(e) => Some(CommandError::Codec(e)),
-            }
-        };
-        self.queue_with(len, keep, error, |buf| pdu.emit(seq, status, buf))
+    /// Encodes command `id` with `body` into the transmit buffer, keeping `keep` octets free
+    /// after it beyond the reserve. Each body type is encoded by its own code, so a firmware
+    /// links only the encoders of what it sends.
+    fn queue<B: Body + ?Sized>(
+        &mut self,
+        id: CommandId,
+        body: &B,
+        seq: u32,
+        status: CommandStatus,
+        keep: usize,
+    ) -> Result<(), CommandError> {
+        let len = pdu::encoded_len(body);
+        self.queue_with(len, keep, || encode_error(id, body), |buf| pdu::emit(id, seq, status, body, buf))
     }
 
     /// Writes `len` octets with `write` into the transmit buffer, keeping `keep` octets free
@@ -175,15 +178,21 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
         Ok(())
     }
 
-    /// Sends an application request whose state, role and window were checked.
-    fn send_request(&mut self, pdu: &Pdu<'_>, part: Option<(u16, u8)>) -> Result<Handle, CommandError> {
-        let len = pdu.encoded_len();
-        let id = pdu.command_id();
-        let error = || match pdu.emit(0, CommandStatus::Ok, &mut []) {
-            Err(CodecError::BufferTooSmall { .. }) | Ok(_) => None,
-            Err(e) => Some(CommandError::Codec(e)),
-        };
-        self.send_request_with(id, len, part, error, |seq, buf| pdu.emit(seq, CommandStatus::Ok, buf))
+    /// Sends application request `id` with `body`; its state, role and window were checked.
+    fn send_request<B: Body + ?Sized>(
+        &mut self,
+        id: CommandId,
+        body: &B,
+        part: Option<(u16, u8)>,
+    ) -> Result<Handle, CommandError> {
+        let len = pdu::encoded_len(body);
+        self.send_request_with(
+            id,
+            len,
+            part,
+            || encode_error(id, body),
+            |seq, buf| pdu::emit(id, seq, CommandStatus::OK, body, buf),
+        )
     }
 
     /// Sends an application request of `len` octets that `write` encodes with the sequence
@@ -197,11 +206,11 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
         write: impl FnOnce(u32, &mut [u8]) -> Result<usize, CodecError>,
     ) -> Result<Handle, CommandError> {
         let command = crate::window::Request::new(id).ok_or(CommandError::NotARequest)?;
+        let seq = self.peek_seq();
         let free = match id.expects_response() {
-            true => Some(self.window.free_slot().ok_or(CommandError::WindowFull)?),
+            true => Some(self.window.free_slot(seq).ok_or(CommandError::WindowFull)?),
             false => None,
         };
-        let seq = self.peek_seq();
         let mark = self.tx.mark();
         self.queue_with(len, RESPONSE_RESERVE, error, |buf| write(seq, buf))?;
         self.commit_seq(seq);
@@ -211,7 +220,7 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
         self.sends = self.sends.wrapping_add(1);
         let Some(slot) = free else { return Ok(handle) };
         let stored = match part {
-            Some(_) if self.store.is_enabled() => self.store_part(mark).unwrap_or((0, 0)),
+            Some(_) => (self.parts.keep)(self, mark).unwrap_or((0, 0)),
             _ => (0, 0),
         };
         self.window.put(
@@ -228,7 +237,7 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
                 stored,
             },
         );
-        self.update_response_timer();
+        self.note_deadline(self.now + self.config.response_timeout);
         Ok(handle)
     }
 
@@ -276,7 +285,7 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
 
     /// Keeps a copy of the PDU written since `mark` in the part store, packing it first when
     /// that makes room.
-    fn store_part(&mut self, mark: TxMark) -> Option<(u16, u16)> {
+    pub(crate) fn store_part(&mut self, mark: TxMark) -> Option<(u16, u16)> {
         let len = self.tx.last_written_from(mark).len();
         let live: usize =
             self.window.slots.iter().flatten().filter_map(Outstanding::stored).map(|(_, l)| usize::from(l)).sum();
@@ -323,7 +332,15 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
 
     /// Sends again the throttled parts whose pause is over, while the transmit buffer has room.
     pub(crate) fn send_due_retries(&mut self) {
-        if !matches!(self.state, State::Bound(_)) || self.throttle.paused(self.now).is_some() {
+        (self.parts.resend)(self);
+    }
+
+    /// The part store's [`send_due_retries`](Self::send_due_retries).
+    pub(crate) fn resend_parts(&mut self) {
+        if !self.window.has_retries()
+            || !matches!(self.state, State::Bound(_))
+            || self.throttle.paused(self.now).is_some()
+        {
             return;
         }
         for i in 0..W {
@@ -343,16 +360,11 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
             self.commit_seq(seq);
             self.counters.pdus_sent = self.counters.pdus_sent.wrapping_add(1);
             self.counters.part_retries = self.counters.part_retries.wrapping_add(1);
-            let (now, sends, timeout) = (self.now, self.sends, self.config.response_timeout);
+            let deadline = self.now + self.config.response_timeout;
+            self.window.resent(i, seq, deadline, self.sends);
             self.sends = self.sends.wrapping_add(1);
-            if let Some(o) = self.window.get_mut(i) {
-                o.seq = seq;
-                o.state = SlotState::Waiting;
-                o.deadline = now + timeout;
-                o.sent = sends;
-            }
+            self.note_deadline(deadline);
         }
-        self.update_response_timer();
     }
 
     fn snapshot(&mut self) -> Snapshot {
@@ -379,7 +391,7 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
         if self.window.slots.iter().flatten().all(|o| o.stored().is_none()) {
             self.store.set_top(0);
         }
-        self.window.set_next_seq(snap.next_seq);
+        self.window.restore_seq(snap.next_seq);
         self.next_handle = snap.next_handle;
         self.sends = snap.sends;
         self.counters.pdus_sent = snap.pdus_sent;
@@ -429,18 +441,29 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
         message: &MessageBuilder,
         pdu: &Pdu<'_>,
     ) -> Result<Handle, CommandError> {
+        self.submit_part_body(now, message, pdu.command_id(), pdu)
+    }
+
+    /// [`submit_part`](Self::submit_part) for a body type of its own.
+    fn submit_part_body<B: Body + ?Sized>(
+        &mut self,
+        now: Instant,
+        message: &MessageBuilder,
+        id: CommandId,
+        body: &B,
+    ) -> Result<Handle, CommandError> {
         self.advance_clock(now);
         let g = match self.messages.get(message.slot) {
             Some(g) if g.handle == message.handle => *g,
             _ => return Err(CommandError::UnknownToken),
         };
-        if g.closed || g.submitted >= g.total || !pdu.command_id().expects_response() {
+        if g.closed || g.submitted >= g.total || !id.expects_response() {
             return Err(CommandError::NotARequest);
         }
-        self.check_request(pdu.command_id())?;
+        self.check_request(id)?;
         self.check_window(1)?;
         let index = g.submitted + 1;
-        let handle = self.send_request(pdu, Some((message.slot, index)))?;
+        let handle = self.send_request(id, body, Some((message.slot, index)))?;
         if let Some(g) = self.messages.get_mut(message.slot) {
             g.submitted = index;
         }
@@ -524,9 +547,9 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
                 return Err(CommandError::NotARequest);
             }
         }
-        self.check_request(CommandId::SubmitSm)?;
+        self.check_request(CommandId::SUBMIT_SM)?;
         self.check_window(usize::from(total))?;
-        let data_coding = DataCoding(seg.data_coding());
+        let data_coding = seg.data_coding();
         self.transaction(total, |s, message| {
             while let Some(part) = seg.next_part(scratch) {
                 let part = part.map_err(CommandError::Text)?;
@@ -547,7 +570,7 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
                     }
                 }
                 sm.tlvs = Tlvs::from_slice(&tlvs);
-                s.submit_part(now, message, &Pdu::SubmitSm(sm))?;
+                s.submit_part_body(now, message, CommandId::SUBMIT_SM, &sm)?;
             }
             Ok(())
         })
@@ -582,26 +605,35 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
         self.advance_clock(now);
         let pending = self.incoming.get(token).ok_or(CommandError::UnknownToken)?;
         let resp_id = pending.command.id().response_id().ok_or(CommandError::WrongResponse)?;
-        let default;
-        let body = match pdu {
-            Some(p) if p.command_id() != resp_id => return Err(CommandError::WrongResponse),
-            Some(p) => Some(p),
-            None if status.is_ok() => match resp_id {
-                CommandId::DeliverSmResp | CommandId::DataSmResp => None,
-                _ => {
-                    default = header_only_response(resp_id).ok_or(CommandError::WrongResponse)?;
-                    Some(&default)
-                }
-            },
-            None => None,
-        };
+        match pdu {
+            Some(p) if p.command_id() != resp_id => Err(CommandError::WrongResponse),
+            // A header-only response given as its (empty) Pdu goes out as a header.
+            Some(p) if header_only(resp_id) => self.answer::<Pdu<'_>>(token, status, None, p.command_id()),
+            Some(p) => self.answer(token, status, Some(p), resp_id),
+            None => self.answer::<Pdu<'_>>(token, status, None, resp_id),
+        }
+    }
+
+    /// Answers the pending request `token` with `resp_id` and `body`, or without a body (the
+    /// session's own: empty message_id for deliver_sm_resp and data_sm_resp, header only else).
+    fn answer<B: Body + ?Sized>(
+        &mut self,
+        token: IncomingToken,
+        status: CommandStatus,
+        body: Option<&B>,
+        resp_id: CommandId,
+    ) -> Result<(), CommandError> {
+        let pending = self.incoming.get(token).ok_or(CommandError::UnknownToken)?;
+        if body.is_none() && status.is_ok() && !header_only(resp_id) && !has_default_body(resp_id) {
+            return Err(CommandError::WrongResponse);
+        }
         // The answer takes the room kept for this request, and more if its body needs it.
-        let len = body.map_or(reply_len(resp_id, status), Pdu::encoded_len);
+        let len = body.map_or(reply_len(resp_id, status), |b| pdu::encoded_len(b));
         if self.tx.free() + HEADER_LEN < len + self.reserved() {
             return Err(CommandError::TransmitBufferFull);
         }
         match body {
-            Some(p) => match self.tx.push_with(p.encoded_len(), |buf| p.emit(pending.seq, status, buf)) {
+            Some(b) => match self.tx.push_with(len, |buf| pdu::emit(resp_id, pending.seq, status, b, buf)) {
                 Ok(true) => self.counters.pdus_sent = self.counters.pdus_sent.wrapping_add(1),
                 Ok(false) => return Err(CommandError::TransmitBufferFull),
                 Err(e) => return Err(CommandError::Codec(e)),
@@ -635,16 +667,13 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
     /// # Errors
     /// As [`respond`](Self::respond).
     pub fn accept_bind(&mut self, now: Instant, token: IncomingToken, system_id: &str) -> Result<(), CommandError> {
+        self.advance_clock(now);
         let pending = self.incoming.get(token).ok_or(CommandError::UnknownToken)?;
         let kind = BindKind::from_command_id(pending.command.id()).ok_or(CommandError::WrongResponse)?;
         let tlvs = [Tlv::sc_interface_version(self.config.sc_interface_version)];
         let body = BindResp { system_id: system_id.into(), tlvs: Tlvs::from_slice(&tlvs) };
-        let pdu = match kind {
-            BindKind::Transmitter => Pdu::BindTransmitterResp(body),
-            BindKind::Receiver => Pdu::BindReceiverResp(body),
-            BindKind::Transceiver => Pdu::BindTransceiverResp(body),
-        };
-        self.respond(now, token, CommandStatus::Ok, Some(&pdu))
+        let resp_id = kind.command_id().response_id().ok_or(CommandError::WrongResponse)?;
+        self.answer(token, CommandStatus::OK, Some(&body), resp_id)
     }
 
     /// SMSC: rejects a bind with `status` (ESME_RBINDFAIL, ESME_RINVPASWD, ...) and closes.
@@ -657,7 +686,7 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
         token: IncomingToken,
         status: CommandStatus,
     ) -> Result<(), CommandError> {
-        let status = if status.is_ok() { CommandStatus::BindFailed } else { status };
+        let status = if status.is_ok() { CommandStatus::BIND_FAILED } else { status };
         self.respond(now, token, status, None)
     }
 
@@ -675,7 +704,7 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
         }
         self.answer_pending();
         let seq = self.peek_seq();
-        self.queue_header_only(CommandId::Unbind, CommandStatus::Ok, seq);
+        self.queue_header_only(CommandId::UNBIND, CommandStatus::OK, seq);
         self.commit_seq(seq);
         self.control.unbind = Some(seq);
         self.timers.set(Timer::Unbind, self.now + self.config.unbind_timeout);
@@ -695,37 +724,53 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
     }
 }
 
+/// Why `body` cannot be encoded as `id`, if it cannot (an encoding error is more useful than
+/// "full" when both apply).
+fn encode_error<B: Body + ?Sized>(id: CommandId, body: &B) -> Option<CommandError> {
+    match pdu::emit(id, 0, CommandStatus::OK, body, &mut []) {
+        Err(CodecError::BufferTooSmall { .. }) | Ok(_) => None,
+        Err(e) => Some(CommandError::Codec(e)),
+    }
+}
+
 /// Whether `role` may send request `id` on a `kind` bind: `None` when it is not an application
 /// request at all.
 fn app_request_allowed(role: Role, id: CommandId, kind: BindKind) -> Option<bool> {
     match (role, id) {
         (
             Role::Esme,
-            CommandId::SubmitSm
-            | CommandId::SubmitMulti
-            | CommandId::QuerySm
-            | CommandId::CancelSm
-            | CommandId::ReplaceSm
-            | CommandId::BroadcastSm
-            | CommandId::QueryBroadcastSm
-            | CommandId::CancelBroadcastSm
-            | CommandId::DataSm,
+            CommandId::SUBMIT_SM
+            | CommandId::SUBMIT_MULTI
+            | CommandId::QUERY_SM
+            | CommandId::CANCEL_SM
+            | CommandId::REPLACE_SM
+            | CommandId::BROADCAST_SM
+            | CommandId::QUERY_BROADCAST_SM
+            | CommandId::CANCEL_BROADCAST_SM
+            | CommandId::DATA_SM,
         ) => Some(kind.can_transmit()),
-        (Role::Smsc, CommandId::DeliverSm | CommandId::DataSm | CommandId::AlertNotification) => {
+        (Role::Smsc, CommandId::DELIVER_SM | CommandId::DATA_SM | CommandId::ALERT_NOTIFICATION) => {
             Some(kind.can_receive())
         }
         _ => None,
     }
 }
 
-/// The body of a successful response that has none.
-fn header_only_response(id: CommandId) -> Option<Pdu<'static>> {
-    Some(match id {
-        CommandId::EnquireLinkResp => Pdu::EnquireLinkResp,
-        CommandId::UnbindResp => Pdu::UnbindResp,
-        CommandId::CancelSmResp => Pdu::CancelSmResp,
-        CommandId::ReplaceSmResp => Pdu::ReplaceSmResp,
-        CommandId::CancelBroadcastSmResp => Pdu::CancelBroadcastSmResp,
-        _ => return None,
-    })
+/// Whether a successful response `id` has no body.
+const fn header_only(id: CommandId) -> bool {
+    matches!(
+        id,
+        CommandId::ENQUIRE_LINK_RESP
+            | CommandId::UNBIND_RESP
+            | CommandId::CANCEL_SM_RESP
+            | CommandId::REPLACE_SM_RESP
+            | CommandId::CANCEL_BROADCAST_SM_RESP
+            | CommandId::GENERIC_NACK
+    )
+}
+
+/// Whether the session writes the body of a successful response `id` itself (an empty
+/// message_id).
+const fn has_default_body(id: CommandId) -> bool {
+    matches!(id, CommandId::DELIVER_SM_RESP | CommandId::DATA_SM_RESP)
 }

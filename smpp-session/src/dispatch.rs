@@ -11,7 +11,6 @@ use crate::buffer::Front;
 use crate::event::{BindFailure, CloseReason, Event, Handle, Outcome, PartOf};
 use crate::session::reply_len;
 use crate::timers::Timer;
-use crate::window::SlotState;
 use crate::{AckMode, BindKind, Role, Session, State};
 
 /// What one step of processing did.
@@ -61,7 +60,7 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
                 // Framing is lost: answer generic_nack and close (SMPP-REFERENCE §10.4).
                 self.counters.malformed = self.counters.malformed.wrapping_add(1);
                 self.rx.clear();
-                self.queue_header_only(CommandId::GenericNack, CommandStatus::InvalidCommandLength, sequence_number);
+                self.queue_header_only(CommandId::GENERIC_NACK, CommandStatus::INVALID_COMMAND_LENGTH, sequence_number);
                 self.close_with(CloseReason::InvalidCommandLength(length));
                 return Step::Continue;
             }
@@ -96,7 +95,7 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
         let needed = if id.is_response() {
             0
         } else if id.is_known() {
-            reply_len(id, CommandStatus::InvalidCommandLength)
+            reply_len(id, CommandStatus::INVALID_COMMAND_LENGTH)
         } else {
             HEADER_LEN
         };
@@ -111,8 +110,8 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
         self.schedule_keepalive();
         if !id.is_response() {
             match id.response_id() {
-                Some(resp) if id.is_known() => self.reply(resp, CommandStatus::InvalidCommandLength, seq),
-                Some(_) => self.reply(CommandId::GenericNack, CommandStatus::InvalidCommandId, seq),
+                Some(resp) if id.is_known() => self.reply(resp, CommandStatus::INVALID_COMMAND_LENGTH, seq),
+                Some(_) => self.reply(CommandId::GENERIC_NACK, CommandStatus::INVALID_COMMAND_ID, seq),
                 None => {}
             }
             return Step::Continue;
@@ -140,8 +139,8 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
             Err(CodecError::UnknownCommandId { .. }) => {
                 return match id.expects_response() || !id.is_known() {
                     true => Action::Reply {
-                        id: CommandId::GenericNack,
-                        status: CommandStatus::InvalidCommandId,
+                        id: CommandId::GENERIC_NACK,
+                        status: CommandStatus::INVALID_COMMAND_ID,
                         seq,
                         malformed: true,
                     },
@@ -157,14 +156,14 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
             }
         };
         let wrong_state = || match id.response_id() {
-            Some(resp) => Action::Reply { id: resp, status: CommandStatus::InvalidBindStatus, seq, malformed: false },
+            Some(resp) => Action::Reply { id: resp, status: CommandStatus::INVALID_BIND_STATUS, seq, malformed: false },
             None => Action::Drop,
         };
         let incoming = |what| Action::Incoming { id, seq, what };
         let (role, state) = (self.role, self.state);
         match pdu {
             Pdu::EnquireLink => {
-                Action::Reply { id: CommandId::EnquireLinkResp, status: CommandStatus::Ok, seq, malformed: false }
+                Action::Reply { id: CommandId::ENQUIRE_LINK_RESP, status: CommandStatus::OK, seq, malformed: false }
             }
             Pdu::Unbind => match state {
                 State::Bound(_) | State::Unbinding | State::Binding(_) => Action::PeerUnbind { seq },
@@ -176,8 +175,8 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
                     None => wrong_state(),
                 },
                 (Role::Smsc, _) => Action::Reply {
-                    id: id.response_id().unwrap_or(CommandId::GenericNack),
-                    status: CommandStatus::AlreadyBound,
+                    id: id.response_id().unwrap_or(CommandId::GENERIC_NACK),
+                    status: CommandStatus::ALREADY_BOUND,
                     seq,
                     malformed: false,
                 },
@@ -224,8 +223,9 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
             return Incoming::Message;
         }
         let receipt = DeliveryReceipt::from_sm(sm);
-        let submit = receipt.and_then(|r| r.message_id).and_then(|id| self.recent.find(id, self.config.id_match));
-        let state = receipt.map(|r| r.state).filter(|s| *s != MessageState::Unknown);
+        let submit =
+            receipt.and_then(|r| r.message_id).and_then(|id| self.recent.find(id.as_bytes(), self.config.id_match));
+        let state = receipt.map(|r| r.state).filter(|s| *s != MessageState::UNKNOWN);
         Incoming::Receipt { submit, state }
     }
 
@@ -245,7 +245,7 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
             }
             Action::PeerUnbind { seq } => {
                 self.answer_pending();
-                self.queue_header_only(CommandId::UnbindResp, CommandStatus::Ok, seq);
+                self.queue_header_only(CommandId::UNBIND_RESP, CommandStatus::OK, seq);
                 if self.control.bind.take().is_some() {
                     self.notices.bind_failure = Some(BindFailure::ConnectionLost);
                 }
@@ -261,7 +261,7 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
         let token = if !id.expects_response() {
             None
         } else if self.role == Role::Esme && self.config.ack_mode == AckMode::Auto {
-            self.reply(id.response_id()?, CommandStatus::Ok, seq);
+            self.reply(id.response_id()?, CommandStatus::OK, seq);
             None
         } else if let Some(token) = self.incoming.insert(seq, id) {
             Some(token)
@@ -270,7 +270,7 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
             self.counters.refused_busy = self.counters.refused_busy.wrapping_add(1);
             let status = match self.role {
                 Role::Esme => CommandStatus::from_raw(0x64), // ESME_RX_T_APPN
-                Role::Smsc => CommandStatus::Throttled,
+                Role::Smsc => CommandStatus::THROTTLED,
             };
             self.reply(id.response_id()?, status, seq);
             return None;
@@ -299,16 +299,16 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
         status: CommandStatus,
         decoded: Result<(), CodecError>,
     ) -> Option<Event> {
-        let nack = id == CommandId::GenericNack;
+        let nack = id == CommandId::GENERIC_NACK;
         if self.control.bind == Some(seq) && (BindKind::from_command_id(id).is_some() || nack) {
             return self.on_bind_response(id, status, nack);
         }
-        if self.control.keepalive == Some(seq) && (id == CommandId::EnquireLinkResp || nack) {
+        if self.control.keepalive == Some(seq) && (id == CommandId::ENQUIRE_LINK_RESP || nack) {
             self.control.keepalive = None;
             self.timers.stop(Timer::KeepaliveResponse);
             return None;
         }
-        if self.control.unbind == Some(seq) && (id == CommandId::UnbindResp || nack) {
+        if self.control.unbind == Some(seq) && (id == CommandId::UNBIND_RESP || nack) {
             self.control.unbind = None;
             self.close_with(CloseReason::Unbound);
             return None;
@@ -323,7 +323,7 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
             _ => Outcome::Response { status },
         };
         let o = *self.window.get(i)?;
-        if matches!(status, CommandStatus::Throttled | CommandStatus::MessageQueueFull) {
+        if matches!(status, CommandStatus::THROTTLED | CommandStatus::MESSAGE_QUEUE_FULL) {
             self.counters.throttled = self.counters.throttled.wrapping_add(1);
             let max = self.config.max_throttle_pause;
             if let Some(until) = self.throttle.throttled(o.sent, self.sends, self.now, max) {
@@ -336,10 +336,7 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
             };
             if retry {
                 // The session sends the part again after the pause; its outcome is still to come.
-                if let Some(slot) = self.window.get_mut(i) {
-                    slot.state = SlotState::RetryWait;
-                }
-                self.update_response_timer();
+                self.window.wait_retry(i);
                 self.send_due_retries();
                 return None;
             }
@@ -347,13 +344,14 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
             self.throttle.succeeded(o.sent, crate::session::window_of::<W>(&self.config), self.config.throttle_pause);
         }
         let part = o.part().and_then(|(g, p)| self.part_of(g, p));
-        if outcome.is_ok() && matches!(id, CommandId::SubmitSmResp | CommandId::DataSmResp | CommandId::SubmitMultiResp)
+        if outcome.is_ok()
+            && matches!(id, CommandId::SUBMIT_SM_RESP | CommandId::DATA_SM_RESP | CommandId::SUBMIT_MULTI_RESP)
         {
             self.remember_response_id(o.handle, part);
         }
         self.release_stored(i);
+        // The response timer may now be early; when it fires it finds nothing due and moves on.
         self.window.take(i);
-        self.update_response_timer();
         if let Some((g, p)) = o.part() {
             self.messages.record(g, p, outcome.part_failure());
         }
@@ -368,7 +366,7 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
             _ => {
                 self.notices.bind_failure = Some(match nack {
                     true => BindFailure::GenericNack(status),
-                    false if status.is_ok() => BindFailure::Rejected(CommandStatus::BindFailed),
+                    false if status.is_ok() => BindFailure::Rejected(CommandStatus::BIND_FAILED),
                     false => BindFailure::Rejected(status),
                 });
                 self.close_with(CloseReason::BindFailed);

@@ -19,23 +19,28 @@ pub(crate) struct Incoming {
 pub(crate) struct IncomingTable<const W: usize> {
     slots: [Option<Incoming>; W],
     generation: u32,
+    len: usize,
 }
 
 impl<const W: usize> IncomingTable<W> {
     pub(crate) const fn new() -> Self {
-        IncomingTable { slots: [None; W], generation: 0 }
+        IncomingTable { slots: [None; W], generation: 0, len: 0 }
     }
 
-    pub(crate) fn len(&self) -> usize {
-        self.slots.iter().flatten().count()
+    pub(crate) const fn len(&self) -> usize {
+        self.len
     }
 
     pub(crate) fn insert(&mut self, seq: u32, command: CommandId) -> Option<IncomingToken> {
         let command = Request::new(command)?;
+        if self.len == W {
+            return None;
+        }
         let (i, slot) = self.slots.iter_mut().enumerate().find(|(_, s)| s.is_none())?;
         self.generation = self.generation.wrapping_add(1);
         let generation = self.generation;
         *slot = Some(Incoming { seq, command, generation });
+        self.len += 1;
         Some(IncomingToken { slot: u16::try_from(i).ok()?, generation, sequence_number: seq })
     }
 
@@ -50,16 +55,23 @@ impl<const W: usize> IncomingTable<W> {
         let p = self.get(token)?;
         if let Some(slot) = self.slots.get_mut(usize::from(token.slot)) {
             *slot = None;
+            self.len -= 1;
         }
         Some(p)
     }
 
     /// Takes any pending request (to answer it before the session ends).
     pub(crate) fn take_any(&mut self) -> Option<Incoming> {
-        self.slots.iter_mut().find_map(Option::take)
+        if self.len == 0 {
+            return None;
+        }
+        let p = self.slots.iter_mut().find_map(Option::take)?;
+        self.len -= 1;
+        Some(p)
     }
 
     pub(crate) fn clear(&mut self) {
         self.slots = [None; W];
+        self.len = 0;
     }
 }

@@ -143,10 +143,6 @@ impl<'b> PartStore<'b> {
         PartStore { buf, top: 0 }
     }
 
-    pub(crate) fn is_enabled(&self) -> bool {
-        !self.buf.is_empty()
-    }
-
     /// Copies `bytes` to the top; `None` when they do not fit above the live entries (or beyond
     /// the 64 KiB a store can use).
     pub(crate) fn append(&mut self, bytes: &[u8]) -> Option<(u16, u16)> {
@@ -177,7 +173,7 @@ impl<'b> PartStore<'b> {
         let (from, n) = (usize::from(offset), usize::from(len));
         match u16::try_from(to) {
             Ok(to16) if to < from && from + n <= self.buf.len() => {
-                self.buf.copy_within(from..from + n, to);
+                crate::buffer::move_down(self.buf, from, to, n);
                 (to16, len)
             }
             _ => (offset, len),

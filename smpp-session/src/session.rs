@@ -1,9 +1,9 @@
 //! The session: its state, its inputs and outputs. Commands are in `commands.rs`, the handling
 //! of received frames in `dispatch.rs`.
 
-use smpp_codec::pdu::{MessageIdResp, Sm};
+use smpp_codec::pdu::{self, MessageIdResp, Sm};
 use smpp_codec::text::receipt::DeliveryReceipt;
-use smpp_codec::{COctetStr, CommandId, CommandStatus, Error as CodecError, HEADER_LEN, Header, Pdu};
+use smpp_codec::{COctetStr, CommandId, CommandStatus, HEADER_LEN, Header, Pdu};
 
 use crate::buffer::{RxBuf, TxBuf};
 use crate::error::ConfigError;
@@ -42,9 +42,9 @@ impl BindKind {
     /// The bind request's command id.
     pub const fn command_id(self) -> CommandId {
         match self {
-            BindKind::Transmitter => CommandId::BindTransmitter,
-            BindKind::Receiver => CommandId::BindReceiver,
-            BindKind::Transceiver => CommandId::BindTransceiver,
+            BindKind::Transmitter => CommandId::BIND_TRANSMITTER,
+            BindKind::Receiver => CommandId::BIND_RECEIVER,
+            BindKind::Transceiver => CommandId::BIND_TRANSCEIVER,
         }
     }
 
@@ -110,8 +110,7 @@ pub struct Counters {
     pub oversized: u32,
 }
 
-/// A decoder of whole frames: which commands it knows decides what the session accepts.
-pub(crate) type Decoder = for<'a> fn(&'a [u8]) -> Result<(Header, Pdu<'a>), CodecError>;
+use smpp_codec::pdu::Decoder;
 
 /// Room the session keeps in the transmit buffer for what it must always be able to send: one
 /// enquire_link, one unbind or unbind_resp, and one generic_nack when framing is lost.
@@ -124,6 +123,32 @@ pub(crate) const RESPONSE_RESERVE: usize = HEADER_LEN + smpp_codec::pdu::MESSAGE
 /// The smallest receive buffer: the largest response an ESME must read (a query_sm_resp with
 /// every field at its maximum) with room to spare.
 pub const MIN_RECEIVE_BUFFER: usize = 128;
+
+/// The part store's operations, reached through pointers (see [`Session::parts`]).
+pub(crate) struct PartHooks<'b, const W: usize, const R: usize> {
+    /// Keeps a copy of the part written since the mark; its place in the store.
+    pub(crate) keep: fn(&mut Session<'b, W, R>, crate::buffer::TxMark) -> Option<(u16, u16)>,
+    /// Sends again the throttled parts whose pause is over.
+    pub(crate) resend: fn(&mut Session<'b, W, R>),
+}
+
+impl<'b, const W: usize, const R: usize> PartHooks<'b, W, R> {
+    const NONE: Self = PartHooks { keep: |_, _| None, resend: |_| {} };
+}
+
+impl<const W: usize, const R: usize> core::fmt::Debug for PartHooks<'_, W, R> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("PartHooks")
+    }
+}
+
+impl<const W: usize, const R: usize> Clone for PartHooks<'_, W, R> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<const W: usize, const R: usize> Copy for PartHooks<'_, W, R> {}
 
 /// The sequence numbers of the session's own control requests in flight.
 #[derive(Copy, Clone, Debug, Default)]
@@ -179,7 +204,11 @@ pub struct Session<'b, const W: usize, const R: usize = W> {
     pub(crate) role: Role,
     pub(crate) config: Config,
     pub(crate) state: State,
+    /// Decodes received frames: the role's decoder, chosen at construction, so that a firmware
+    /// links only the parsers of what its role receives.
     pub(crate) decode: Decoder,
+    /// Whether the broadcast family (SMPP 5.0) may be sent and its PDUs decoded.
+    pub(crate) broadcast: bool,
     pub(crate) now: Instant,
 
     // Bytes in and out.
@@ -190,6 +219,9 @@ pub struct Session<'b, const W: usize, const R: usize = W> {
     pub(crate) window: Window<W>,
     pub(crate) messages: Messages<W>,
     pub(crate) store: PartStore<'b>,
+    /// What keeps and resends throttled parts: no-ops until [`Session::with_part_store`] sets
+    /// them, so that a firmware without a part store links none of that code.
+    pub(crate) parts: PartHooks<'b, W, R>,
     pub(crate) control: Control,
     pub(crate) throttle: Throttle,
     pub(crate) next_handle: u32,
@@ -222,7 +254,7 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
     /// A [`ConfigError`] when a buffer is too small for the session to always make progress
     /// (see [`Session::new`]).
     pub fn esme(config: Config, rx: &'b mut [u8], tx: &'b mut [u8], now: Instant) -> Result<Self, ConfigError> {
-        Self::with_decoder(Role::Esme, esme_decoder(), config, rx, tx, now)
+        Self::with_decoder(Role::Esme, Pdu::parse_esme_inbound, config, rx, tx, now)
     }
 
     /// An SMSC session for a connection that has just been accepted at `now`. It decodes only
@@ -231,11 +263,11 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
     /// # Errors
     /// As [`Session::new`].
     pub fn smsc(config: Config, rx: &'b mut [u8], tx: &'b mut [u8], now: Instant) -> Result<Self, ConfigError> {
-        Self::with_decoder(Role::Smsc, smsc_decoder(), config, rx, tx, now)
+        Self::with_decoder(Role::Smsc, Pdu::parse_smsc_inbound, config, rx, tx, now)
     }
 
-    /// A session in `role` (links the decoders of both roles; prefer [`Session::esme`] or
-    /// [`Session::smsc`] on a microcontroller).
+    /// A session in `role`, the broadcast family (SMPP 5.0) included. It links the decoders of
+    /// both roles: prefer [`Session::esme`] or [`Session::smsc`] on a microcontroller.
     ///
     /// # Errors
     /// [`ConfigError::ReceiveBufferTooSmall`] below [`MIN_RECEIVE_BUFFER`];
@@ -250,11 +282,24 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
         tx: &'b mut [u8],
         now: Instant,
     ) -> Result<Self, ConfigError> {
-        let decode = match role {
-            Role::Esme => esme_decoder(),
-            Role::Smsc => smsc_decoder(),
+        let decode: Decoder = match role {
+            Role::Esme => Pdu::parse_esme_inbound_with_broadcast,
+            Role::Smsc => Pdu::parse_smsc_inbound_with_broadcast,
         };
-        Self::with_decoder(role, decode, config, rx, tx, now)
+        Ok(Self::with_decoder(role, decode, config, rx, tx, now)?.with_broadcast())
+    }
+
+    /// Lets the session send the broadcast family (broadcast_sm, query_broadcast_sm,
+    /// cancel_broadcast_sm) and decode it; [`Session::esme`] and [`Session::smsc`] leave it out
+    /// so that a firmware does not link it.
+    #[must_use]
+    pub fn with_broadcast(mut self) -> Self {
+        self.broadcast = true;
+        self.decode = match self.role {
+            Role::Esme => Pdu::parse_esme_inbound_with_broadcast,
+            Role::Smsc => Pdu::parse_smsc_inbound_with_broadcast,
+        };
+        self
     }
 
     /// The smallest transmit buffer [`Session::new`] accepts for this window.
@@ -289,12 +334,14 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
             config,
             state: State::Open,
             decode,
+            broadcast: false,
             now,
             rx: RxBuf::new(rx),
             tx: TxBuf::new(tx),
             window: Window::new(),
             messages: Messages::new(),
             store: PartStore::new(&mut []),
+            parts: PartHooks::NONE,
             control: Control::default(),
             throttle: Throttle::new(window_of::<W>(&config), config.throttle_pause),
             next_handle: 0,
@@ -317,6 +364,7 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
     #[must_use]
     pub fn with_part_store(mut self, store: &'b mut [u8]) -> Self {
         self.store = PartStore::new(store);
+        self.parts = PartHooks { keep: Self::store_part, resend: Self::resend_parts };
         self
     }
 
@@ -691,6 +739,13 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
         }
     }
 
+    /// A request now waits until `deadline`: the response timer fires no later.
+    pub(crate) fn note_deadline(&mut self, deadline: Instant) {
+        let at = self.timers.get(Timer::Response).map_or(deadline, |t| t.min(deadline));
+        self.timers.set(Timer::Response, at);
+    }
+
+    /// Sets the response timer to the earliest deadline of the window.
     pub(crate) fn update_response_timer(&mut self) {
         self.timers.set_opt(Timer::Response, self.window.next_deadline());
     }
@@ -717,7 +772,7 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
             self.timers.set(Timer::Keepalive, now + self.config.enquire_link_timeout);
             return;
         }
-        self.queue_header_only(CommandId::EnquireLink, CommandStatus::Ok, seq);
+        self.queue_header_only(CommandId::ENQUIRE_LINK, CommandStatus::OK, seq);
         self.commit_seq(seq);
         self.control.keepalive = Some(seq);
         self.timers.set(Timer::KeepaliveResponse, now + self.config.enquire_link_timeout);
@@ -728,7 +783,7 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
     }
 
     fn in_flight(&self, seq: u32) -> bool {
-        self.window.uses_seq(seq)
+        self.window.may_use_seq(seq)
             || [self.control.bind, self.control.unbind, self.control.keepalive].contains(&Some(seq))
     }
 
@@ -742,7 +797,7 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
     }
 
     pub(crate) fn commit_seq(&mut self, seq: u32) {
-        self.window.set_next_seq(after(seq));
+        self.window.advance_seq(seq);
     }
 
     /// Queues a PDU the session writes on its own; the caller checked the room.
@@ -757,19 +812,15 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
     /// Queues an answer the session writes on its own: empty-bodied for errors, and the
     /// default body for deliver_sm_resp, data_sm_resp and the header-only responses.
     pub(crate) fn reply(&mut self, id: CommandId, status: CommandStatus, seq: u32) {
-        let body = match id {
-            CommandId::DeliverSmResp if status.is_ok() => Some(Pdu::DeliverSmResp(MessageIdResp::default())),
-            CommandId::DataSmResp if status.is_ok() => Some(Pdu::DataSmResp(MessageIdResp::default())),
-            _ => None,
-        };
-        match body {
-            Some(p) => {
-                let len = p.encoded_len();
-                if self.tx.push_with(len, |buf| p.emit(seq, status, buf)) == Ok(true) {
+        match id {
+            CommandId::DELIVER_SM_RESP | CommandId::DATA_SM_RESP if status.is_ok() => {
+                let body = MessageIdResp::default();
+                let len = pdu::encoded_len(&body);
+                if self.tx.push_with(len, |buf| pdu::emit(id, seq, status, &body, buf)) == Ok(true) {
                     self.counters.pdus_sent = self.counters.pdus_sent.wrapping_add(1);
                 }
             }
-            None => self.queue_header_only(id, status, seq),
+            _ => self.queue_header_only(id, status, seq),
         }
     }
 
@@ -779,11 +830,11 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
         while let Some(p) = self.incoming.take_any() {
             let Some(resp) = p.command.id().response_id() else { continue };
             let status = match (self.role, p.command.id()) {
-                (_, CommandId::BindTransmitter | CommandId::BindReceiver | CommandId::BindTransceiver) => {
-                    CommandStatus::BindFailed
+                (_, CommandId::BIND_TRANSMITTER | CommandId::BIND_RECEIVER | CommandId::BIND_TRANSCEIVER) => {
+                    CommandStatus::BIND_FAILED
                 }
-                (Role::Esme, CommandId::DeliverSm | CommandId::DataSm) => CommandStatus::from_raw(0x64), // ESME_RX_T_APPN
-                _ => CommandStatus::SystemError,
+                (Role::Esme, CommandId::DELIVER_SM | CommandId::DATA_SM) => CommandStatus::from_raw(0x64), // ESME_RX_T_APPN
+                _ => CommandStatus::SYSTEM_ERROR,
             };
             self.queue_header_only(resp, status, p.seq);
         }
@@ -826,39 +877,7 @@ pub(crate) fn window_of<const W: usize>(config: &Config) -> u16 {
 /// Octets [`Session::reply`] writes.
 pub(crate) const fn reply_len(id: CommandId, status: CommandStatus) -> usize {
     match id {
-        CommandId::DeliverSmResp | CommandId::DataSmResp if status.is_ok() => HEADER_LEN + 1,
+        CommandId::DELIVER_SM_RESP | CommandId::DATA_SM_RESP if status.is_ok() => HEADER_LEN + 1,
         _ => HEADER_LEN,
     }
-}
-
-/// The decoder an ESME session uses: what an ESME receives.
-fn esme_decoder() -> Decoder {
-    fn parse(frame: &[u8]) -> Result<(Header, Pdu<'_>), CodecError> {
-        let header = Header::parse(frame)?;
-        match header.command_id {
-            CommandId::DeliverSm
-            | CommandId::DataSm
-            | CommandId::AlertNotification
-            | CommandId::Outbind
-            | CommandId::EnquireLink
-            | CommandId::Unbind => Pdu::parse(frame),
-            id if id.is_response() && id != CommandId::DeliverSmResp => Pdu::parse(frame),
-            id => Err(CodecError::UnknownCommandId { command_id: id.raw() }),
-        }
-    }
-    parse
-}
-
-/// The decoder an SMSC session uses: what an SMSC receives.
-fn smsc_decoder() -> Decoder {
-    fn parse(frame: &[u8]) -> Result<(Header, Pdu<'_>), CodecError> {
-        let header = Header::parse(frame)?;
-        match header.command_id {
-            CommandId::DeliverSm | CommandId::AlertNotification | CommandId::Outbind => {
-                Err(CodecError::UnknownCommandId { command_id: header.command_id.raw() })
-            }
-            _ => Pdu::parse(frame),
-        }
-    }
-    parse
 }

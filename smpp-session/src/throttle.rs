@@ -2,11 +2,11 @@
 //! and narrow the window, once per episode.
 //!
 //! An episode starts with the first throttling response to a request sent after the previous
-//! episode started. Responses to requests that were already in flight then are the same
-//! episode: eight throttled responses to eight requests in flight are one decrease and one
-//! pause. The pause doubles (up to the maximum) only when throttling repeats before any request
-//! sent since succeeds; a success ends the episode and resets the pause. The window grows back
-//! by one after each window-full of successes.
+//! episode started. Responses to requests that were already in flight then belong to an episode
+//! already counted, whenever they come: eight throttled responses to eight requests in flight
+//! are one decrease and one pause. The pause doubles (up to the maximum) when throttling repeats
+//! before any request sent since the last episode began succeeds; such a success resets it. The
+//! window grows back by one after each window-full of successes.
 
 use crate::time::{Duration, Instant};
 
@@ -16,9 +16,9 @@ pub(crate) struct Throttle {
     pub(crate) limit: u16,
     /// Successes since the window last grew.
     streak: u16,
-    /// Whether an episode is running (`start` is meaningful).
-    in_episode: bool,
-    /// The send count when the current episode started.
+    /// Whether an episode ever started (`start` is meaningful).
+    started: bool,
+    /// The send count when the latest episode started.
     start: u32,
     /// The pause the next episode takes.
     pause: Duration,
@@ -33,13 +33,13 @@ const fn before(a: u32, b: u32) -> bool {
 
 impl Throttle {
     pub(crate) const fn new(window: u16, pause: Duration) -> Self {
-        Throttle { limit: window, streak: 0, in_episode: false, start: 0, pause, until: Instant(0) }
+        Throttle { limit: window, streak: 0, started: false, start: 0, pause, until: Instant(0) }
     }
 
     /// A throttling response to a request sent at send count `sent`, with `sends` sent so far.
     /// Returns the end of the pause when this starts a new episode.
     pub(crate) fn throttled(&mut self, sent: u32, sends: u32, now: Instant, max_pause: Duration) -> Option<Instant> {
-        if self.in_episode && before(sent, self.start) {
+        if self.started && before(sent, self.start) {
             return None;
         }
         self.limit = (self.limit / 2).max(1);
@@ -47,15 +47,14 @@ impl Throttle {
         let until = now + self.pause;
         self.until = until;
         self.pause = Duration(self.pause.0.saturating_mul(2).min(max_pause.0.max(self.pause.0)));
-        self.in_episode = true;
+        self.started = true;
         self.start = sends;
         Some(until)
     }
 
     /// A successful response to a request sent at send count `sent`.
     pub(crate) fn succeeded(&mut self, sent: u32, window: u16, first_pause: Duration) {
-        if !(self.in_episode && before(sent, self.start)) {
-            self.in_episode = false;
+        if !(self.started && before(sent, self.start)) {
             self.pause = first_pause;
         }
         self.streak = self.streak.saturating_add(1);

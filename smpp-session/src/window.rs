@@ -88,27 +88,42 @@ impl Request {
 #[derive(Debug)]
 pub(crate) struct Window<const W: usize> {
     pub(crate) slots: [Option<Outstanding>; W],
-    /// Slots in state `Ended`, not reported yet (saves scanning).
+    /// Slots ended without a response, not reported yet (saves scanning).
     pub(crate) unreported: usize,
+    /// Slots in use.
+    used: usize,
+    /// Slots waiting for a response or a retry.
+    outstanding: usize,
+    /// Slots waiting for a retry.
+    retrying: usize,
     next_seq: u32,
+    /// Sequence numbers have only gone up since the session began: none in flight can be
+    /// the next one, so allocation need not look.
+    monotonic: bool,
 }
 
 impl<const W: usize> Window<W> {
     pub(crate) const fn new() -> Self {
-        Window { slots: [None; W], unreported: 0, next_seq: 1 }
+        Window { slots: [None; W], unreported: 0, used: 0, outstanding: 0, retrying: 0, next_seq: 1, monotonic: true }
     }
 
     /// Requests awaiting a response (or a retry).
-    pub(crate) fn outstanding(&self) -> usize {
-        self.slots.iter().flatten().filter(|o| matches!(o.state, SlotState::Waiting | SlotState::RetryWait)).count()
+    pub(crate) const fn outstanding(&self) -> usize {
+        self.outstanding
     }
 
-    pub(crate) fn free_slots(&self) -> usize {
-        self.slots.iter().filter(|o| o.is_none()).count()
+    pub(crate) const fn free_slots(&self) -> usize {
+        W - self.used
     }
 
-    pub(crate) fn free_slot(&self) -> Option<usize> {
-        self.slots.iter().position(Option::is_none)
+    /// A free slot: the one `seq` maps to when it is free (so that its response is found at
+    /// once), else the first free one.
+    pub(crate) fn free_slot(&self, seq: u32) -> Option<usize> {
+        let hint = (seq as usize) % W.max(1);
+        match self.slots.get(hint) {
+            Some(None) => Some(hint),
+            _ => self.slots.iter().position(Option::is_none),
+        }
     }
 
     /// The earliest response deadline.
@@ -119,13 +134,18 @@ impl<const W: usize> Window<W> {
     /// The slot waiting for the response `id` with sequence number `seq` (a generic_nack
     /// answers any request).
     pub(crate) fn find_waiting(&self, seq: u32, id: CommandId) -> Option<usize> {
-        self.slots.iter().position(|o| {
+        let answers = |o: &Option<Outstanding>| {
             o.is_some_and(|o| {
                 o.state == SlotState::Waiting
                     && o.seq == seq
-                    && (id == CommandId::GenericNack || o.command.id().response_id() == Some(id))
+                    && (id == CommandId::GENERIC_NACK || o.command.id().response_id() == Some(id))
             })
-        })
+        };
+        let hint = (seq as usize) % W.max(1);
+        match self.slots.get(hint) {
+            Some(o) if answers(o) => Some(hint),
+            _ => self.slots.iter().position(answers),
+        }
     }
 
     pub(crate) fn get(&self, i: usize) -> Option<&Outstanding> {
@@ -138,26 +158,67 @@ impl<const W: usize> Window<W> {
 
     pub(crate) fn take(&mut self, i: usize) -> Option<Outstanding> {
         let o = self.slots.get_mut(i)?.take()?;
-        if o.state.is_ended() {
-            self.unreported = self.unreported.saturating_sub(1);
+        self.used -= 1;
+        match o.state {
+            SlotState::TimedOut | SlotState::Lost => self.unreported = self.unreported.saturating_sub(1),
+            SlotState::RetryWait => {
+                self.retrying -= 1;
+                self.outstanding -= 1;
+            }
+            SlotState::Waiting => self.outstanding -= 1,
         }
         Some(o)
     }
 
+    /// Puts a new request (waiting for its response) in free slot `i`.
     pub(crate) fn put(&mut self, i: usize, o: Outstanding) {
-        if let Some(slot) = self.slots.get_mut(i) {
+        if let Some(slot @ None) = self.slots.get_mut(i) {
             *slot = Some(o);
+            self.used += 1;
+            self.outstanding += 1;
         }
     }
 
     /// Ends slot `i` without a response (`TimedOut` or `Lost`), to be reported by `poll_event`.
     pub(crate) fn end(&mut self, i: usize, state: SlotState) {
-        if let Some(o) = self.get_mut(i) {
+        if let Some(Some(o)) = self.slots.get_mut(i) {
             if !o.state.is_ended() {
+                if o.state == SlotState::RetryWait {
+                    self.retrying -= 1;
+                }
                 o.state = state;
                 self.unreported += 1;
+                self.outstanding -= 1;
             }
         }
+    }
+
+    /// Slot `i`, waiting for its response, waits for a retry instead.
+    pub(crate) fn wait_retry(&mut self, i: usize) {
+        if let Some(Some(o)) = self.slots.get_mut(i) {
+            if o.state == SlotState::Waiting {
+                o.state = SlotState::RetryWait;
+                self.retrying += 1;
+            }
+        }
+    }
+
+    /// Slot `i`, waiting for a retry, was sent again with `seq` and waits for its response.
+    pub(crate) fn resent(&mut self, i: usize, seq: u32, deadline: Instant, sent: u32) {
+        if let Some(Some(o)) = self.slots.get_mut(i) {
+            if o.state == SlotState::RetryWait {
+                o.state = SlotState::Waiting;
+                o.seq = seq;
+                o.deadline = deadline;
+                o.sent = sent;
+                self.retrying -= 1;
+            }
+        }
+    }
+
+    /// Whether some slot waits for a retry.
+    pub(crate) const fn has_retries(&self) -> bool {
+        self.retrying > 0
     }
 
     /// The next ended slot to report.
@@ -178,8 +239,29 @@ impl<const W: usize> Window<W> {
         self.next_seq
     }
 
+    /// Sets the next sequence number (the application's choice: allocation looks for numbers
+    /// in flight from then on).
     pub(crate) fn set_next_seq(&mut self, seq: u32) {
         self.next_seq = seq.clamp(1, MAX_SEQUENCE);
+        self.monotonic = false;
+    }
+
+    /// Goes back to `seq` after an undone command (the numbers it took were never sent).
+    pub(crate) fn restore_seq(&mut self, seq: u32) {
+        self.next_seq = seq;
+    }
+
+    /// Moves past `seq`, just allocated.
+    pub(crate) fn advance_seq(&mut self, seq: u32) {
+        self.next_seq = after(seq);
+        if self.next_seq == 1 {
+            self.monotonic = false;
+        }
+    }
+
+    /// Whether `seq` may be in flight (always false while numbers only went up).
+    pub(crate) fn may_use_seq(&self, seq: u32) -> bool {
+        !self.monotonic && self.uses_seq(seq)
     }
 }
 

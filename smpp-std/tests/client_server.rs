@@ -33,7 +33,7 @@ fn standard_unicode_and_long_texts_get_ids_and_receipts() {
         assert!(o.ids().all(|(_, id)| id.as_bytes().len() == 13), "{o:?}");
         let receipts = client.wait_for_receipt(&o, Duration::from_secs(10)).unwrap();
         assert_eq!(receipts.len(), parts);
-        assert!(receipts.iter().all(|r| r.state == MessageState::Delivered && r.stat.as_deref() == Some("DELIVRD")));
+        assert!(receipts.iter().all(|r| r.state == MessageState::DELIVERED && r.stat.as_deref() == Some("DELIVRD")));
     }
     client.close().unwrap();
     assert!(client.is_closed());
@@ -53,4 +53,32 @@ fn an_unreachable_address_is_a_connect_error() {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let e = Client::<8>::connect(("127.0.0.1", port), ClientConfig::new("a", "b")).unwrap_err();
     assert!(matches!(e, Error::Connect(_)), "{e}");
+}
+
+#[test]
+fn the_client_reconnects_after_the_smsc_goes_away_and_comes_back() {
+    use smpp_session::{Backoff, Duration as SDuration};
+    let mut first = server();
+    let addr = first.local_addr();
+    let mut config = ClientConfig::new("smppclient1", "password");
+    config.reconnect = Some(smpp_std::Reconnect {
+        backoff: Backoff::new(SDuration::from_millis(50), SDuration::from_millis(200), None),
+        resubmit: false,
+    });
+    let client: Client<8> = Client::connect(addr, config).unwrap();
+    let events = client.events();
+    let msg = || TextMessage::new(Addr::sender("Alarm").unwrap(), Addr::number("+34600000001").unwrap(), "ping");
+    assert!(client.send_text(msg()).unwrap().wait(Duration::from_secs(5)).unwrap().is_accepted());
+    first.stop();
+    // Submissions made while the SMSC is away wait for the next bind.
+    let pending = client.send_text(msg()).unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    let second = Server::start(addr, ServerConfig::new("smppclient1", "password", Profile::labsmobile())).unwrap();
+    let o = pending.wait(Duration::from_secs(10)).unwrap();
+    assert!(o.is_accepted(), "{o:?}");
+    let seen: Vec<_> = events.try_iter().collect();
+    assert!(seen.iter().any(|e| matches!(e, smpp_std::ClientEvent::Disconnected { connection: 0, .. })), "{seen:?}");
+    assert!(seen.iter().filter(|e| matches!(e, smpp_std::ClientEvent::Bound { connection: 0 })).count() >= 2);
+    client.close().unwrap();
+    drop(second);
 }

@@ -30,7 +30,7 @@ fn every_kth_submit_is_throttled() {
     e.bind(BindKind::Transmitter, USER, PASS).unwrap();
     let statuses: Vec<CommandStatus> = (0..7).map(|_| e.submit_wait(&sm("34600000001", b"hi")).0).collect();
     use CommandStatus as S;
-    assert_eq!(statuses, [S::Ok, S::Ok, S::Throttled, S::Ok, S::Ok, S::Throttled, S::Ok]);
+    assert_eq!(statuses, [S::OK, S::OK, S::THROTTLED, S::OK, S::OK, S::THROTTLED, S::OK]);
     let faults = take_events(&events, 2, Duration::from_secs(1), |e| matches!(e, ServerEvent::Fault { .. }));
     assert!(faults.iter().all(|e| matches!(e, ServerEvent::Fault { fault: Fault::Throttled, .. })), "{faults:?}");
     assert_eq!(faults.len(), 2);
@@ -38,7 +38,7 @@ fn every_kth_submit_is_throttled() {
     let mut e = Esme::connect(server.local_addr(), config);
     e.bind(BindKind::Transmitter, USER, PASS).unwrap();
     let statuses: Vec<CommandStatus> = (0..3).map(|_| e.submit_wait(&sm("34600000001", b"hi")).0).collect();
-    assert_eq!(statuses, [S::Ok, S::Ok, S::Throttled]);
+    assert_eq!(statuses, [S::OK, S::OK, S::THROTTLED]);
 }
 
 #[test]
@@ -50,10 +50,10 @@ fn answers_are_delayed_but_enquire_link_is_not() {
     raw.write(&encode(&Pdu::SubmitSm(sm("34600000001", b"hi")), 2));
     raw.write(&encode(&Pdu::EnquireLink, 3));
     let (first, _) = raw.next().unwrap();
-    assert_eq!((first.command_id, first.sequence_number), (CommandId::EnquireLinkResp, 3));
+    assert_eq!((first.command_id, first.sequence_number), (CommandId::ENQUIRE_LINK_RESP, 3));
     assert!(started.elapsed() < Duration::from_millis(200), "{:?}", started.elapsed());
     let (second, frame) = raw.next().unwrap();
-    assert_eq!((second.command_id, second.sequence_number), (CommandId::SubmitSmResp, 2));
+    assert_eq!((second.command_id, second.sequence_number), (CommandId::SUBMIT_SM_RESP, 2));
     assert!(started.elapsed() >= delay, "{:?}", started.elapsed());
     let Ok((_, Pdu::SubmitSmResp(r))) = Pdu::parse(&frame) else { panic!() };
     let id = String::from_utf8_lossy(r.message_id.as_bytes()).into_owned();
@@ -62,11 +62,11 @@ fn answers_are_delayed_but_enquire_link_is_not() {
     raw.write(&encode(&Pdu::QuerySm(QuerySm { message_id: id.as_str().into(), source: Address::default() }), 4));
     loop {
         let (h, _) = raw.next().unwrap();
-        if h.command_id == CommandId::DeliverSm {
+        if h.command_id == CommandId::DELIVER_SM {
             raw.write(&encode(&Pdu::DeliverSmResp(Default::default()), h.sequence_number));
             continue;
         }
-        assert_eq!((h.command_id, h.sequence_number), (CommandId::QuerySmResp, 4));
+        assert_eq!((h.command_id, h.sequence_number), (CommandId::QUERY_SM_RESP, 4));
         break;
     }
     assert!(started.elapsed() >= delay, "{:?}", started.elapsed());
@@ -80,7 +80,7 @@ fn the_connection_drops_after_n_answered_submits() {
     // Four in flight at once: two answers, then the connection ends.
     let handles: Vec<_> = (0..4).map(|_| e.submit(&sm("34600000001", b"hi"))).collect();
     let outcomes: Vec<Outcome> = handles.into_iter().map(|h| e.response(h).outcome).collect();
-    let ok = Outcome::Response { status: CommandStatus::Ok };
+    let ok = Outcome::Response { status: CommandStatus::OK };
     assert_eq!(outcomes, [ok, ok, Outcome::ConnectionLost, Outcome::ConnectionLost]);
     assert_eq!(e.closed(Duration::from_secs(1)), Some(CloseReason::ConnectionLost));
     let closed = take_events(&events, 1, Duration::from_secs(1), |e| matches!(e, ServerEvent::Closed { .. }));
@@ -158,7 +158,7 @@ fn chunked_writes_split_every_pdu_and_still_work() {
     let server = start(with(Faults { write_chunk: Some(1), ..Faults::default() }));
     let mut e = Esme::bound(server.local_addr(), BindKind::Transceiver, USER, PASS);
     let (status, id) = e.submit_wait(&sm("34600000001", b"hi"));
-    assert_eq!(status, CommandStatus::Ok);
+    assert_eq!(status, CommandStatus::OK);
     assert_eq!(e.deliver(Duration::from_secs(3)).unwrap().receipted_id, Some(id));
     assert_eq!(e.unbind(), Some(CloseReason::Unbound));
 }

@@ -77,7 +77,7 @@ fn credentials_are_checked_against_the_account_list() {
     let mut e = Esme::connect(server.local_addr(), quiet());
     assert_eq!(
         e.bind(BindKind::Transceiver, "second", PASS),
-        Err(BindFailure::Rejected(CommandStatus::InvalidPassword)),
+        Err(BindFailure::Rejected(CommandStatus::INVALID_PASSWORD)),
         "another account's password"
     );
 }
@@ -103,7 +103,7 @@ fn stopping_unbinds_bound_clients_and_closes_the_others() {
     assert_eq!(bound.join().unwrap(), Some(CloseReason::PeerUnbound));
     assert!(unbound.next().is_none(), "an unbound connection is closed");
     let (h, _) = deaf.next().unwrap();
-    assert_eq!(h.command_id, CommandId::Unbind);
+    assert_eq!(h.command_id, CommandId::UNBIND);
     assert!(deaf.next().is_none());
     let closed: Vec<ServerEvent> = events.try_iter().filter(|e| matches!(e, ServerEvent::Closed { .. })).collect();
     assert_eq!(closed.len(), 3, "{closed:?}");
@@ -116,15 +116,15 @@ fn garbage_closes_only_its_own_connection() {
     let mut good = Esme::bound(server.local_addr(), BindKind::Transceiver, USER, PASS);
     // A length that cannot be right: generic_nack ESME_RINVCMDLEN, then close.
     let mut bad = RawEsme::connect(server.local_addr());
-    bad.write(&[0, 0, 0, 5, 0xde, 0xad, 0xbe, 0xef, 1, 2, 3]);
+    bad.write(&[0, 0, 0, 5, 0xde, 0xad, 0xbe, 0xef, 1, 2, 3, 4, 0, 0, 0, 7]);
     let (h, _) = bad.next().unwrap();
-    assert_eq!((h.command_id, h.command_status), (CommandId::GenericNack, CommandStatus::InvalidCommandLength));
+    assert_eq!((h.command_id, h.command_status), (CommandId::GENERIC_NACK, CommandStatus::INVALID_COMMAND_LENGTH));
     assert!(bad.next().is_none());
     // Longer than the server takes.
     let mut big = RawEsme::connect(server.local_addr());
     big.write(&[0, 0x10, 0, 0, 0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 9]);
     let (h, _) = big.next().unwrap();
-    assert_eq!(h.command_status, CommandStatus::InvalidCommandLength);
+    assert_eq!(h.command_status, CommandStatus::INVALID_COMMAND_LENGTH);
     assert!(big.next().is_none());
     // Random octets, many times.
     let mut seed = 0x2545_f491_4f6c_dd1du64;
@@ -143,11 +143,11 @@ fn garbage_closes_only_its_own_connection() {
     // An unknown command: generic_nack, and the session goes on.
     let mut raw = RawEsme::bound(server.local_addr(), USER, PASS);
     let h = raw.request(&[0, 0, 0, 16, 0, 0, 0x12, 0x34, 0, 0, 0, 0, 0, 0, 0, 5]);
-    assert_eq!((h.command_id, h.command_status), (CommandId::GenericNack, CommandStatus::InvalidCommandId));
+    assert_eq!((h.command_id, h.command_status), (CommandId::GENERIC_NACK, CommandStatus::INVALID_COMMAND_ID));
     let h = raw.request(&encode(&Pdu::SubmitSm(sm("34600000001", b"hi")), 6));
-    assert_eq!(h.command_status, CommandStatus::Ok);
+    assert_eq!(h.command_status, CommandStatus::OK);
     let (status, _) = good.submit_wait(&sm("34600000001", b"still here"));
-    assert_eq!(status, CommandStatus::Ok);
+    assert_eq!(status, CommandStatus::OK);
 }
 
 #[test]
@@ -163,7 +163,7 @@ fn coalesced_pdus_are_all_answered_in_order() {
     let mut seqs = Vec::new();
     while seqs.len() < 200 {
         let (h, frame) = raw.next().unwrap();
-        if h.command_id == CommandId::DeliverSm {
+        if h.command_id == CommandId::DELIVER_SM {
             raw.write(&encode(&Pdu::DeliverSmResp(Default::default()), h.sequence_number));
             continue;
         }
@@ -195,7 +195,7 @@ fn a_flood_from_a_client_that_never_reads_does_not_wedge_the_server() {
     assert!(written > 0);
     // Others are served meanwhile.
     let mut good = Esme::bound(server.local_addr(), BindKind::Transceiver, USER, PASS);
-    assert_eq!(good.submit_wait(&sm("34600000001", b"hi")).0, CommandStatus::Ok);
+    assert_eq!(good.submit_wait(&sm("34600000001", b"hi")).0, CommandStatus::OK);
     let started = Instant::now();
     server.stop();
     assert!(started.elapsed() < Duration::from_secs(3), "{:?}", started.elapsed());
@@ -236,18 +236,18 @@ fn a_receipt_refused_for_now_comes_again_and_one_refused_for_good_does_not() {
     let (_, id) = e.submit_wait(&sm("34600000001", b"hi"));
     let first = e.deliver(Duration::from_secs(3)).unwrap();
     let now = e.now();
-    e.session.ack(now, first.token.unwrap(), CommandStatus::ReceiverTemporaryError).unwrap();
+    e.session.ack(now, first.token.unwrap(), CommandStatus::RECEIVER_TEMPORARY_ERROR).unwrap();
     let again = e.deliver(Duration::from_secs(3)).unwrap();
     assert_eq!(again.receipted_id.as_deref(), Some(id.as_str()));
     let gap = again.at.duration_since(first.at);
     assert!(gap >= Duration::from_millis(900), "retried after a pause: {gap:?}");
     let now = e.now();
-    e.session.ack(now, again.token.unwrap(), CommandStatus::Ok).unwrap();
+    e.session.ack(now, again.token.unwrap(), CommandStatus::OK).unwrap();
 
     let (_, id2) = e.submit_wait(&sm("34600000001", b"hi"));
     let d = e.deliver(Duration::from_secs(3)).unwrap();
     let now = e.now();
-    e.session.ack(now, d.token.unwrap(), CommandStatus::ReceiverPermanentError).unwrap();
+    e.session.ack(now, d.token.unwrap(), CommandStatus::RECEIVER_PERMANENT_ERROR).unwrap();
     assert!(e.deliver(Duration::from_millis(1300)).is_none(), "refused for good");
     let receipts = take_events(&events, 3, Duration::from_secs(1), |e| matches!(e, ServerEvent::Receipt { .. }));
     let statuses: Vec<(String, CommandStatus)> = receipts
@@ -257,7 +257,7 @@ fn a_receipt_refused_for_now_comes_again_and_one_refused_for_good_does_not() {
             _ => unreachable!(),
         })
         .collect();
-    assert_eq!(statuses, [(id, CommandStatus::Ok), (id2, CommandStatus::ReceiverPermanentError)]);
+    assert_eq!(statuses, [(id, CommandStatus::OK), (id2, CommandStatus::RECEIVER_PERMANENT_ERROR)]);
 }
 
 #[test]
@@ -445,7 +445,7 @@ fn odd_submissions_are_each_answered_and_never_break_the_server() {
         raw.write(&frame);
         loop {
             let (h, _) = raw.next().unwrap_or_else(|| panic!("the server went away at {seq}"));
-            if h.command_id == CommandId::DeliverSm {
+            if h.command_id == CommandId::DELIVER_SM {
                 raw.write(&encode(&Pdu::DeliverSmResp(Default::default()), h.sequence_number));
                 continue;
             }
@@ -455,12 +455,12 @@ fn odd_submissions_are_each_answered_and_never_break_the_server() {
     }
     // Still serving, others too.
     let h = raw.request(&encode(&Pdu::EnquireLink, 9999));
-    assert_eq!(h.command_status, CommandStatus::Ok);
+    assert_eq!(h.command_status, CommandStatus::OK);
     let mut good = Esme::bound(server.local_addr(), BindKind::Transceiver, USER, PASS);
     let mut s = sm("+6598765432", br#"{"id":"t1"}"#);
     s.service_type = "MSG".into();
     s.data_coding = smpp_codec::DataCoding(1);
-    assert_eq!(good.submit_wait(&s).0, CommandStatus::Ok);
+    assert_eq!(good.submit_wait(&s).0, CommandStatus::OK);
     server.stop();
     assert!(events.try_iter().count() > 1000);
     let log = std::fs::read_to_string(&path).unwrap();

@@ -62,7 +62,7 @@ fn labsmobile_answers_wrong_credentials_with_rinvpaswd() {
     for (user, pass) in [(USER, "wrong"), ("nobody", PASS)] {
         let mut e = Esme::connect(server.local_addr(), quiet());
         let r = e.bind(BindKind::Transceiver, user, pass);
-        assert_eq!(r, Err(BindFailure::Rejected(CommandStatus::InvalidPassword)));
+        assert_eq!(r, Err(BindFailure::Rejected(CommandStatus::INVALID_PASSWORD)));
         e.idle(Duration::from_millis(50));
         assert!(e.eof, "the server closes after refusing");
     }
@@ -96,7 +96,7 @@ fn labsmobile_receipt_is_a_deliver_sm_with_esm_class_4_text_and_tlvs_after_the_d
     assert_eq!((d.source.as_str(), d.source_ton, d.dest.as_str()), ("34600000001", 1, "Alarm"), "addresses swapped");
     assert_eq!(labsmobile_text(&d.text, &id), ("DELIVRD".into(), "000".into()));
     assert_eq!(d.receipted_id.as_deref(), Some(id.as_str()));
-    assert_eq!(d.state, Some(MessageState::Delivered));
+    assert_eq!(d.state, Some(MessageState::DELIVERED));
     assert_eq!(d.data_coding, 0);
 }
 
@@ -134,13 +134,13 @@ fn destinations_matching_the_pattern_are_undeliverable() {
     let (_, id) = e.submit_wait(&sm("34600000000", b"hi"));
     let d = e.deliver(Duration::from_secs(3)).unwrap();
     assert_eq!(labsmobile_text(&d.text, &id), ("UNDELIV".into(), "001".into()));
-    assert_eq!(d.state, Some(MessageState::Undeliverable));
+    assert_eq!(d.state, Some(MessageState::UNDELIVERABLE));
 
     let mut profile = fast(Profile::labsmobile());
     profile.undeliverable = Some("3460000?9*".into());
     let server = start(ServerConfig::new(USER, PASS, profile));
     let mut e = Esme::bound(server.local_addr(), BindKind::Transceiver, USER, PASS);
-    for (dest, state) in [("34600000000", MessageState::Delivered), ("346000019", MessageState::Undeliverable)] {
+    for (dest, state) in [("34600000000", MessageState::DELIVERED), ("346000019", MessageState::UNDELIVERABLE)] {
         e.submit_wait(&sm(dest, b"hi"));
         assert_eq!(e.deliver(Duration::from_secs(3)).unwrap().state, Some(state), "{dest}");
     }
@@ -178,9 +178,9 @@ fn labsmobile_without_balance_answers_runknownerr_with_no_message_id() {
     let mut server = start(config);
     let mut e = Esme::bound(server.local_addr(), BindKind::Transmitter, USER, PASS);
     let statuses: Vec<(CommandStatus, String)> = (0..3).map(|_| e.submit_wait(&sm("34600000001", b"hi"))).collect();
-    assert_eq!(statuses[0].0, CommandStatus::Ok);
-    assert_eq!(statuses[1].0, CommandStatus::Ok);
-    assert_eq!(statuses[2], (CommandStatus::UnknownError, String::new()));
+    assert_eq!(statuses[0].0, CommandStatus::OK);
+    assert_eq!(statuses[1].0, CommandStatus::OK);
+    assert_eq!(statuses[2], (CommandStatus::UNKNOWN_ERROR, String::new()));
     e.unbind();
     server.stop();
     // LabsMobile's example: cmdLength 16, an empty message_id.
@@ -212,19 +212,19 @@ fn query_sm_reports_the_state_final_date_and_error_code() {
     let r = query(&mut e, &ok);
     assert!(r.outcome.is_ok(), "{:?}", r.outcome);
     assert_eq!(r.message_id.as_deref(), Some(ok.as_str()));
-    assert_eq!(r.query, Some((String::new(), MessageState::Enroute, 0)), "pending: no final_date");
+    assert_eq!(r.query, Some((String::new(), MessageState::ENROUTE, 0)), "pending: no final_date");
     std::thread::sleep(Duration::from_millis(300));
     let r = query(&mut e, &ok);
     let (final_date, state, err) = r.query.unwrap();
-    assert_eq!((state, err), (MessageState::Delivered, 0));
+    assert_eq!((state, err), (MessageState::DELIVERED, 0));
     assert!(final_date.len() == 16 && final_date.ends_with("00+"), "{final_date}");
     let r = query(&mut e, &bad);
-    assert_eq!(r.query.map(|q| (q.1, q.2)), Some((MessageState::Undeliverable, 1)));
+    assert_eq!(r.query.map(|q| (q.1, q.2)), Some((MessageState::UNDELIVERABLE, 1)));
     let r = query(&mut e, "0000000000000");
-    assert_eq!(r.outcome.status(), Some(CommandStatus::QueryFailed));
+    assert_eq!(r.outcome.status(), Some(CommandStatus::QUERY_FAILED));
     let mut other = Esme::bound(server.local_addr(), BindKind::Transceiver, "other", "pw");
     let r = query(&mut other, &ok);
-    assert_eq!(r.outcome.status(), Some(CommandStatus::QueryFailed), "another account's message");
+    assert_eq!(r.outcome.status(), Some(CommandStatus::QUERY_FAILED), "another account's message");
 }
 
 fn cancel(e: &mut Esme, id: &str, dest: &str) -> CommandStatus {
@@ -248,16 +248,16 @@ fn cancel_sm_takes_undelivered_messages_and_they_get_no_receipt() {
     let (_, a) = e.submit_wait(&sm("34600000001", b"one"));
     let (_, b) = e.submit_wait(&sm("34600000002", b"two"));
     let (_, c) = e.submit_wait(&sm("34600000002", b"three"));
-    assert_eq!(cancel(&mut e, &a, ""), CommandStatus::Ok);
-    assert_eq!(cancel(&mut e, &a, ""), CommandStatus::CancelFailed, "already cancelled");
-    assert_eq!(cancel(&mut e, "", "34600000002"), CommandStatus::Ok, "by addresses: b and c");
+    assert_eq!(cancel(&mut e, &a, ""), CommandStatus::OK);
+    assert_eq!(cancel(&mut e, &a, ""), CommandStatus::CANCEL_FAILED, "already cancelled");
+    assert_eq!(cancel(&mut e, "", "34600000002"), CommandStatus::OK, "by addresses: b and c");
     let (_, d) = e.submit_wait(&sm("34600000003", b"four"));
     let r = e.deliver(Duration::from_secs(3)).unwrap();
     assert_eq!(r.receipted_id.as_deref(), Some(d.as_str()), "only the message not cancelled");
     assert!(e.deliver(Duration::from_millis(400)).is_none());
-    assert_eq!(cancel(&mut e, &d, ""), CommandStatus::CancelFailed, "delivered already");
+    assert_eq!(cancel(&mut e, &d, ""), CommandStatus::CANCEL_FAILED, "delivered already");
     let h = e.send(&Pdu::QuerySm(QuerySm { message_id: b.as_str().into(), source: Address::default() }));
-    assert_eq!(e.response(h).query.map(|q| q.1), Some(MessageState::Deleted));
+    assert_eq!(e.response(h).query.map(|q| q.1), Some(MessageState::DELETED));
     let cancels = take_events(&events, 4, Duration::from_secs(1), |e| matches!(e, ServerEvent::Cancel { .. }));
     let counts: Vec<usize> = cancels
         .iter()
@@ -306,11 +306,11 @@ fn a_message_whose_validity_ends_before_its_receipt_is_expired() {
     let (_, abs) = e.submit_wait(&s);
     let first = e.deliver(Duration::from_secs(3)).unwrap();
     assert_eq!(first.receipted_id.as_deref(), Some(abs.as_str()));
-    assert_eq!(first.state, Some(MessageState::Expired));
+    assert_eq!(first.state, Some(MessageState::EXPIRED));
     assert!(first.text.contains("stat:EXPIRED"), "{}", first.text);
     let second = e.deliver(Duration::from_secs(3)).unwrap();
     assert_eq!(second.receipted_id.as_deref(), Some(rel.as_str()));
-    assert_eq!(second.state, Some(MessageState::Expired));
+    assert_eq!(second.state, Some(MessageState::EXPIRED));
     let at = second.at.duration_since(started);
     assert!(
         at >= Duration::from_millis(900) && at < Duration::from_millis(1450),
@@ -321,7 +321,7 @@ fn a_message_whose_validity_ends_before_its_receipt_is_expired() {
     let later = absolute_in(3600);
     s.validity_period = later.as_str().into();
     e.submit_wait(&s);
-    assert_eq!(e.deliver(Duration::from_secs(3)).unwrap().state, Some(MessageState::Delivered));
+    assert_eq!(e.deliver(Duration::from_secs(3)).unwrap().state, Some(MessageState::DELIVERED));
 }
 
 #[test]
@@ -329,7 +329,8 @@ fn times_that_do_not_parse_are_refused() {
     let server = start(labsmobile());
     let mut raw = RawEsme::bound(server.local_addr(), USER, PASS);
     // The codec will not write a bad time, so the fields are patched in the encoded frame.
-    for (field, status) in [(0, CommandStatus::InvalidScheduledDeliveryTime), (1, CommandStatus::InvalidValidityPeriod)]
+    for (field, status) in
+        [(0, CommandStatus::INVALID_SCHEDULED_DELIVERY_TIME), (1, CommandStatus::INVALID_VALIDITY_PERIOD)]
     {
         let mut s = sm("34600000001", b"hi");
         let good = "000000000001000R";
@@ -359,7 +360,7 @@ fn scheduled_delivery_times_the_receipt_from_the_schedule() {
     s.schedule_delivery_time = abs_time.as_str().into();
     let (_, abs) = e.submit_wait(&s);
     let h = e.send(&Pdu::QuerySm(QuerySm { message_id: rel.as_str().into(), source: Address::default() }));
-    assert_eq!(e.response(h).query.map(|q| q.1), Some(MessageState::Enroute), "scheduled, not delivered yet");
+    assert_eq!(e.response(h).query.map(|q| q.1), Some(MessageState::ENROUTE), "scheduled, not delivered yet");
     let first = e.deliver(Duration::from_secs(4)).unwrap();
     assert_eq!(first.receipted_id.as_deref(), Some(rel.as_str()));
     let at = first.at.duration_since(started);
@@ -393,7 +394,7 @@ fn long_messages_are_reassembled_and_each_part_gets_its_own_receipt() {
         };
         assert_eq!(got, text, "{concat:?}");
         assert_eq!(message_ids, &ids, "{concat:?}");
-        assert_eq!(*data_coding, encoding.data_coding());
+        assert_eq!(*data_coding, encoding.data_coding().0);
         let mut receipted: Vec<String> =
             (0..ids.len()).map(|_| e.deliver(Duration::from_secs(3)).unwrap().receipted_id.unwrap()).collect();
         receipted.sort();
@@ -422,7 +423,7 @@ fn parts_that_never_complete_are_reported() {
     // A part numbered beyond its total.
     let mut s = sm("34600000001", &[0x05, 0x00, 0x03, 0x01, 0x02, 0x03, b'x']);
     s.esm_class = smpp_codec::EsmClass(0).with_udhi(true);
-    assert_eq!(e.submit_wait(&s).0, CommandStatus::Ok, "accepted as a submission all the same");
+    assert_eq!(e.submit_wait(&s).0, CommandStatus::OK, "accepted as a submission all the same");
     let failed = take_events(&events, 1, Duration::from_secs(2), |e| matches!(e, ServerEvent::ReassemblyFailed { .. }));
     assert_eq!(failed.len(), 1);
     // A part sent again after its message was whole is reported, not a new message.
@@ -456,7 +457,7 @@ fn engagelab_accepts_bind_transceiver_only() {
         let mut e = Esme::connect(server.local_addr(), quiet());
         // EngageLab answers generic_nack; the session lets the server answer a bind it
         // decoded only with its bind_*_resp, which carries ESME_RINVCMDID.
-        assert_eq!(e.bind(kind, USER, PASS), Err(BindFailure::Rejected(CommandStatus::InvalidCommandId)));
+        assert_eq!(e.bind(kind, USER, PASS), Err(BindFailure::Rejected(CommandStatus::INVALID_COMMAND_ID)));
     }
 }
 
@@ -507,17 +508,20 @@ fn engagelab_checks_service_type_destination_and_the_json_body() {
     let u = ucs2(body);
     let hello = ucs2("Hello");
     let cases: Vec<(SubmitSm<'_>, CommandStatus)> = vec![
-        (engagelab_sm("MSG", "+6598765432", 8, &u), CommandStatus::Ok),
-        (engagelab_sm("CODE", "6598765432", 8, &u), CommandStatus::Ok),
-        (engagelab_sm("MRKT", "+6598765432", 0, br#"{"id":"t2"}"#), CommandStatus::Ok),
-        (engagelab_sm("", "+6598765432", 8, &u), CommandStatus::Ok),
-        (engagelab_sm("SMS", "+6598765432", 8, &u), CommandStatus::InvalidParameter),
-        (engagelab_sm("MSG", "12345", 8, &u), CommandStatus::InvalidParameter),
-        (engagelab_sm("MSG", "+6598765432", 8, &hello), CommandStatus::InvalidNumberOfMessages),
-        (engagelab_sm("MSG", "+6598765432", 1, br#"{"language":"default"}"#), CommandStatus::InvalidNumberOfMessages),
+        (engagelab_sm("MSG", "+6598765432", 8, &u), CommandStatus::OK),
+        (engagelab_sm("CODE", "6598765432", 8, &u), CommandStatus::OK),
+        (engagelab_sm("MRKT", "+6598765432", 0, br#"{"id":"t2"}"#), CommandStatus::OK),
+        (engagelab_sm("", "+6598765432", 8, &u), CommandStatus::OK),
+        (engagelab_sm("SMS", "+6598765432", 8, &u), CommandStatus::INVALID_PARAMETER),
+        (engagelab_sm("MSG", "12345", 8, &u), CommandStatus::INVALID_PARAMETER),
+        (engagelab_sm("MSG", "+6598765432", 8, &hello), CommandStatus::INVALID_NUMBER_OF_MESSAGES),
+        (
+            engagelab_sm("MSG", "+6598765432", 1, br#"{"language":"default"}"#),
+            CommandStatus::INVALID_NUMBER_OF_MESSAGES,
+        ),
         (
             engagelab_sm("MSG", "+6598765432", 1, br#"{"id":"t","params":{"n":1}}"#),
-            CommandStatus::InvalidNumberOfMessages,
+            CommandStatus::INVALID_NUMBER_OF_MESSAGES,
         ),
     ];
     for (i, (s, want)) in cases.iter().enumerate() {
@@ -529,7 +533,7 @@ fn engagelab_checks_service_type_destination_and_the_json_body() {
     let payload = [Tlv::message_payload(&u)];
     let mut s = engagelab_sm("MSG", "+6598765432", 8, b"");
     s.tlvs = Tlvs::from_slice(&payload);
-    assert_eq!(e.submit_wait(&s).0, CommandStatus::Ok);
+    assert_eq!(e.submit_wait(&s).0, CommandStatus::OK);
 }
 
 #[test]
@@ -542,7 +546,7 @@ fn engagelab_receipts_have_esm_class_0_service_type_msg_and_delivrd_or_undeliv()
     let (_, bad) = e.submit_wait(&engagelab_sm("MSG", "+6598765430", 8, &body));
     let mut got = [e.deliver(Duration::from_secs(3)).unwrap(), e.deliver(Duration::from_secs(3)).unwrap()];
     got.sort_by_key(|d| d.receipted_id.clone());
-    let mut want = [(ok, "DELIVRD", MessageState::Delivered), (bad, "UNDELIV", MessageState::Undeliverable)];
+    let mut want = [(ok, "DELIVRD", MessageState::DELIVERED), (bad, "UNDELIV", MessageState::UNDELIVERABLE)];
     want.sort();
     for (d, (id, stat, state)) in got.iter().zip(&want) {
         assert!(d.receipt, "a receipt by its TLV, whatever its esm_class");
@@ -560,7 +564,7 @@ fn engagelab_receipts_have_esm_class_0_service_type_msg_and_delivrd_or_undeliv()
     s.validity_period = "000000000000000R".into();
     e.submit_wait(&s);
     let d = e.deliver(Duration::from_secs(3)).unwrap();
-    assert_eq!(d.state, Some(MessageState::Undeliverable));
+    assert_eq!(d.state, Some(MessageState::UNDELIVERABLE));
     assert!(d.text.contains("stat:UNDELIV"), "{}", d.text);
 }
 
@@ -570,8 +574,8 @@ fn engagelab_refuses_what_it_does_not_support() {
     let mut e = Esme::bound(server.local_addr(), BindKind::Transceiver, USER, PASS);
     let (_, id) = e.submit_wait(&engagelab_sm("MSG", "+6598765432", 1, br#"{"id":"t1"}"#));
     let h = e.send(&Pdu::QuerySm(QuerySm { message_id: id.as_str().into(), source: Address::default() }));
-    assert_eq!(e.response(h).outcome, Outcome::Response { status: CommandStatus::InvalidCommandId });
-    assert_eq!(cancel(&mut e, &id, ""), CommandStatus::InvalidCommandId);
+    assert_eq!(e.response(h).outcome, Outcome::Response { status: CommandStatus::INVALID_COMMAND_ID });
+    assert_eq!(cancel(&mut e, &id, ""), CommandStatus::INVALID_COMMAND_ID);
     assert!(e.is_bound(), "and stays bound");
 }
 

@@ -63,7 +63,7 @@ fn pump<const W: usize>(messages: u64) -> f64 {
                     let mut idb = [0u8; 16];
                     let id = hex_id(next_id, &mut idb);
                     let resp = Pdu::SubmitSmResp(MessageIdResp { message_id: id.into(), tlvs: Tlvs::EMPTY });
-                    smsc.respond(now, token, CommandStatus::Ok, Some(&resp)).unwrap();
+                    smsc.respond(now, token, CommandStatus::OK, Some(&resp)).unwrap();
                     receipts_due.push(next_id);
                     next_id += 1;
                 }
@@ -79,9 +79,9 @@ fn pump<const W: usize>(messages: u64) -> f64 {
             text[3..3 + id.len()].copy_from_slice(id);
             text[3 + id.len()..3 + id.len() + suffix.len()].copy_from_slice(suffix);
             let text = &text[..3 + id.len() + suffix.len()];
-            let tlvs = [Tlv::receipted_message_id(id), Tlv::message_state(MessageState::Delivered)];
+            let tlvs = [Tlv::receipted_message_id(id), Tlv::message_state(MessageState::DELIVERED)];
             let d = DeliverSm {
-                esm_class: EsmClass(EsmClass::DELIVERY_RECEIPT),
+                esm_class: EsmClass::DELIVERY_RECEIPT,
                 tlvs: Tlvs::from_slice(&tlvs),
                 ..DeliverSm::new(Address::international("447700900123"), Address::alphanumeric("Test"), text)
             };

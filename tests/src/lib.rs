@@ -84,7 +84,7 @@ impl Seen {
             }
             _ => {}
         }
-        seen.receipt = session.receipt().map(|r| (s(r.message_id.unwrap_or(b"")), r.state));
+        seen.receipt = session.receipt().map(|r| (s(r.message_id.unwrap_or_default().as_bytes()), r.state));
         seen
     }
 }
@@ -355,7 +355,7 @@ impl<'b, const W: usize, const R: usize> Pair<'b, W, R> {
         match reaction {
             Reaction::Accept(id) => {
                 let body = Pdu::SubmitSmResp(MessageIdResp::new(&id));
-                self.smsc.respond(self.now, token, CommandStatus::Ok, Some(&body)).unwrap();
+                self.smsc.respond(self.now, token, CommandStatus::OK, Some(&body)).unwrap();
             }
             Reaction::Reject(status) => self.smsc.respond(self.now, token, status, None).unwrap(),
             Reaction::Ignore | Reaction::Hold => {}
@@ -487,14 +487,14 @@ fn react<const W: usize, const R: usize>(
                 Err(status) => smsc.reject_bind(now, token, status).unwrap(),
             }
         }
-        Event::Request { token, command: CommandId::SubmitSm } => {
+        Event::Request { token, command: CommandId::SUBMIT_SM } => {
             let n = *submissions;
             *submissions += 1;
             let dest = seen.dest.clone().unwrap_or_default();
             match (policy.submit)(n, &dest, seen.text.as_deref().unwrap_or(&[])) {
                 Reaction::Accept(id) => {
                     let body = Pdu::SubmitSmResp(MessageIdResp::new(&id));
-                    smsc.respond(now, token, CommandStatus::Ok, Some(&body)).unwrap();
+                    smsc.respond(now, token, CommandStatus::OK, Some(&body)).unwrap();
                     if seen.wants_receipt && policy.receipts {
                         receipts_due.push((id, dest));
                     }
@@ -505,7 +505,7 @@ fn react<const W: usize, const R: usize>(
             }
         }
         Event::Request { token, .. } | Event::DataSm { token: Some(token) } => {
-            smsc.respond(now, token, CommandStatus::SubmitFailed, None).unwrap()
+            smsc.respond(now, token, CommandStatus::SUBMIT_FAILED, None).unwrap()
         }
         _ => {}
     }
@@ -522,9 +522,9 @@ pub fn send_receipt<const W: usize, const R: usize>(
     dest: &str,
 ) -> Result<Handle, smpp_session::CommandError> {
     let text = format!("id:{id} sub:001 dlvrd:001 submit date:2504231542 done date:2504231543 stat:DELIVRD err:000");
-    let tlvs = [Tlv::receipted_message_id(id), Tlv::message_state(MessageState::Delivered)];
+    let tlvs = [Tlv::receipted_message_id(id), Tlv::message_state(MessageState::DELIVERED)];
     let sm = DeliverSm {
-        esm_class: EsmClass(EsmClass::DELIVERY_RECEIPT),
+        esm_class: EsmClass::DELIVERY_RECEIPT,
         tlvs: Tlvs::from_slice(&tlvs),
         ..DeliverSm::new(Address::international(dest), Address::alphanumeric("Test"), text.as_bytes())
     };

@@ -71,7 +71,7 @@ proptest! {
         let resp = MessageIdResp { message_id: (&f.id[..]).into(), tlvs: Tlvs::EMPTY };
         let sm = Sm { source: src, dest: dst, short_message: &f.sm, ..Sm::default() };
         let dests = [DestAddress::Sme(dst), DestAddress::DistributionList((&f.b[..]).into())];
-        let failed = [UnsuccessSme { dest: dst, error_status_code: CommandStatus::SubmitFailed }];
+        let failed = [UnsuccessSme { dest: dst, error_status_code: CommandStatus::SUBMIT_FAILED }];
         let sar = [Tlv::sar_msg_ref_num(7), Tlv::sar_total_segments(2), Tlv::sar_segment_seqnum(1)];
         let pdu = match f.which {
             0 => Pdu::BindTransmitter(bind),
@@ -93,7 +93,7 @@ proptest! {
             16 => Pdu::DataSm(DataSm { source: src, dest: dst, ..DataSm::default() }),
             17 => Pdu::DataSmResp(resp),
             18 => Pdu::QuerySm(QuerySm { message_id: (&f.id[..]).into(), source: src }),
-            19 => Pdu::QuerySmResp(QuerySmResp { message_id: (&f.id[..]).into(), message_state: MessageState::Delivered, ..QuerySmResp::default() }),
+            19 => Pdu::QuerySmResp(QuerySmResp { message_id: (&f.id[..]).into(), message_state: MessageState::DELIVERED, ..QuerySmResp::default() }),
             20 => Pdu::CancelSm(CancelSm { message_id: (&f.id[..]).into(), source: src, dest: dst, ..CancelSm::default() }),
             21 => Pdu::CancelSmResp,
             22 => Pdu::ReplaceSm(ReplaceSm { message_id: (&f.id[..]).into(), source: src, short_message: &f.sm, ..ReplaceSm::default() }),
@@ -102,16 +102,16 @@ proptest! {
             25 => Pdu::EnquireLinkResp,
             26 => Pdu::AlertNotification(AlertNotification { source: src, esme: dst, tlvs: Tlvs::EMPTY }),
             27 => {
-                let tlvs = [Tlv::receipted_message_id(&f.id[..]), Tlv::message_state(MessageState::Delivered)];
-                let d = Sm { esm_class: EsmClass(EsmClass::DELIVERY_RECEIPT), tlvs: Tlvs::from_slice(&tlvs), ..sm };
+                let tlvs = [Tlv::receipted_message_id(&f.id[..]), Tlv::message_state(MessageState::DELIVERED)];
+                let d = Sm { esm_class: EsmClass::DELIVERY_RECEIPT, tlvs: Tlvs::from_slice(&tlvs), ..sm };
                 let mut buf = vec![0u8; Pdu::DeliverSm(d).encoded_len()];
-                Pdu::DeliverSm(d).emit(f.seq, CommandStatus::Ok, &mut buf).unwrap();
+                Pdu::DeliverSm(d).emit(f.seq, CommandStatus::OK, &mut buf).unwrap();
                 prop_assert_eq!(theirs_reencode(&buf), buf);
                 return Ok(());
             }
             _ => Pdu::SubmitSm(Sm { tlvs: Tlvs::from_slice(&sar), ..sm }),
         };
-        let status = if pdu.command_id().is_response() { CommandStatus::SystemError } else { CommandStatus::Ok };
+        let status = if pdu.command_id().is_response() { CommandStatus::SYSTEM_ERROR } else { CommandStatus::OK };
         let mut buf = vec![0u8; pdu.encoded_len()];
         pdu.emit(f.seq, status, &mut buf).unwrap();
         prop_assert!(Pdu::parse(&buf).is_ok());

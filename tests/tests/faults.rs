@@ -77,11 +77,11 @@ fn reliable_send(fault: Fault, total: usize) -> (Vec<String>, usize) {
         if faulty {
             match fault {
                 Fault::OneByteWrites => p.faults.max_chunk = 1,
-                Fault::BindRefused => p.policy.bind = Box::new(|_, _| Err(CommandStatus::BindFailed)),
+                Fault::BindRefused => p.policy.bind = Box::new(|_, _| Err(CommandStatus::BIND_FAILED)),
                 Fault::ThrottleStorm => {
                     p.policy.submit = Box::new(|n, _, _| {
                         if n < 12 {
-                            Reaction::Reject(CommandStatus::Throttled)
+                            Reaction::Reject(CommandStatus::THROTTLED)
                         } else {
                             Reaction::Accept(format!("t{n}"))
                         }
@@ -137,7 +137,7 @@ fn reliable_send(fault: Fault, total: usize) -> (Vec<String>, usize) {
                             p.to_esme.extend(el);
                         }
                         p.run();
-                        let answers = pdus(&p.esme_wire).iter().filter(|x| x.0 == CommandId::EnquireLinkResp).count();
+                        let answers = pdus(&p.esme_wire).iter().filter(|x| x.0 == CommandId::ENQUIRE_LINK_RESP).count();
                         assert_eq!(answers, 2000, "every enquire_link of the flood answered");
                     }
                     _ => {}
@@ -154,7 +154,7 @@ fn reliable_send(fault: Fault, total: usize) -> (Vec<String>, usize) {
             for (h, res) in p.outcomes() {
                 let Some(i) = handles.remove(&h) else { continue };
                 match res {
-                    Res::Response { status: CommandStatus::Ok, message_id } => {
+                    Res::Response { status: CommandStatus::OK, message_id } => {
                         assert!(accepted.insert(i, message_id.unwrap()).is_none(), "message {i} accepted twice");
                     }
                     Res::Response { status, .. } if status.is_transient() => queue.push(i),
@@ -216,7 +216,7 @@ fn every_fault_ends_with_every_message_accepted_once() {
 fn throttle_storm_narrows_the_window_to_one_and_pauses_grow() {
     let mut bufs = Buffers::new();
     let mut p: Pair<'_, 8> = Pair::new(&mut bufs, Config::default(), Config::default());
-    p.policy.submit = Box::new(|_, _, _| Reaction::Reject(CommandStatus::Throttled));
+    p.policy.submit = Box::new(|_, _, _| Reaction::Reject(CommandStatus::THROTTLED));
     p.bind(BindKind::Transmitter);
     let mut pauses = Vec::new();
     for _ in 0..6 {
@@ -236,7 +236,7 @@ fn throttle_storm_narrows_the_window_to_one_and_pauses_grow() {
     }
     assert_eq!(p.esme.effective_window(), 1);
     assert_eq!(pauses, [1_000, 2_000, 4_000, 8_000, 16_000, 30_000], "doubling pauses, capped");
-    assert!(p.outcomes().iter().all(|(_, r)| matches!(r, Res::Response { status: CommandStatus::Throttled, .. })));
+    assert!(p.outcomes().iter().all(|(_, r)| matches!(r, Res::Response { status: CommandStatus::THROTTLED, .. })));
     assert_eq!(p.esme.state(), smpp_session::State::Bound(BindKind::Transmitter), "throttling never unbinds");
 }
 
@@ -251,7 +251,7 @@ fn oversized_command_length_closes_with_generic_nack() {
     p.to_esme.extend([0x00, 0x10, 0x00, 0x01, 0, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0, 1]);
     p.run();
     let last = pdus(&p.esme_wire).pop().unwrap();
-    assert_eq!((last.0, last.1), (CommandId::GenericNack, CommandStatus::InvalidCommandLength));
+    assert_eq!((last.0, last.1), (CommandId::GENERIC_NACK, CommandStatus::INVALID_COMMAND_LENGTH));
     assert_eq!(p.outcomes(), [(h, Res::Lost)]);
     assert_eq!(p.esme_events.last(), Some(&Ev::Closed(CloseReason::InvalidCommandLength(0x0010_0001))));
 }

@@ -76,11 +76,11 @@ struct Run {
 }
 
 const STATUSES: [CommandStatus; 5] = [
-    CommandStatus::Throttled,
-    CommandStatus::MessageQueueFull,
-    CommandStatus::SubmitFailed,
-    CommandStatus::InvalidDestinationAddress,
-    CommandStatus::SystemError,
+    CommandStatus::THROTTLED,
+    CommandStatus::MESSAGE_QUEUE_FULL,
+    CommandStatus::SUBMIT_FAILED,
+    CommandStatus::INVALID_DESTINATION_ADDRESS,
+    CommandStatus::SYSTEM_ERROR,
 ];
 
 fn play(sc: &Scenario, max_chunk: usize) -> Run {
@@ -146,7 +146,7 @@ fn play(sc: &Scenario, max_chunk: usize) -> Run {
                         let r = if *ok {
                             Reaction::Accept("held".into())
                         } else {
-                            Reaction::Reject(CommandStatus::SystemError)
+                            Reaction::Reject(CommandStatus::SYSTEM_ERROR)
                         };
                         p.answer(t, r);
                     }
@@ -162,7 +162,7 @@ fn play(sc: &Scenario, max_chunk: usize) -> Run {
                     })
                     .collect();
                 for t in tokens {
-                    let _ = p.esme.ack(p.now, t, CommandStatus::Ok);
+                    let _ = p.esme.ack(p.now, t, CommandStatus::OK);
                 }
                 p.run();
             }
@@ -210,7 +210,7 @@ fn play(sc: &Scenario, max_chunk: usize) -> Run {
 fn answered_once(requests: &[u8], responses: &[u8]) -> HashSet<u32> {
     let expecting: HashSet<u32> = pdus(requests).iter().filter(|p| p.0.expects_response()).map(|p| p.2).collect();
     let mut count: HashMap<u32, usize> = HashMap::new();
-    for r in pdus(responses).iter().filter(|p| p.0.is_response() && p.0 != CommandId::GenericNack) {
+    for r in pdus(responses).iter().filter(|p| p.0.is_response() && p.0 != CommandId::GENERIC_NACK) {
         *count.entry(r.2).or_default() += 1;
     }
     for (seq, n) in &count {

@@ -21,7 +21,7 @@ fn cfg() -> Config {
 }
 
 fn ok() -> Outcome {
-    Outcome::Response { status: CommandStatus::Ok }
+    Outcome::Response { status: CommandStatus::OK }
 }
 
 fn emit(pdu: &Pdu<'_>, seq: u32, status: CommandStatus) -> Vec<u8> {
@@ -71,20 +71,20 @@ fn bind_transceiver_then_submit_gets_the_message_id() {
     assert_eq!(p.outcomes(), [(h, ok())]);
     assert_eq!(p.message_id(h).as_deref(), Some("68090a534e551"));
     let wire = pdus(&p.esme_wire);
-    assert_eq!(wire[0].0, CommandId::BindTransceiver);
-    assert_eq!((wire[1].0, wire[1].2), (CommandId::SubmitSm, 2), "sequence numbers continue after the bind");
+    assert_eq!(wire[0].0, CommandId::BIND_TRANSCEIVER);
+    assert_eq!((wire[1].0, wire[1].2), (CommandId::SUBMIT_SM, 2), "sequence numbers continue after the bind");
     let (last, seen) = p.smsc_log().last().unwrap();
-    assert!(matches!(last, Event::Request { command: CommandId::SubmitSm, .. }));
+    assert!(matches!(last, Event::Request { command: CommandId::SUBMIT_SM, .. }));
     assert_eq!(seen.text.as_deref(), Some(&b"Hello"[..]));
 }
 
 #[test]
 fn a_refused_bind_reports_its_status_and_closes() {
     for status in [
-        CommandStatus::BindFailed,
-        CommandStatus::InvalidPassword,
-        CommandStatus::InvalidSystemId,
-        CommandStatus::AlreadyBound,
+        CommandStatus::BIND_FAILED,
+        CommandStatus::INVALID_PASSWORD,
+        CommandStatus::INVALID_SYSTEM_ID,
+        CommandStatus::ALREADY_BOUND,
     ] {
         let mut bufs = Buffers::new();
         let mut p: Pair<'_, 8> = Pair::new(&mut bufs, cfg(), cfg());
@@ -96,7 +96,7 @@ fn a_refused_bind_reports_its_status_and_closes() {
         );
         assert!(p.esme.is_closed() && p.smsc.is_closed());
         let back = pdus(&p.smsc_wire);
-        assert_eq!((back[0].0, back[0].1), (CommandId::BindTransmitterResp, status));
+        assert_eq!((back[0].0, back[0].1), (CommandId::BIND_TRANSMITTER_RESP, status));
         assert!(back[0].3.is_empty(), "error bind_resp goes without a body");
     }
 }
@@ -121,7 +121,7 @@ fn bind_timeout_and_bind_resp_in_the_same_read_as_the_next_pdu() {
     assert_eq!(esme.handle_input(Instant(1), &read), read.len());
     let (events, back) = drain_one(&mut esme);
     assert!(matches!(events[..], [Event::Bound { .. }]));
-    assert_eq!(back, [(CommandId::EnquireLinkResp, CommandStatus::Ok, 42, vec![])]);
+    assert_eq!(back, [(CommandId::ENQUIRE_LINK_RESP, CommandStatus::OK, 42, vec![])]);
 }
 
 #[test]
@@ -195,11 +195,11 @@ fn keepalive_on_idle_and_dead_link_detection() {
     let mut p: Pair<'_, 8> = Pair::new(&mut bufs, esme_cfg, cfg());
     p.bind(BindKind::Transceiver);
     p.advance(29_999);
-    assert!(!pdus(&p.esme_wire).iter().any(|x| x.0 == CommandId::EnquireLink));
+    assert!(!pdus(&p.esme_wire).iter().any(|x| x.0 == CommandId::ENQUIRE_LINK));
     p.advance(1);
-    let sent: Vec<_> = pdus(&p.esme_wire).into_iter().filter(|x| x.0 == CommandId::EnquireLink).collect();
+    let sent: Vec<_> = pdus(&p.esme_wire).into_iter().filter(|x| x.0 == CommandId::ENQUIRE_LINK).collect();
     assert_eq!(sent.len(), 1, "one enquire_link after 30 s idle");
-    assert!(pdus(&p.smsc_wire).iter().any(|x| x.0 == CommandId::EnquireLinkResp && x.2 == sent[0].2));
+    assert!(pdus(&p.smsc_wire).iter().any(|x| x.0 == CommandId::ENQUIRE_LINK_RESP && x.2 == sent[0].2));
     assert_eq!(p.esme.state(), State::Bound(BindKind::Transceiver));
 
     // The peer goes silent with a request in flight: the link is declared dead.
@@ -212,7 +212,7 @@ fn keepalive_on_idle_and_dead_link_detection() {
     assert_eq!(
         tail,
         [
-            Event::Outcome { handle: h, command: CommandId::SubmitSm, part: None, outcome: Outcome::ConnectionLost },
+            Event::Outcome { handle: h, command: CommandId::SUBMIT_SM, part: None, outcome: Outcome::ConnectionLost },
             Event::Closed(CloseReason::LinkDead)
         ]
     );
@@ -228,7 +228,7 @@ fn keepalive_every_interval_even_when_busy() {
         p.esme.submit(p.now, &sm(b"busy")).unwrap();
         p.advance(10_000);
     }
-    let count = pdus(&p.esme_wire).iter().filter(|x| x.0 == CommandId::EnquireLink).count();
+    let count = pdus(&p.esme_wire).iter().filter(|x| x.0 == CommandId::ENQUIRE_LINK).count();
     assert_eq!(count, 4, "an enquire_link every 30 s over 120 s of traffic");
 }
 
@@ -258,7 +258,7 @@ fn a_half_open_link_is_found_while_the_application_keeps_submitting() {
         if limit == 0 {
             // enquire_link 30 s after the last PDU received, dead 10 s later.
             assert!(p.now.0 <= 42_000, "{keepalive:?}: dead only at {:?}", p.now);
-            assert!(pdus(&p.esme_wire).iter().any(|x| x.0 == CommandId::EnquireLink));
+            assert!(pdus(&p.esme_wire).iter().any(|x| x.0 == CommandId::ENQUIRE_LINK));
         } else {
             assert_eq!(timeouts, 3, "{keepalive:?}: dead after 3 timeouts in a row");
         }
@@ -278,14 +278,14 @@ fn receipts_and_messages_with_automatic_and_manual_acknowledgement() {
     // The receipt is merged with its text and matched to the submission it is about.
     assert_eq!(
         *receipt,
-        Event::Receipt { token: None, submit: Some(h), part: None, state: Some(MessageState::Delivered) },
+        Event::Receipt { token: None, submit: Some(h), part: None, state: Some(MessageState::DELIVERED) },
         "automatic mode answers by itself"
     );
-    assert_eq!(seen.receipt, Some(("68090a534e551".to_string(), MessageState::Delivered)));
+    assert_eq!(seen.receipt, Some(("68090a534e551".to_string(), MessageState::DELIVERED)));
     assert_eq!(seen.receipted_id.as_deref(), Some("68090a534e551"));
-    assert_eq!(seen.tlv_state, Some(MessageState::Delivered));
+    assert_eq!(seen.tlv_state, Some(MessageState::DELIVERED));
     assert!(seen.text.as_ref().unwrap().starts_with(b"id:68090a534e551 sub:001"));
-    assert!(pdus(&p.esme_wire).iter().any(|x| x.0 == CommandId::DeliverSmResp && x.1 == CommandStatus::Ok));
+    assert!(pdus(&p.esme_wire).iter().any(|x| x.0 == CommandId::DELIVER_SM_RESP && x.1 == CommandStatus::OK));
 
     // Manual mode: nothing is answered until the application says so.
     let mut bufs = Buffers::new();
@@ -295,25 +295,25 @@ fn receipts_and_messages_with_automatic_and_manual_acknowledgement() {
     p.bind(BindKind::Transceiver);
     p.esme.submit(p.now, &sm(b"Hello")).unwrap();
     p.run();
-    assert!(!pdus(&p.esme_wire).iter().any(|x| x.0 == CommandId::DeliverSmResp));
+    assert!(!pdus(&p.esme_wire).iter().any(|x| x.0 == CommandId::DELIVER_SM_RESP));
     let Some(Event::Receipt { token: Some(token), .. }) =
         p.esme_events.iter().find(|e| matches!(e, Event::Receipt { .. })).copied()
     else {
         panic!("no receipt")
     };
     assert_eq!(p.esme.pending_incoming(), 1);
-    p.esme.ack(p.now, token, CommandStatus::ReceiverTemporaryError).unwrap();
-    assert_eq!(p.esme.ack(p.now, token, CommandStatus::Ok), Err(CommandError::UnknownToken), "answered once only");
+    p.esme.ack(p.now, token, CommandStatus::RECEIVER_TEMPORARY_ERROR).unwrap();
+    assert_eq!(p.esme.ack(p.now, token, CommandStatus::OK), Err(CommandError::UnknownToken), "answered once only");
     p.run();
-    let resp: Vec<_> = pdus(&p.esme_wire).into_iter().filter(|x| x.0 == CommandId::DeliverSmResp).collect();
+    let resp: Vec<_> = pdus(&p.esme_wire).into_iter().filter(|x| x.0 == CommandId::DELIVER_SM_RESP).collect();
     assert_eq!(resp.len(), 1);
-    assert_eq!(resp[0].1, CommandStatus::ReceiverTemporaryError);
+    assert_eq!(resp[0].1, CommandStatus::RECEIVER_TEMPORARY_ERROR);
     // The SMSC's deliver_sm has its outcome with that status.
     assert!(p.smsc_events.iter().any(|e| matches!(
         e,
         Event::Outcome {
-            command: CommandId::DeliverSm,
-            outcome: Outcome::Response { status: CommandStatus::ReceiverTemporaryError },
+            command: CommandId::DELIVER_SM,
+            outcome: Outcome::Response { status: CommandStatus::RECEIVER_TEMPORARY_ERROR },
             ..
         }
     )));
@@ -326,13 +326,13 @@ fn throttling_shrinks_the_window_pauses_and_recovers() {
     p.policy.submit =
         Box::new(
             |n, _, _| {
-                if n == 0 { Reaction::Reject(CommandStatus::Throttled) } else { Reaction::Accept(format!("m{n}")) }
+                if n == 0 { Reaction::Reject(CommandStatus::THROTTLED) } else { Reaction::Accept(format!("m{n}")) }
             },
         );
     p.bind(BindKind::Transmitter);
     let h = p.esme.submit(p.now, &sm(b"one")).unwrap();
     p.run();
-    assert_eq!(p.outcomes(), [(h, Outcome::Response { status: CommandStatus::Throttled })]);
+    assert_eq!(p.outcomes(), [(h, Outcome::Response { status: CommandStatus::THROTTLED })]);
     assert!(p.outcomes()[0].1.is_retryable());
     assert!(p.esme_events.contains(&Event::Throttled { until: Instant(p.now.0 + 1000) }));
     assert_eq!(p.esme.effective_window(), 4);
@@ -352,7 +352,7 @@ fn throttling_shrinks_the_window_pauses_and_recovers() {
 fn throttling_decreases_once_per_episode() {
     let mut bufs = Buffers::new();
     let mut p: Pair<'_, 8> = Pair::new(&mut bufs, cfg(), cfg());
-    p.policy.submit = Box::new(|_, _, _| Reaction::Reject(CommandStatus::Throttled));
+    p.policy.submit = Box::new(|_, _, _| Reaction::Reject(CommandStatus::THROTTLED));
     p.bind(BindKind::Transmitter);
     for _ in 0..8 {
         p.esme.submit(p.now, &sm(b"x")).unwrap();
@@ -381,10 +381,10 @@ fn generic_nack_with_a_throttling_status_throttles() {
     let h = p.esme.submit(p.now, &sm(b"x")).unwrap();
     p.run();
     let seq = p.held[0].sequence_number();
-    let nack = emit(&Pdu::GenericNack, seq, CommandStatus::MessageQueueFull);
+    let nack = emit(&Pdu::GenericNack, seq, CommandStatus::MESSAGE_QUEUE_FULL);
     p.to_esme.extend(nack);
     p.run();
-    assert_eq!(p.outcomes(), [(h, Outcome::GenericNack { status: CommandStatus::MessageQueueFull })]);
+    assert_eq!(p.outcomes(), [(h, Outcome::GenericNack { status: CommandStatus::MESSAGE_QUEUE_FULL })]);
     assert!(p.esme_events.contains(&Event::Throttled { until: Instant(p.now.0 + 1000) }));
     assert_eq!(p.esme.effective_window(), 4);
     assert!(matches!(p.esme.submit(p.now, &sm(b"y")), Err(CommandError::Paused { .. })));
@@ -400,7 +400,7 @@ fn unbind_from_either_side() {
     p.run();
     assert_eq!(p.esme_events.last(), Some(&Event::Closed(CloseReason::Unbound)));
     assert_eq!(p.smsc_events.last(), Some(&Event::Closed(CloseReason::PeerUnbound)));
-    assert!(pdus(&p.smsc_wire).iter().any(|x| x.0 == CommandId::UnbindResp));
+    assert!(pdus(&p.smsc_wire).iter().any(|x| x.0 == CommandId::UNBIND_RESP));
 
     // The SMSC unbinds with a request of ours in flight: it is reported lost, once.
     let mut bufs = Buffers::new();
@@ -412,16 +412,16 @@ fn unbind_from_either_side() {
     p.smsc.unbind(p.now).unwrap();
     p.run();
     // The SMSC answers the request it held before its unbind: a transient error, retryable.
-    assert_eq!(p.outcomes(), [(h, Outcome::Response { status: CommandStatus::SystemError })]);
+    assert_eq!(p.outcomes(), [(h, Outcome::Response { status: CommandStatus::SYSTEM_ERROR })]);
     assert!(p.outcomes()[0].1.is_retryable());
     assert_eq!(p.esme_events.last(), Some(&Event::Closed(CloseReason::PeerUnbound)));
     assert_eq!(p.smsc_events.last(), Some(&Event::Closed(CloseReason::Unbound)));
     // The SMSC's held request was answered before its unbind (invariant 2), with a transient error.
     let smsc_out = pdus(&p.smsc_wire);
-    let resp = smsc_out.iter().position(|x| x.0 == CommandId::SubmitSmResp).unwrap();
-    let unbind = smsc_out.iter().position(|x| x.0 == CommandId::Unbind).unwrap();
+    let resp = smsc_out.iter().position(|x| x.0 == CommandId::SUBMIT_SM_RESP).unwrap();
+    let unbind = smsc_out.iter().position(|x| x.0 == CommandId::UNBIND).unwrap();
     assert!(resp < unbind);
-    assert_eq!(smsc_out[resp].1, CommandStatus::SystemError);
+    assert_eq!(smsc_out[resp].1, CommandStatus::SYSTEM_ERROR);
 }
 
 /// Finding 13: a peer unbind while its requests await the application's answer: each is answered
@@ -445,11 +445,11 @@ fn pending_peer_requests_are_answered_before_the_session_ends() {
         }
         p.run();
         let out = pdus(&p.esme_wire);
-        let acks: Vec<_> = out.iter().filter(|x| x.0 == CommandId::DeliverSmResp).collect();
+        let acks: Vec<_> = out.iter().filter(|x| x.0 == CommandId::DELIVER_SM_RESP).collect();
         assert_eq!(acks.len(), 2, "each receipt answered once");
         assert!(acks.iter().all(|x| x.1 == CommandStatus::from_raw(0x64)), "ESME_RX_T_APPN: redeliver later");
-        let last_ack = out.iter().rposition(|x| x.0 == CommandId::DeliverSmResp).unwrap();
-        let end = out.iter().position(|x| matches!(x.0, CommandId::UnbindResp | CommandId::Unbind)).unwrap();
+        let last_ack = out.iter().rposition(|x| x.0 == CommandId::DELIVER_SM_RESP).unwrap();
+        let end = out.iter().position(|x| matches!(x.0, CommandId::UNBIND_RESP | CommandId::UNBIND)).unwrap();
         assert!(last_ack < end, "answers go before the unbind{}", if ours { "" } else { "_resp" });
         assert!(p.esme.is_closed());
         // Every deliver_sm of the SMSC has its one outcome.
@@ -495,32 +495,32 @@ fn esme_reply_to(raw: &[u8]) -> (Vec<WirePdu>, Vec<Event>, State) {
 fn undecodable_unknown_and_out_of_state_commands_are_answered() {
     // Unknown command id: generic_nack ESME_RINVCMDID echoing the sequence.
     let (back, _, state) = esme_reply_to(&[0, 0, 0, 16, 0x01, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 77]);
-    assert_eq!(back, [(CommandId::GenericNack, CommandStatus::InvalidCommandId, 77, vec![])]);
+    assert_eq!(back, [(CommandId::GENERIC_NACK, CommandStatus::INVALID_COMMAND_ID, 77, vec![])]);
     assert_eq!(state, State::Bound(BindKind::Transmitter));
     // deliver_sm on a transmitter bind: deliver_sm_resp ESME_RINVBNDSTS.
     let mut deliver = vec![0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0, 9];
     deliver.extend_from_slice(&[0; 17]);
     deliver[3] = deliver.len() as u8;
     let (back, events, _) = esme_reply_to(&deliver);
-    assert_eq!(back, [(CommandId::DeliverSmResp, CommandStatus::InvalidBindStatus, 9, vec![])]);
+    assert_eq!(back, [(CommandId::DELIVER_SM_RESP, CommandStatus::INVALID_BIND_STATUS, 9, vec![])]);
     assert!(events.is_empty());
     // A request an ESME never receives (submit_sm): generic_nack, as the ESME does not decode it.
-    let submit = emit(&Pdu::SubmitSm(sm(b"x")), 5, CommandStatus::Ok);
+    let submit = emit(&Pdu::SubmitSm(sm(b"x")), 5, CommandStatus::OK);
     let (back, _, _) = esme_reply_to(&submit);
     assert_eq!(back.len(), 1);
-    assert_eq!((back[0].1, back[0].2), (CommandStatus::InvalidCommandId, 5));
+    assert_eq!((back[0].1, back[0].2), (CommandStatus::INVALID_COMMAND_ID, 5));
     // A known request whose body does not decode: its own response with the field's status.
     let mut bad = vec![0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0, 6];
     bad.extend_from_slice(b"abcdefgh");
     bad[3] = bad.len() as u8;
     let (back, _, _) = esme_reply_to(&bad);
     assert_eq!(back.len(), 1);
-    assert_eq!((back[0].0, back[0].2), (CommandId::DeliverSmResp, 6));
-    assert_ne!(back[0].1, CommandStatus::Ok);
+    assert_eq!((back[0].0, back[0].2), (CommandId::DELIVER_SM_RESP, 6));
+    assert_ne!(back[0].1, CommandStatus::OK);
     // A command_length below 16: generic_nack ESME_RINVCMDLEN, then close.
     let (back, events, state) = esme_reply_to(&[0, 0, 0, 8, 0, 0, 0, 0x15, 0, 0, 0, 0, 0, 0, 0, 3]);
-    assert_eq!(back[0].0, CommandId::GenericNack);
-    assert_eq!(back[0].1, CommandStatus::InvalidCommandLength);
+    assert_eq!(back[0].0, CommandId::GENERIC_NACK);
+    assert_eq!(back[0].1, CommandStatus::INVALID_COMMAND_LENGTH);
     assert_eq!(events, [Event::Closed(CloseReason::InvalidCommandLength(8))]);
     assert_eq!(state, State::Closed);
     // A response is never answered, even a broken or unexpected one.
@@ -544,8 +544,8 @@ fn a_pdu_longer_than_the_receive_buffer_is_skipped_and_answered() {
         tlvs: Tlvs::from_slice(&tlvs),
         ..DeliverSm::new(Address::international("1"), Address::international("2"), b"")
     };
-    let mut stream = emit(&Pdu::DeliverSm(big), 7, CommandStatus::Ok);
-    stream.extend(emit(&Pdu::EnquireLink, 8, CommandStatus::Ok));
+    let mut stream = emit(&Pdu::DeliverSm(big), 7, CommandStatus::OK);
+    stream.extend(emit(&Pdu::EnquireLink, 8, CommandStatus::OK));
     let mut at = 0;
     let mut back = Vec::new();
     while at < stream.len() {
@@ -556,8 +556,8 @@ fn a_pdu_longer_than_the_receive_buffer_is_skipped_and_answered() {
     assert_eq!(
         back,
         [
-            (CommandId::DeliverSmResp, CommandStatus::InvalidCommandLength, 7, vec![]),
-            (CommandId::EnquireLinkResp, CommandStatus::Ok, 8, vec![])
+            (CommandId::DELIVER_SM_RESP, CommandStatus::INVALID_COMMAND_LENGTH, 7, vec![]),
+            (CommandId::ENQUIRE_LINK_RESP, CommandStatus::OK, 8, vec![])
         ]
     );
     assert_eq!(esme.counters().oversized, 1);
@@ -573,15 +573,15 @@ fn generic_nack_is_matched_to_its_request() {
     let h = p.esme.send(p.now, &Pdu::QuerySm(query)).unwrap();
     let seq = pdus(p.esme.transmit())[0].2;
     p.esme.transmitted(p.esme.transmit().len());
-    let nack = emit(&Pdu::GenericNack, seq, CommandStatus::InvalidCommandId);
+    let nack = emit(&Pdu::GenericNack, seq, CommandStatus::INVALID_COMMAND_ID);
     assert_eq!(p.esme.handle_input(p.now, &nack), 16);
     assert_eq!(
         p.esme.poll_event(),
         Some(Event::Outcome {
             handle: h,
-            command: CommandId::QuerySm,
+            command: CommandId::QUERY_SM,
             part: None,
-            outcome: Outcome::GenericNack { status: CommandStatus::InvalidCommandId }
+            outcome: Outcome::GenericNack { status: CommandStatus::INVALID_COMMAND_ID }
         })
     );
 }
@@ -621,10 +621,10 @@ fn smsc_session_init_timeout_and_double_bind() {
     let mut p: Pair<'_, 8> = Pair::new(&mut bufs, cfg(), cfg());
     p.bind(BindKind::Transceiver);
     // A second bind on a bound connection: ESME_RALYBND.
-    let raw = emit(&Pdu::BindTransceiver(Bind::new("user", "secret")), 50, CommandStatus::Ok);
+    let raw = emit(&Pdu::BindTransceiver(Bind::new("user", "secret")), 50, CommandStatus::OK);
     assert_eq!(p.smsc.handle_input(p.now, &raw), raw.len());
     assert_eq!(p.smsc.poll_event(), None);
-    assert_eq!(pdus(p.smsc.transmit()), [(CommandId::BindTransceiverResp, CommandStatus::AlreadyBound, 50, vec![])]);
+    assert_eq!(pdus(p.smsc.transmit()), [(CommandId::BIND_TRANSCEIVER_RESP, CommandStatus::ALREADY_BOUND, 50, vec![])]);
 }
 
 #[test]
@@ -644,7 +644,7 @@ fn data_sm_both_ways_and_alert_notification() {
     let h = p.esme.send(p.now, &Pdu::DataSm(ds)).unwrap();
     p.run();
     // The scripted SMSC answers requests other than submit_sm with ESME_RSUBMITFAIL.
-    assert_eq!(p.outcomes(), [(h, Outcome::Response { status: CommandStatus::SubmitFailed })]);
+    assert_eq!(p.outcomes(), [(h, Outcome::Response { status: CommandStatus::SUBMIT_FAILED })]);
     assert!(matches!(p.smsc_events.last(), Some(Event::DataSm { token: Some(_) })));
 
     // The SMSC sends data_sm and alert_notification to the ESME.
@@ -653,8 +653,8 @@ fn data_sm_both_ways_and_alert_notification() {
     p.run();
     assert!(p.esme_events.iter().any(|e| matches!(e, Event::DataSm { token: None })));
     assert!(p.esme_events.contains(&Event::Alert));
-    assert!(pdus(&p.esme_wire).iter().any(|x| x.0 == CommandId::DataSmResp && x.1 == CommandStatus::Ok));
-    assert!(pdus(&p.esme_wire).iter().all(|x| x.0 != CommandId::GenericNack), "alert_notification is never answered");
+    assert!(pdus(&p.esme_wire).iter().any(|x| x.0 == CommandId::DATA_SM_RESP && x.1 == CommandStatus::OK));
+    assert!(pdus(&p.esme_wire).iter().all(|x| x.0 != CommandId::GENERIC_NACK), "alert_notification is never answered");
     // An ESME may not send deliver_sm; an SMSC may not submit.
     let d = SubmitSm::default();
     assert_eq!(p.esme.send(p.now, &Pdu::DeliverSm(d)), Err(CommandError::NotARequest));
@@ -666,13 +666,13 @@ fn outbind_then_bind_receiver() {
     use smpp_codec::pdu::Outbind;
     let (mut rx, mut tx) = ([0u8; 512], [0u8; 512]);
     let mut esme: Session<'_, 4> = Session::esme(cfg(), &mut rx, &mut tx, Instant(0)).unwrap();
-    let raw = emit(&Pdu::Outbind(Outbind { system_id: "SMSC".into(), password: "pw".into() }), 1, CommandStatus::Ok);
+    let raw = emit(&Pdu::Outbind(Outbind { system_id: "SMSC".into(), password: "pw".into() }), 1, CommandStatus::OK);
     assert_eq!(esme.handle_input(Instant(0), &raw), raw.len());
     assert_eq!(esme.poll_event(), Some(Event::Outbind));
     assert!(matches!(esme.pdu(), Some(Pdu::Outbind(o)) if o.password.as_bytes() == b"pw"));
     assert!(esme.transmit().is_empty(), "outbind has no response");
     esme.bind(Instant(1), BindKind::Receiver, &Bind::new("u", "p")).unwrap();
-    assert_eq!(pdus(esme.transmit())[0].0, CommandId::BindReceiver);
+    assert_eq!(pdus(esme.transmit())[0].0, CommandId::BIND_RECEIVER);
 }
 
 /// The receive buffer holds a stream: several PDUs in one read are all processed, one per
@@ -696,7 +696,7 @@ fn events_are_owned_and_pdus_stay_readable_while_the_application_acts() {
     assert_eq!(tokens.iter().map(|t| t.1.clone()).collect::<Vec<_>>(), [b"a".to_vec(), b"b".to_vec()]);
     for (i, (t, _)) in tokens.iter().enumerate() {
         let resp = Pdu::SubmitSmResp(MessageIdResp::new(["id-a", "id-b"][i]));
-        p.smsc.respond(p.now, *t, CommandStatus::Ok, Some(&resp)).unwrap();
+        p.smsc.respond(p.now, *t, CommandStatus::OK, Some(&resp)).unwrap();
     }
     p.smsc.unbind(p.now).unwrap();
     let out = p.smsc.transmit().to_vec();
@@ -731,7 +731,7 @@ fn events_are_owned_and_pdus_stay_readable_while_the_application_acts() {
                     "{:?}",
                     Event::Outcome {
                         handle: Handle(2),
-                        command: CommandId::SubmitSm,
+                        command: CommandId::SUBMIT_SM,
                         part: None,
                         outcome: Outcome::ConnectionLost
                     }
@@ -743,7 +743,7 @@ fn events_are_owned_and_pdus_stay_readable_while_the_application_acts() {
                     "{:?}",
                     Event::Outcome {
                         handle: Handle(3),
-                        command: CommandId::SubmitSm,
+                        command: CommandId::SUBMIT_SM,
                         part: None,
                         outcome: Outcome::ConnectionLost
                     }
@@ -753,7 +753,7 @@ fn events_are_owned_and_pdus_stay_readable_while_the_application_acts() {
         ]
     );
     let out = pdus(p.esme.transmit());
-    assert_eq!(out.last(), Some(&(CommandId::UnbindResp, CommandStatus::Ok, 1, vec![])));
+    assert_eq!(out.last(), Some(&(CommandId::UNBIND_RESP, CommandStatus::OK, 1, vec![])));
 }
 
 /// Finding 1: a frame split across two reads, with the transmit buffer too full to answer in
@@ -772,15 +772,15 @@ fn a_split_frame_waits_for_transmit_room_not_for_more_input() {
     // the acknowledgements fill the transmit buffer.
     let mo = DeliverSm::new(Address::international("1"), Address::international("2"), b"hi");
     for seq in 10.. {
-        let raw = emit(&Pdu::DeliverSm(mo), seq, CommandStatus::Ok);
+        let raw = emit(&Pdu::DeliverSm(mo), seq, CommandStatus::OK);
         assert_eq!(esme.handle_input(Instant(1), &raw), raw.len());
         let Some(Event::Message { token: Some(token) }) = esme.poll_event() else { break };
-        if esme.ack(Instant(1), token, CommandStatus::Ok).is_err() {
+        if esme.ack(Instant(1), token, CommandStatus::OK).is_err() {
             break;
         }
     }
     while esme.poll_event().is_some() {}
-    let link = emit(&Pdu::EnquireLink, 40, CommandStatus::Ok);
+    let link = emit(&Pdu::EnquireLink, 40, CommandStatus::OK);
     let before = esme.pending_receive();
     assert_eq!(esme.handle_input(Instant(1), &link[..9]), 9);
     assert_eq!(esme.poll_event(), None);
@@ -793,7 +793,7 @@ fn a_split_frame_waits_for_transmit_room_not_for_more_input() {
     // The socket takes the octets; draining now answers the frame, with no more input.
     esme.transmitted(queued);
     let (_, back) = drain_one(&mut esme);
-    assert!(back.contains(&(CommandId::EnquireLinkResp, CommandStatus::Ok, 40, vec![])), "{back:?}");
+    assert!(back.contains(&(CommandId::ENQUIRE_LINK_RESP, CommandStatus::OK, 40, vec![])), "{back:?}");
     assert_eq!(esme.pending_receive(), 0);
 }
 
@@ -820,14 +820,14 @@ fn deadlines_are_always_actionable_with_a_full_transmit_buffer() {
         }
     }
     // The enquire_link went out through the room kept for it, despite the full buffer.
-    assert!(pdus(esme.transmit()).iter().any(|x| x.0 == CommandId::EnquireLink));
+    assert!(pdus(esme.transmit()).iter().any(|x| x.0 == CommandId::ENQUIRE_LINK));
 }
 
 #[test]
 fn smsc_closes_when_the_application_never_decides_a_bind() {
     let mut bufs = Buffers::new();
     let mut p: Pair<'_, 8> = Pair::new(&mut bufs, cfg(), cfg());
-    let raw = emit(&Pdu::BindTransmitter(Bind::new("u", "p")), 1, CommandStatus::Ok);
+    let raw = emit(&Pdu::BindTransmitter(Bind::new("u", "p")), 1, CommandStatus::OK);
     assert_eq!(p.smsc.handle_input(p.now, &raw), raw.len());
     assert!(matches!(p.smsc.poll_event(), Some(Event::BindRequest { .. })));
     assert_eq!(p.smsc.state(), State::Binding(BindKind::Transmitter));
@@ -835,7 +835,7 @@ fn smsc_closes_when_the_application_never_decides_a_bind() {
     assert!(p.smsc.is_closed());
     assert_eq!(p.smsc.poll_event(), Some(Event::Closed(CloseReason::SessionInitTimeout)));
     // The undecided bind is answered before the close.
-    assert_eq!(pdus(p.smsc.transmit()), [(CommandId::BindTransmitterResp, CommandStatus::BindFailed, 1, vec![])]);
+    assert_eq!(pdus(p.smsc.transmit()), [(CommandId::BIND_TRANSMITTER_RESP, CommandStatus::BIND_FAILED, 1, vec![])]);
 }
 
 /// Finding 12: a token answers only the request it was issued for, even when the peer reuses the
@@ -845,18 +845,18 @@ fn a_stale_token_does_not_answer_a_new_request_with_the_same_sequence_number() {
     let mut bufs = Buffers::new();
     let mut p: Pair<'_, 8> = Pair::new(&mut bufs, cfg(), cfg());
     p.bind(BindKind::Transmitter);
-    let req = emit(&Pdu::SubmitSm(sm(b"first")), 77, CommandStatus::Ok);
+    let req = emit(&Pdu::SubmitSm(sm(b"first")), 77, CommandStatus::OK);
     assert_eq!(p.smsc.handle_input(p.now, &req), req.len());
     let Some(Event::Request { token: first, .. }) = p.smsc.poll_event() else { panic!() };
-    p.smsc.respond(p.now, first, CommandStatus::Ok, Some(&Pdu::SubmitSmResp(MessageIdResp::new("a")))).unwrap();
+    p.smsc.respond(p.now, first, CommandStatus::OK, Some(&Pdu::SubmitSmResp(MessageIdResp::new("a")))).unwrap();
     // The peer sends a new request with the same sequence number.
-    let again = emit(&Pdu::SubmitSm(sm(b"second")), 77, CommandStatus::Ok);
+    let again = emit(&Pdu::SubmitSm(sm(b"second")), 77, CommandStatus::OK);
     assert_eq!(p.smsc.handle_input(p.now, &again), again.len());
     let Some(Event::Request { token: second, .. }) = p.smsc.poll_event() else { panic!() };
     assert_eq!(first.sequence_number(), second.sequence_number());
-    assert_eq!(p.smsc.respond(p.now, first, CommandStatus::SystemError, None), Err(CommandError::UnknownToken));
-    p.smsc.respond(p.now, second, CommandStatus::Ok, Some(&Pdu::SubmitSmResp(MessageIdResp::new("b")))).unwrap();
-    let answers: Vec<_> = pdus(p.smsc.transmit()).into_iter().filter(|x| x.0 == CommandId::SubmitSmResp).collect();
+    assert_eq!(p.smsc.respond(p.now, first, CommandStatus::SYSTEM_ERROR, None), Err(CommandError::UnknownToken));
+    p.smsc.respond(p.now, second, CommandStatus::OK, Some(&Pdu::SubmitSmResp(MessageIdResp::new("b")))).unwrap();
+    let answers: Vec<_> = pdus(p.smsc.transmit()).into_iter().filter(|x| x.0 == CommandId::SUBMIT_SM_RESP).collect();
     assert_eq!(answers.len(), 2, "each request answered once");
 }
 
@@ -872,11 +872,11 @@ fn closed_is_the_last_event_and_input_after_close_is_discarded() {
     p.run();
     // The SMSC answers part 1, then unbinds, then sends a receipt, all in one read.
     let t0 = p.held[0];
-    p.smsc.respond(p.now, t0, CommandStatus::Ok, Some(&Pdu::SubmitSmResp(MessageIdResp::new("p1")))).unwrap();
+    p.smsc.respond(p.now, t0, CommandStatus::OK, Some(&Pdu::SubmitSmResp(MessageIdResp::new("p1")))).unwrap();
     let mut read = p.smsc.transmit().to_vec();
     p.smsc.transmitted(read.len());
-    read.extend(emit(&Pdu::Unbind, 90, CommandStatus::Ok));
-    let receipt_after = emit(&Pdu::EnquireLink, 91, CommandStatus::Ok);
+    read.extend(emit(&Pdu::Unbind, 90, CommandStatus::OK));
+    let receipt_after = emit(&Pdu::EnquireLink, 91, CommandStatus::OK);
     read.extend(&receipt_after);
     assert_eq!(p.esme.handle_input(p.now, &read), read.len());
     let mut events = Vec::new();
@@ -912,7 +912,7 @@ fn a_multi_part_message_has_one_outcome_per_part_and_one_for_the_message() {
     let mut bufs = Buffers::new();
     let mut p: Pair<'_, 8> = Pair::new(&mut bufs, cfg(), cfg());
     p.policy.submit = Box::new(|n, _, _| {
-        if n == 4 { Reaction::Reject(CommandStatus::SubmitFailed) } else { Reaction::Accept(format!("id{n}")) }
+        if n == 4 { Reaction::Reject(CommandStatus::SUBMIT_FAILED) } else { Reaction::Accept(format!("id{n}")) }
     });
     p.bind(BindKind::Transmitter);
     let m = p.esme.submit_parts(p.now, &parts_of(&[b"part one", b"part two", b"part three"])).unwrap();
@@ -941,7 +941,7 @@ fn a_multi_part_message_has_one_outcome_per_part_and_one_for_the_message() {
             message: m2,
             total: 2,
             accepted: 1,
-            failed: Some((2, PartFailure::Status(CommandStatus::SubmitFailed)))
+            failed: Some((2, PartFailure::Status(CommandStatus::SUBMIT_FAILED)))
         })
     );
 
@@ -971,7 +971,7 @@ fn a_part_whose_response_does_not_decode_fails_its_message() {
     p.to_esme.extend(bad);
     p.run();
     let outcome = p.outcomes()[1].1;
-    assert!(matches!(outcome, Outcome::InvalidResponse { status: CommandStatus::Ok, .. }));
+    assert!(matches!(outcome, Outcome::InvalidResponse { status: CommandStatus::OK, .. }));
     assert_eq!(outcome.part_failure(), Some(PartFailure::InvalidResponse));
     assert_eq!(
         p.esme_events.last(),
@@ -992,7 +992,7 @@ fn a_throttled_part_is_sent_again_after_the_pause() {
     let mut p: Pair<'_, 8> = Pair::new(&mut bufs, cfg(), cfg());
     p.policy.submit = Box::new(|n, _, text| {
         if n == 1 {
-            Reaction::Reject(CommandStatus::Throttled)
+            Reaction::Reject(CommandStatus::THROTTLED)
         } else {
             Reaction::Accept(String::from_utf8_lossy(text).into())
         }
@@ -1009,7 +1009,7 @@ fn a_throttled_part_is_sent_again_after_the_pause() {
     let ids: Vec<_> =
         p.esme_log().filter(|(e, _)| matches!(e, Event::Outcome { .. })).map(|(_, s)| s.message_id.clone()).collect();
     assert_eq!(ids, [Some("p1".into()), Some("p3".into()), Some("p2".into())], "one outcome per part");
-    let submits = pdus(&p.esme_wire).into_iter().filter(|x| x.0 == CommandId::SubmitSm).count();
+    let submits = pdus(&p.esme_wire).into_iter().filter(|x| x.0 == CommandId::SUBMIT_SM).count();
     assert_eq!(submits, 4, "only the throttled part went twice");
 
     // Throttled more times than the retry limit: the message fails with the throttling status.
@@ -1018,7 +1018,7 @@ fn a_throttled_part_is_sent_again_after_the_pause() {
     p.policy.submit =
         Box::new(
             |_, _, text| {
-                if text == b"p2" { Reaction::Reject(CommandStatus::Throttled) } else { Reaction::Accept("x".into()) }
+                if text == b"p2" { Reaction::Reject(CommandStatus::THROTTLED) } else { Reaction::Accept("x".into()) }
             },
         );
     p.bind(BindKind::Transmitter);
@@ -1032,7 +1032,7 @@ fn a_throttled_part_is_sent_again_after_the_pause() {
             message: m,
             total: 2,
             accepted: 1,
-            failed: Some((2, PartFailure::Status(CommandStatus::Throttled)))
+            failed: Some((2, PartFailure::Status(CommandStatus::THROTTLED)))
         })
     );
 }
@@ -1111,11 +1111,11 @@ fn long_text_goes_out_as_one_message() {
             p.smsc_log().filter(|(e, _)| matches!(e, Event::Request { .. })).map(|(_, s)| s).collect();
         assert_eq!(submits.len(), usize::from(expected_parts));
         let mut joined = String::new();
-        for (_, _, _, body) in pdus(&p.esme_wire).into_iter().filter(|x| x.0 == CommandId::SubmitSm) {
+        for (_, _, _, body) in pdus(&p.esme_wire).into_iter().filter(|x| x.0 == CommandId::SUBMIT_SM) {
             let header = smpp_codec::Header {
                 command_length: 0,
-                command_id: CommandId::SubmitSm,
-                command_status: CommandStatus::Ok,
+                command_id: CommandId::SUBMIT_SM,
+                command_status: CommandStatus::OK,
                 sequence_number: 0,
             };
             let Pdu::SubmitSm(s) = Pdu::parse_body(&header, &body).unwrap() else { panic!() };
@@ -1154,7 +1154,7 @@ fn a_failed_submit_text_leaves_no_trace() {
     assert_eq!((p.esme.outstanding(), p.esme.pending_transmit(), p.esme.next_handle()), (0, 0, next));
     p.run();
     p.advance(60_000);
-    let submits = pdus(&p.esme_wire[before..]).into_iter().filter(|x| x.0 == CommandId::SubmitSm).count();
+    let submits = pdus(&p.esme_wire[before..]).into_iter().filter(|x| x.0 == CommandId::SUBMIT_SM).count();
     assert_eq!(submits, 0, "nothing was sent");
     assert!(!p.esme_events.iter().any(|e| matches!(e, Event::MessageDone { .. } | Event::Outcome { .. })));
     // The same text with room goes out, with the handle the failed call did not take.
@@ -1176,7 +1176,7 @@ fn a_window_above_256_loses_nothing() {
     assert_eq!(p.held.len(), 300);
     for (i, t) in p.held.clone().into_iter().enumerate().rev() {
         p.smsc
-            .respond(p.now, t, CommandStatus::Ok, Some(&Pdu::SubmitSmResp(MessageIdResp::new(&format!("m{i}")))))
+            .respond(p.now, t, CommandStatus::OK, Some(&Pdu::SubmitSmResp(MessageIdResp::new(&format!("m{i}")))))
             .unwrap();
     }
     p.run();
@@ -1219,7 +1219,7 @@ fn receipts_match_submissions_across_hex_and_decimal_ids_when_asked() {
         // A receipt whose text says the id in decimal (0x1a2b = 6699), without TLVs.
         let text = b"id:6699 sub:001 dlvrd:001 submit date:2504231542 done date:2504231543 stat:DELIVRD err:000";
         let d = DeliverSm {
-            esm_class: smpp_codec::EsmClass(smpp_codec::EsmClass::DELIVERY_RECEIPT),
+            esm_class: smpp_codec::EsmClass::DELIVERY_RECEIPT,
             ..DeliverSm::new(Address::international("447700900123"), Address::alphanumeric("Test"), text)
         };
         p.smsc.send(p.now, &Pdu::DeliverSm(d)).unwrap();
@@ -1229,7 +1229,7 @@ fn receipts_match_submissions_across_hex_and_decimal_ids_when_asked() {
         else {
             panic!()
         };
-        assert_eq!(seen.receipt, Some(("6699".to_string(), MessageState::Delivered)));
+        assert_eq!(seen.receipt, Some(("6699".to_string(), MessageState::DELIVERED)));
         assert_eq!(*submit, expect.then_some(h), "{mode:?}");
     }
 }
@@ -1267,7 +1267,7 @@ fn receipt_ids_match_exactly_by_default_and_many_are_remembered() {
     p.run();
     assert_eq!(
         p.esme_events.last(),
-        Some(&Event::Receipt { token: None, submit: None, part: None, state: Some(MessageState::Delivered) })
+        Some(&Event::Receipt { token: None, submit: None, part: None, state: Some(MessageState::DELIVERED) })
     );
 }
 
@@ -1328,7 +1328,7 @@ fn a_receiver_session_matches_receipts_of_another_session() {
             token: None,
             submit: Some(Handle(41)),
             part: Some(PartOf { message: Handle(40), index: 2, total: 2 }),
-            state: Some(MessageState::Delivered)
+            state: Some(MessageState::DELIVERED)
         })
     );
 }
@@ -1346,7 +1346,7 @@ fn a_receipt_with_esm_class_0_and_the_receipt_tlvs_is_a_receipt() {
     let h = p.esme.submit(p.now, &sm(b"{\"id\":\"t1\"}")).unwrap();
     p.run();
     let text = b"id:e1ab sub:001 dlvrd:001 submit date:2504231542 done date:2504231543 stat:UNDELIV err:001";
-    let tlvs = [Tlv::receipted_message_id("e1ab"), Tlv::message_state(MessageState::Undeliverable)];
+    let tlvs = [Tlv::receipted_message_id("e1ab"), Tlv::message_state(MessageState::UNDELIVERABLE)];
     let d = DeliverSm {
         tlvs: Tlvs::from_slice(&tlvs),
         ..DeliverSm::new(Address::default(), Address::international("6598765432"), text)
@@ -1355,9 +1355,9 @@ fn a_receipt_with_esm_class_0_and_the_receipt_tlvs_is_a_receipt() {
     p.run();
     assert_eq!(
         p.esme_events.last(),
-        Some(&Event::Receipt { token: None, submit: Some(h), part: None, state: Some(MessageState::Undeliverable) })
+        Some(&Event::Receipt { token: None, submit: Some(h), part: None, state: Some(MessageState::UNDELIVERABLE) })
     );
-    assert_eq!(p.esme_seen.last().unwrap().receipt, Some(("e1ab".into(), MessageState::Undeliverable)));
+    assert_eq!(p.esme_seen.last().unwrap().receipt, Some(("e1ab".into(), MessageState::UNDELIVERABLE)));
 }
 
 /// An adapter that encodes on the application's thread hands whole frames to the session, which
@@ -1368,24 +1368,27 @@ fn a_frame_encoded_by_the_application_goes_out_with_the_sessions_sequence_number
     let mut p: Pair<'_, 4> = Pair::new(&mut bufs, Config { window: Some(2), ..cfg() }, cfg());
     p.policy.submit = Box::new(|_, _, _| Reaction::Hold);
     p.bind(BindKind::Transmitter);
-    let frame = emit(&Pdu::SubmitSm(sm(b"pre-encoded")), 0, CommandStatus::Ok);
+    let frame = emit(&Pdu::SubmitSm(sm(b"pre-encoded")), 0, CommandStatus::OK);
     let a = p.esme.send_frame(p.now, &frame).unwrap();
     let b = p.esme.send_frame(p.now, &frame).unwrap();
     assert_eq!(p.esme.send_frame(p.now, &frame), Err(CommandError::WindowFull), "the configured window of 2");
     assert_eq!(p.esme.submit_parts(p.now, &parts_of(&[b"1", b"2", b"3"])), Err(CommandError::TooLarge));
     p.run();
-    let seqs: Vec<u32> = pdus(&p.esme_wire).iter().filter(|x| x.0 == CommandId::SubmitSm).map(|x| x.2).collect();
+    let seqs: Vec<u32> = pdus(&p.esme_wire).iter().filter(|x| x.0 == CommandId::SUBMIT_SM).map(|x| x.2).collect();
     assert_eq!(seqs, [2, 3]);
     assert_eq!(p.smsc_seen.iter().filter(|s| s.text.as_deref() == Some(&b"pre-encoded"[..])).count(), 2);
     let (ta, tb) = (p.held[0], p.held[1]);
     p.answer(tb, Reaction::Accept("B".into()));
-    p.answer(ta, Reaction::Reject(CommandStatus::InvalidDestinationAddress));
-    assert_eq!(p.outcomes(), [(b, ok()), (a, Outcome::Response { status: CommandStatus::InvalidDestinationAddress })]);
+    p.answer(ta, Reaction::Reject(CommandStatus::INVALID_DESTINATION_ADDRESS));
+    assert_eq!(
+        p.outcomes(),
+        [(b, ok()), (a, Outcome::Response { status: CommandStatus::INVALID_DESTINATION_ADDRESS })]
+    );
     // A frame whose header lies, or that is not a request this session may send, is refused.
     let mut short = frame.clone();
     short.pop();
     assert!(matches!(p.esme.send_frame(p.now, &short), Err(CommandError::Codec(_))));
-    let deliver = emit(&Pdu::DeliverSm(sm(b"x")), 0, CommandStatus::Ok);
+    let deliver = emit(&Pdu::DeliverSm(sm(b"x")), 0, CommandStatus::OK);
     assert_eq!(p.esme.send_frame(p.now, &deliver), Err(CommandError::NotARequest));
 }
 
@@ -1405,7 +1408,7 @@ fn frames_received_before_the_connection_broke_are_processed_first() {
     assert_eq!(
         events,
         [
-            Event::BindFailed(BindFailure::Rejected(CommandStatus::InvalidPassword)),
+            Event::BindFailed(BindFailure::Rejected(CommandStatus::INVALID_PASSWORD)),
             Event::Closed(CloseReason::BindFailed)
         ]
     );
@@ -1426,7 +1429,7 @@ fn frames_received_before_the_connection_broke_are_processed_first() {
         let (mut ev, mut seen, mut wire) = (Vec::new(), Vec::new(), Vec::new());
         smpp_tests::drain(&mut p.smsc, &mut ev, &mut seen, &mut wire, &mut p.rng, 0, |s, e, _| {
             if let Event::Request { token, .. } = e {
-                s.respond(Instant(0), *token, CommandStatus::Ok, Some(&Pdu::SubmitSmResp(MessageIdResp::new("r1"))))
+                s.respond(Instant(0), *token, CommandStatus::OK, Some(&Pdu::SubmitSmResp(MessageIdResp::new("r1"))))
                     .unwrap();
                 smpp_tests::send_receipt(s, Instant(0), "r1", "447700900123").unwrap();
             }
@@ -1439,9 +1442,146 @@ fn frames_received_before_the_connection_broke_are_processed_first() {
     assert_eq!(
         events,
         [
-            Event::Outcome { handle: h, command: CommandId::SubmitSm, part: None, outcome: ok() },
-            Event::Receipt { token: None, submit: Some(h), part: None, state: Some(MessageState::Delivered) },
+            Event::Outcome { handle: h, command: CommandId::SUBMIT_SM, part: None, outcome: ok() },
+            Event::Receipt { token: None, submit: Some(h), part: None, state: Some(MessageState::DELIVERED) },
             Event::Closed(CloseReason::ConnectionLost)
         ]
     );
+}
+
+/// An answer that does not fit the transmit buffer is refused and its token kept: the request
+/// is still answered, once, when there is room.
+#[test]
+fn an_answer_that_does_not_fit_is_refused_and_its_token_kept() {
+    let (mut rx, mut tx) = ([0u8; 4096], vec![0u8; Session::<'_, 1>::min_transmit_buffer()]);
+    let mut smsc: Session<'_, 1> = Session::smsc(cfg(), &mut rx, &mut tx, Instant(0)).unwrap();
+    let bind = emit(&Pdu::BindTransmitter(Bind::new("u", "p")), 1, CommandStatus::OK);
+    assert_eq!(smsc.handle_input(Instant(0), &bind), bind.len());
+    let Some(Event::BindRequest { token, .. }) = smsc.poll_event() else { panic!() };
+    smsc.accept_bind(Instant(0), token, "SMSC").unwrap();
+    drain_one(&mut smsc);
+    let submit = emit(&Pdu::SubmitSm(sm(b"x")), 2, CommandStatus::OK);
+    assert_eq!(smsc.handle_input(Instant(1), &submit), submit.len());
+    let Some(Event::Request { token, .. }) = smsc.poll_event() else { panic!() };
+    // An enquire_link flood fills the transmit buffer with answers; the socket is not writable.
+    for seq in 10..40u32 {
+        let link = emit(&Pdu::EnquireLink, seq, CommandStatus::OK);
+        let _ = smsc.handle_input(Instant(1), &link);
+        while smsc.poll_event().is_some() {}
+    }
+    let long_id = "x".repeat(64);
+    let resp = Pdu::SubmitSmResp(MessageIdResp::new(&long_id));
+    assert_eq!(smsc.respond(Instant(2), token, CommandStatus::OK, Some(&resp)), Err(CommandError::TransmitBufferFull));
+    assert_eq!(smsc.pending_incoming(), 1, "the token is kept");
+    let (_, sent) = drain_one(&mut smsc);
+    assert!(sent.iter().all(|x| x.0 == CommandId::ENQUIRE_LINK_RESP));
+    smsc.respond(Instant(3), token, CommandStatus::OK, Some(&resp)).unwrap();
+    let (_, sent) = drain_one(&mut smsc);
+    assert_eq!(sent.iter().filter(|x| x.0 == CommandId::SUBMIT_SM_RESP && x.2 == 2).count(), 1, "answered once");
+}
+
+#[test]
+fn role_constructors_decode_only_their_role_and_broadcast_is_opt_in() {
+    use smpp_codec::pdu::BroadcastSm;
+    let broadcast = Pdu::BroadcastSm(BroadcastSm::default());
+    // Session::esme sends no broadcast request; with_broadcast (and Session::new) do.
+    for (how, expected) in [(0, Err(CommandError::NotARequest)), (1, Ok(())), (2, Ok(()))] {
+        let (mut rx, mut tx) = ([0u8; 1024], [0u8; 1024]);
+        let mut esme: Session<'_, 4> = match how {
+            0 => Session::esme(cfg(), &mut rx, &mut tx, Instant(0)).unwrap(),
+            1 => Session::esme(cfg(), &mut rx, &mut tx, Instant(0)).unwrap().with_broadcast(),
+            _ => Session::new(smpp_session::Role::Esme, cfg(), &mut rx, &mut tx, Instant(0)).unwrap(),
+        };
+        esme.bind(Instant(0), BindKind::Transceiver, &Bind::new("u", "p")).unwrap();
+        drain_one(&mut esme);
+        let ok = [0, 0, 0, 17, 0x80, 0, 0, 9, 0, 0, 0, 0, 0, 0, 0, 1, 0];
+        assert_eq!(esme.handle_input(Instant(0), &ok), ok.len());
+        assert!(matches!(esme.poll_event(), Some(Event::Bound { .. })));
+        assert_eq!(esme.send(Instant(1), &broadcast).map(|_| ()), expected, "{how}");
+        drain_one(&mut esme);
+        // A PDU only an SMSC receives is answered generic_nack.
+        let enquire = emit(&Pdu::EnquireLink, 40, CommandStatus::OK);
+        let bind = emit(&Pdu::BindTransmitter(Bind::new("", "")), 41, CommandStatus::OK);
+        for frame in [&enquire[..], &bind] {
+            assert_eq!(esme.handle_input(Instant(2), frame), frame.len());
+        }
+        let (_, back) = drain_one(&mut esme);
+        assert_eq!(
+            back,
+            [
+                (CommandId::ENQUIRE_LINK_RESP, CommandStatus::OK, 40, vec![]),
+                (CommandId::GENERIC_NACK, CommandStatus::INVALID_COMMAND_ID, 41, vec![])
+            ]
+        );
+    }
+    // Session::smsc does not decode broadcast_sm (generic_nack); with_broadcast hands it over.
+    for with in [false, true] {
+        let (mut rx, mut tx) = ([0u8; 1024], [0u8; 1024]);
+        let smsc: Session<'_, 4> = Session::smsc(cfg(), &mut rx, &mut tx, Instant(0)).unwrap();
+        let mut smsc = if with { smsc.with_broadcast() } else { smsc };
+        let bind = emit(&Pdu::BindTransmitter(Bind::new("u", "p")), 1, CommandStatus::OK);
+        assert_eq!(smsc.handle_input(Instant(0), &bind), bind.len());
+        let Some(Event::BindRequest { token, .. }) = smsc.poll_event() else { panic!("no bind request") };
+        smsc.accept_bind(Instant(0), token, "SMSC").unwrap();
+        drain_one(&mut smsc);
+        let frame = emit(&broadcast, 2, CommandStatus::OK);
+        assert_eq!(smsc.handle_input(Instant(1), &frame), frame.len());
+        let event = smsc.poll_event();
+        let (_, back) = drain_one(&mut smsc);
+        if with {
+            assert!(matches!(event, Some(Event::Request { command: CommandId::BROADCAST_SM, .. })));
+            assert!(back.is_empty());
+        } else {
+            assert_eq!(event, None);
+            assert_eq!(back, [(CommandId::GENERIC_NACK, CommandStatus::INVALID_COMMAND_ID, 2, vec![])]);
+        }
+    }
+}
+
+/// Finding 2, the late case (found by the throttling oracle of the invariant proptest): a request
+/// sent before the first throttle of an episode belongs to that episode even when its throttled
+/// response comes after a newer request succeeded.
+#[test]
+fn a_late_throttle_of_a_request_sent_before_the_episode_does_not_narrow_again() {
+    let mut bufs = Buffers::new();
+    let mut p: Pair<'_, 8> = Pair::new(&mut bufs, cfg(), cfg());
+    p.policy.submit = Box::new(|_, _, _| Reaction::Hold);
+    p.bind(BindKind::Transmitter);
+    for _ in 0..3 {
+        p.esme.submit(p.now, &sm(b"in flight")).unwrap();
+    }
+    p.run();
+    let (a, b) = (p.held[0], p.held[1]);
+    p.answer(a, Reaction::Reject(CommandStatus::THROTTLED));
+    assert_eq!(p.esme.effective_window(), 4, "the episode starts: one halving");
+    p.advance(1000);
+    p.esme.submit(p.now, &sm(b"after the pause")).unwrap();
+    p.run();
+    let d = p.held[3];
+    p.answer(d, Reaction::Accept("d".into()));
+    // b was sent before the first throttle was seen: the same episode.
+    p.answer(b, Reaction::Reject(CommandStatus::THROTTLED));
+    let notices = p.esme_events.iter().filter(|e| matches!(e, Event::Throttled { .. })).count();
+    assert_eq!((p.esme.effective_window(), notices), (4, 1), "one decrease and one pause per episode");
+    assert_eq!(p.esme.paused_until(p.now), None, "no second pause");
+}
+
+/// The answer to a broken command_length does not depend on how its octets were cut: the
+/// frame is judged once its header is whole.
+#[test]
+fn a_broken_command_length_gets_the_same_answer_in_any_chunking() {
+    let bad = [0, 0, 0, 8, 0, 0, 0, 0x15, 0, 0, 0, 0, 0, 0, 0, 3];
+    let mut answers = Vec::new();
+    for chunk in [16, 1, 3, 5] {
+        let (mut rx, mut tx) = ([0u8; 512], [0u8; 512]);
+        let mut esme: Session<'_, 4> = Session::esme(cfg(), &mut rx, &mut tx, Instant(0)).unwrap();
+        let mut back = Vec::new();
+        for piece in bad.chunks(chunk) {
+            assert_eq!(esme.handle_input(Instant(0), piece), piece.len());
+            back.extend(drain_one(&mut esme).1);
+        }
+        answers.push(back);
+    }
+    assert_eq!(answers[0], [(CommandId::GENERIC_NACK, CommandStatus::INVALID_COMMAND_LENGTH, 3, vec![])]);
+    assert!(answers.iter().all(|a| *a == answers[0]), "{answers:?}");
 }

@@ -1,6 +1,6 @@
 //! alert_notification (SMPP-REFERENCE §3.12): no response PDU exists.
 
-use super::fields::{self, ESME, SOURCE, put_address};
+use super::fields::{self, ESME, SOURCE, put_address, put_address_last};
 use crate::wire::{Encode, Reader, Sink};
 use crate::{Address, Error, Tlvs};
 
@@ -25,7 +25,7 @@ impl<'a> AlertNotification<'a> {
         let mut r = Reader::new(body);
         Ok(AlertNotification {
             source: r.address(SOURCE, fields::ADDR_WIDE_MAX)?,
-            esme: r.address(ESME, fields::ADDR_WIDE_MAX)?,
+            esme: r.address_last(ESME, fields::ADDR_WIDE_MAX)?,
             tlvs: Tlvs::parse(r.rest())?,
         })
     }
@@ -34,7 +34,8 @@ impl<'a> AlertNotification<'a> {
 impl Encode for AlertNotification<'_> {
     fn encode<S: Sink>(&self, s: &mut S) {
         put_address(s, &self.source, SOURCE, fields::ADDR_WIDE_MAX);
-        put_address(s, &self.esme, ESME, fields::ADDR_WIDE_MAX);
+        let max = (fields::ADDR_WIDE_MAX, fields::ADDR_WIDE_MAX);
+        put_address_last(s, &self.esme, ESME, max, self.tlvs.is_empty());
         self.tlvs.encode(s);
     }
 }

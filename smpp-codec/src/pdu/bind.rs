@@ -41,8 +41,8 @@ impl<'a> Bind<'a> {
             password: password.into(),
             system_type: COctetStr::EMPTY,
             interface_version: crate::interface_version::V34,
-            addr_ton: Ton::Unknown,
-            addr_npi: Npi::Unknown,
+            addr_ton: Ton::UNKNOWN,
+            addr_npi: Npi::UNKNOWN,
             address_range: COctetStr::EMPTY,
         }
     }
@@ -60,7 +60,7 @@ impl<'a> Bind<'a> {
             interface_version: r.u8(Field::InterfaceVersion)?,
             addr_ton: r.u8(Field::AddrTon)?.into(),
             addr_npi: r.u8(Field::AddrNpi)?.into(),
-            address_range: r.cstr(Field::AddressRange, ADDRESS_RANGE_MAX)?,
+            address_range: r.cstr_last(Field::AddressRange, ADDRESS_RANGE_MAX)?,
         };
         r.finish()?;
         Ok(v)
@@ -75,13 +75,14 @@ impl Encode for Bind<'_> {
         s.u8(self.interface_version);
         s.u8(self.addr_ton.raw());
         s.u8(self.addr_npi.raw());
-        s.cstr(Field::AddressRange, self.address_range, ADDRESS_RANGE_MAX);
+        s.cstr_last(Field::AddressRange, self.address_range, ADDRESS_RANGE_MAX, true);
     }
 }
 
 /// The body of bind_*_resp (§3.2): the SMSC's system_id and, usually, sc_interface_version.
 ///
-/// On error the body may be absent, a lone NUL, or complete; all three decode.
+/// The body may be absent (`system_id` is then [absent](COctetStr::is_absent)), a lone NUL, or
+/// complete, whatever the status; all three decode and re-emit as they came.
 #[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct BindResp<'a> {
@@ -98,13 +99,13 @@ impl<'a> BindResp<'a> {
     /// A bad `system_id` or a corrupt TLV stream.
     pub fn parse(body: &'a [u8]) -> Result<Self, Error> {
         let mut r = Reader::new(body);
-        Ok(BindResp { system_id: r.cstr(Field::SystemId, SYSTEM_ID_MAX)?, tlvs: Tlvs::parse(r.rest())? })
+        Ok(BindResp { system_id: r.cstr_last(Field::SystemId, SYSTEM_ID_MAX)?, tlvs: Tlvs::parse(r.rest())? })
     }
 }
 
 impl Encode for BindResp<'_> {
     fn encode<S: Sink>(&self, s: &mut S) {
-        s.cstr(Field::SystemId, self.system_id, SYSTEM_ID_MAX);
+        s.cstr_last(Field::SystemId, self.system_id, SYSTEM_ID_MAX, self.tlvs.is_empty());
         self.tlvs.encode(s);
     }
 }
@@ -128,7 +129,7 @@ impl<'a> Outbind<'a> {
         let mut r = Reader::new(body);
         let v = Outbind {
             system_id: r.cstr(Field::SystemId, SYSTEM_ID_MAX)?,
-            password: r.cstr(Field::Password, PASSWORD_MAX)?,
+            password: r.cstr_last(Field::Password, PASSWORD_MAX)?,
         };
         r.finish()?;
         Ok(v)
@@ -138,7 +139,7 @@ impl<'a> Outbind<'a> {
 impl Encode for Outbind<'_> {
     fn encode<S: Sink>(&self, s: &mut S) {
         s.cstr(Field::SystemId, self.system_id, SYSTEM_ID_MAX);
-        s.cstr(Field::Password, self.password, PASSWORD_MAX);
+        s.cstr_last(Field::Password, self.password, PASSWORD_MAX, true);
     }
 }
 

@@ -2,7 +2,7 @@
 //! query_broadcast_sm_resp are [`MessageIdResp`](super::MessageIdResp); cancel_broadcast_sm_resp
 //! is header-only.
 
-use super::fields::{self, SOURCE, put_address, put_time};
+use super::fields::{self, SOURCE, put_address, put_address_last, put_time};
 use crate::wire::{Encode, Reader, Sink};
 use crate::{Address, COctetStr, DataCoding, Error, Field, Priority, Tlvs};
 
@@ -91,7 +91,7 @@ impl<'a> QueryBroadcastSm<'a> {
         let mut r = Reader::new(body);
         Ok(QueryBroadcastSm {
             message_id: r.cstr(Field::MessageId, fields::MESSAGE_ID_MAX)?,
-            source: r.address(SOURCE, fields::ADDR_MAX)?,
+            source: r.address_last(SOURCE, fields::ADDR_MAX)?,
             tlvs: Tlvs::parse(r.rest())?,
         })
     }
@@ -100,7 +100,8 @@ impl<'a> QueryBroadcastSm<'a> {
 impl Encode for QueryBroadcastSm<'_> {
     fn encode<S: Sink>(&self, s: &mut S) {
         s.cstr(Field::MessageId, self.message_id, fields::MESSAGE_ID_MAX);
-        put_address(s, &self.source, SOURCE, fields::ADDR_MAX);
+        let max = (fields::ADDR_MAX, fields::ADDR_MAX);
+        put_address_last(s, &self.source, SOURCE, max, self.tlvs.is_empty());
         self.tlvs.encode(s);
     }
 }
@@ -129,7 +130,7 @@ impl<'a> CancelBroadcastSm<'a> {
         Ok(CancelBroadcastSm {
             service_type: r.cstr(Field::ServiceType, fields::SERVICE_TYPE_MAX)?,
             message_id: r.cstr(Field::MessageId, fields::MESSAGE_ID_MAX)?,
-            source: r.address(SOURCE, fields::ADDR_MAX)?,
+            source: r.address_last(SOURCE, fields::ADDR_MAX)?,
             tlvs: Tlvs::parse(r.rest())?,
         })
     }
@@ -139,7 +140,8 @@ impl Encode for CancelBroadcastSm<'_> {
     fn encode<S: Sink>(&self, s: &mut S) {
         s.cstr(Field::ServiceType, self.service_type, fields::SERVICE_TYPE_MAX);
         s.cstr(Field::MessageId, self.message_id, fields::MESSAGE_ID_MAX);
-        put_address(s, &self.source, SOURCE, fields::ADDR_MAX);
+        let max = (fields::ADDR_MAX, fields::ADDR_MAX);
+        put_address_last(s, &self.source, SOURCE, max, self.tlvs.is_empty());
         self.tlvs.encode(s);
     }
 }

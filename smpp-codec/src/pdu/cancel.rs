@@ -1,6 +1,6 @@
 //! cancel_sm and replace_sm (SMPP-REFERENCE §3.10, §3.11). Their responses are header-only.
 
-use super::fields::{self, DEST, SOURCE, put_address, put_short_message, put_time};
+use super::fields::{self, DEST, SOURCE, put_address, put_address_last, put_short_message, put_time};
 use crate::wire::{Encode, Reader, Sink};
 use crate::{Address, COctetStr, Error, Field, RegisteredDelivery, Tlvs};
 
@@ -15,8 +15,8 @@ pub struct CancelSm<'a> {
     pub message_id: COctetStr<'a>,
     /// The original source address.
     pub source: Address<'a>,
-    /// The original destination (up to 20 characters on encode; up to 64 accepted on decode,
-    /// as some SMSCs send).
+    /// The original destination: up to 20 characters when the application builds it, up to 64
+    /// when decoded (Kannel's limit; SMPP-REFERENCE §12 #8), and written back as it came.
     pub dest: Address<'a>,
 }
 
@@ -31,7 +31,7 @@ impl<'a> CancelSm<'a> {
             service_type: r.cstr(Field::ServiceType, fields::SERVICE_TYPE_MAX)?,
             message_id: r.cstr(Field::MessageId, fields::MESSAGE_ID_MAX)?,
             source: r.address(SOURCE, fields::ADDR_MAX)?,
-            dest: r.address(DEST, fields::ADDR_WIDE_MAX)?,
+            dest: r.address_last(DEST, fields::ADDR_WIDE_MAX)?,
         };
         r.finish()?;
         Ok(v)
@@ -43,7 +43,7 @@ impl Encode for CancelSm<'_> {
         s.cstr(Field::ServiceType, self.service_type, fields::SERVICE_TYPE_MAX);
         s.cstr(Field::MessageId, self.message_id, fields::MESSAGE_ID_MAX);
         put_address(s, &self.source, SOURCE, fields::ADDR_MAX);
-        put_address(s, &self.dest, DEST, fields::ADDR_MAX);
+        put_address_last(s, &self.dest, DEST, (fields::ADDR_MAX, fields::ADDR_WIDE_MAX), true);
     }
 }
 

@@ -25,6 +25,8 @@ enum Repr<'a, T> {
         count: u8,
     },
     Slice(&'a [T]),
+    /// The parsed body stopped before the list's count.
+    Absent,
 }
 
 impl<T> Default for List<'_, T> {
@@ -39,12 +41,30 @@ impl<'a, T> List<'a, T> {
         List { repr: Repr::Slice(items) }
     }
 
+    /// A list whose count is missing: the body stops before it (see the crate's leniency
+    /// rule). It has no items and writes nothing, not even a count.
+    pub const fn absent() -> Self {
+        List { repr: Repr::Absent }
+    }
+
     /// Number of items.
     pub const fn len(&self) -> usize {
         match self.repr {
             Repr::Wire { count, .. } => count as usize,
             Repr::Slice(s) => s.len(),
+            Repr::Absent => 0,
         }
+    }
+
+    /// Whether the count was missing (the body stopped before it).
+    pub const fn is_absent(&self) -> bool {
+        matches!(self.repr, Repr::Absent)
+    }
+
+    /// Whether the list holds the wire bytes of a parsed PDU (written back with the decode
+    /// limits on its count).
+    pub(crate) const fn is_decoded(&self) -> bool {
+        matches!(self.repr, Repr::Wire { .. })
     }
 
     /// Whether the list is empty.
@@ -65,10 +85,12 @@ impl<'a, T: Item<'a>> List<'a, T> {
         Ok(List { repr: Repr::Wire { bytes: start.get(..used).unwrap_or(&[]), count } })
     }
 
+    /// Writes the items (not the count).
     pub(crate) fn write<S: Sink>(&self, s: &mut S) {
         match self.repr {
             Repr::Wire { bytes, .. } => s.bytes(bytes),
             Repr::Slice(items) => items.iter().for_each(|i| i.write(s)),
+            Repr::Absent => {}
         }
     }
 
@@ -100,6 +122,7 @@ impl<'a, T: Item<'a>> Iterator for ListIter<'a, T> {
                 *s = rest;
                 Some(*first)
             }
+            Repr::Absent => None,
             Repr::Wire { bytes, count } => {
                 if *count == 0 {
                     return None;

@@ -54,7 +54,7 @@ pub struct SubmitMulti<'a> {
     pub service_type: COctetStr<'a>,
     /// Originator.
     pub source: Address<'a>,
-    /// 1 to 254 destinations.
+    /// 1 to 254 destinations (0 to 255 in a decoded body, written back as they came).
     pub dests: List<'a, DestAddress<'a>>,
     /// Messaging mode, message type, UDHI.
     pub esm_class: EsmClass,
@@ -114,7 +114,7 @@ impl Encode for SubmitMulti<'_> {
     fn encode<S: Sink>(&self, s: &mut S) {
         s.cstr(Field::ServiceType, self.service_type, fields::SERVICE_TYPE_MAX);
         put_address(s, &self.source, SOURCE, fields::ADDR_MAX);
-        if S::CHECK && !(1..=MAX_DESTS).contains(&self.dests.len()) {
+        if S::CHECK && !self.dests.is_decoded() && !(1..=MAX_DESTS).contains(&self.dests.len()) {
             s.fail(Error::InvalidValue { field: Field::NumberOfDests });
         }
         s.u8(self.dests.len() as u8);
@@ -158,6 +158,9 @@ impl<'a> Item<'a> for UnsuccessSme<'a> {
 }
 
 /// The body of submit_multi_resp (§3.7): the message id and the destinations that failed.
+///
+/// Like every response it may stop early, whatever its status: header-only (`message_id`
+/// [absent](COctetStr::is_absent)) or after the message_id (`unsuccess` [absent](List::is_absent)).
 #[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct SubmitMultiResp<'a> {
@@ -176,16 +179,30 @@ impl<'a> SubmitMultiResp<'a> {
     /// A field that is truncated, unterminated or too long, or a corrupt TLV stream.
     pub fn parse(body: &'a [u8]) -> Result<Self, Error> {
         let mut r = Reader::new(body);
-        let message_id = r.cstr(Field::MessageId, fields::MESSAGE_ID_MAX)?;
-        // Error responses may stop after the message_id.
-        let count = if r.is_empty() { 0 } else { r.u8(Field::NoUnsuccess)? };
+        let message_id = r.cstr_last(Field::MessageId, fields::MESSAGE_ID_MAX)?;
+        if r.is_empty() {
+            // A response that stops before its second field.
+            return Ok(SubmitMultiResp { message_id, unsuccess: List::absent(), tlvs: Tlvs::EMPTY });
+        }
+        let count = r.u8(Field::NoUnsuccess)?;
         Ok(SubmitMultiResp { message_id, unsuccess: List::read(&mut r, count)?, tlvs: Tlvs::parse(r.rest())? })
     }
 }
 
 impl Encode for SubmitMultiResp<'_> {
     fn encode<S: Sink>(&self, s: &mut S) {
-        s.cstr(Field::MessageId, self.message_id, fields::MESSAGE_ID_MAX);
+        let rest_empty = self.tlvs.is_empty();
+        let all_empty = self.unsuccess.is_empty() && rest_empty;
+        s.cstr_last(Field::MessageId, self.message_id, fields::MESSAGE_ID_MAX, all_empty);
+        if self.message_id.is_absent() {
+            return;
+        }
+        if self.unsuccess.is_absent() {
+            if S::CHECK && !rest_empty {
+                s.fail(Error::Absent { field: Field::NoUnsuccess });
+            }
+            return;
+        }
         if S::CHECK && self.unsuccess.len() > usize::from(u8::MAX) {
             s.fail(Error::TooLong { field: Field::NoUnsuccess, max: 255 });
         }

@@ -6,8 +6,9 @@ use crate::{Address, COctetStr, DataCoding, Error, EsmClass, Field, Priority, Re
 
 /// The body of submit_sm and deliver_sm (§3.5).
 ///
-/// User data is in `short_message` (at most 254 octets on encode, 255 on decode) or in a
-/// `message_payload` TLV with an empty `short_message`; [`Sm::message`] returns whichever is used.
+/// User data is in `short_message` (at most 254 octets in a body the application builds, 255 in
+/// a decoded one) or in a `message_payload` TLV with an empty `short_message`; [`Sm::message`]
+/// returns whichever is used. A decoded body may carry both (the short_message wins).
 #[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct Sm<'a> {
@@ -111,7 +112,8 @@ impl Encode for Sm<'_> {
 /// The body of submit_sm_resp, deliver_sm_resp, data_sm_resp, broadcast_sm_resp and
 /// query_broadcast_sm_resp: a message_id and TLVs (§3.6, §3.13).
 ///
-/// On error the body may be absent or a lone NUL; both decode as an empty message_id.
+/// The body may be absent (error responses, OpenMarket's deliver_sm_resp): `message_id` is then
+/// [absent](COctetStr::is_absent) and the response re-emits header-only.
 #[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct MessageIdResp<'a> {
@@ -145,7 +147,7 @@ impl<'a> MessageIdResp<'a> {
     pub fn parse(body: &'a [u8]) -> Result<Self, Error> {
         let mut r = Reader::new(body);
         Ok(MessageIdResp {
-            message_id: r.cstr(Field::MessageId, fields::MESSAGE_ID_MAX)?,
+            message_id: r.cstr_last(Field::MessageId, fields::MESSAGE_ID_MAX)?,
             tlvs: Tlvs::parse(r.rest())?,
         })
     }
@@ -153,7 +155,7 @@ impl<'a> MessageIdResp<'a> {
 
 impl Encode for MessageIdResp<'_> {
     fn encode<S: Sink>(&self, s: &mut S) {
-        s.cstr(Field::MessageId, self.message_id, fields::MESSAGE_ID_MAX);
+        s.cstr_last(Field::MessageId, self.message_id, fields::MESSAGE_ID_MAX, self.tlvs.is_empty());
         self.tlvs.encode(s);
     }
 }

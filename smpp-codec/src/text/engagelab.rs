@@ -1,8 +1,6 @@
 //! EngageLab's template body: the JSON object its SMPP service expects in short_message, and
 //! its service_type values (providers/engagelab-smpp.txt).
 
-use core::fmt;
-
 /// EngageLab's service_type values.
 #[derive(Copy, Clone, Debug, Default, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
@@ -51,21 +49,8 @@ pub struct TemplateBody<'a> {
     pub params: &'a [(&'a str, &'a str)],
 }
 
-/// The output buffer is too small for the body.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
-pub struct BufferTooSmall {
-    /// Octets needed.
-    pub needed: usize,
-}
-
-impl fmt::Display for BufferTooSmall {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "output buffer too small: {} octets needed", self.needed)
-    }
-}
-
-impl core::error::Error for BufferTooSmall {}
+/// The output buffer is too small for the body (the text layer's one such error).
+pub use super::BufferTooSmall;
 
 /// Octets of `s` as a JSON string, quotes included.
 fn string_len(s: &str) -> usize {

@@ -10,8 +10,8 @@ use core::fmt;
 pub const ESCAPE: u8 = 0x1B;
 
 /// The default alphabet, indexed by septet. 0x1B is the escape (shown as a space here; it never
-/// decodes on its own).
-const DEFAULT: [char; 128] = [
+/// decodes on its own). Only read at compile time, to build [`DEFAULT`].
+const DEFAULT_CHARS: [char; 128] = [
     '@', '£', '$', '¥', 'è', 'é', 'ù', 'ì', 'ò', 'Ç', '\n', 'Ø', 'ø', '\r', 'Å', 'å', //
     'Δ', '_', 'Φ', 'Γ', 'Λ', 'Ω', 'Π', 'Ψ', 'Σ', 'Θ', 'Ξ', ' ', 'Æ', 'æ', 'ß', 'É', //
     ' ', '!', '"', '#', '¤', '%', '&', '\'', '(', ')', '*', '+', ',', '-', '.', '/', //
@@ -21,6 +21,21 @@ const DEFAULT: [char; 128] = [
     '¿', 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'o', //
     'p', 'q', 'r', 's', 't', 'u', 'v', 'w', 'x', 'y', 'z', 'ä', 'ö', 'ñ', 'ü', 'à', //
 ];
+
+/// [`DEFAULT_CHARS`] as UTF-16 code units: every character of the default alphabet is in the
+/// BMP, and half the size of `char`s matters in firmware (256 bytes).
+// Evaluated at compile time: an out-of-range index would be a build error, not a panic.
+#[allow(clippy::indexing_slicing)]
+static DEFAULT: [u16; 128] = {
+    let mut t = [0u16; 128];
+    let mut i = 0;
+    while i < 128 {
+        assert!((DEFAULT_CHARS[i] as u32) < 0x1_0000);
+        t[i] = DEFAULT_CHARS[i] as u32 as u16;
+        i += 1;
+    }
+    t
+};
 
 /// The extension table shared by the default alphabet and every single-shift table.
 ///
@@ -41,7 +56,7 @@ const EXTENSION: &[(u8, char)] = &[
 ];
 
 /// Spanish single shift (23.038 A.2.2): the entries beyond the default extension table.
-const SPANISH: &[(u8, char)] = &[
+static SPANISH_SINGLE: [(u8, char); 9] = [
     (0x09, 'ç'),
     (0x41, 'Á'),
     (0x49, 'Í'),
@@ -54,11 +69,11 @@ const SPANISH: &[(u8, char)] = &[
 ];
 
 /// Turkish single shift (23.038 A.2.1): the entries beyond the default extension table.
-const TURKISH: &[(u8, char)] =
-    &[(0x47, 'Ğ'), (0x49, 'İ'), (0x53, 'Ş'), (0x63, 'ç'), (0x67, 'ğ'), (0x69, 'ı'), (0x73, 'ş')];
+static TURKISH_SINGLE: [(u8, char); 7] =
+    [(0x47, 'Ğ'), (0x49, 'İ'), (0x53, 'Ş'), (0x63, 'ç'), (0x67, 'ğ'), (0x69, 'ı'), (0x73, 'ş')];
 
 /// Portuguese single shift (23.038 A.2.3): the entries beyond the default extension table.
-const PORTUGUESE: &[(u8, char)] = &[
+static PORTUGUESE_SINGLE: [(u8, char); 27] = [
     (0x05, 'ê'),
     (0x09, 'ç'),
     (0x0B, 'Ô'),
@@ -90,12 +105,12 @@ const PORTUGUESE: &[(u8, char)] = &[
 
 /// Turkish locking shift (23.038 A.3.1): the positions where it differs from the default
 /// alphabet (four transcriptions agree).
-const TURKISH_LOCKING: &[(u8, char)] =
-    &[(0x04, '€'), (0x07, 'ı'), (0x0B, 'Ğ'), (0x0C, 'ğ'), (0x1C, 'Ş'), (0x1D, 'ş'), (0x40, 'İ'), (0x60, 'ç')];
+static TURKISH_LOCKING: [(u8, char); 8] =
+    [(0x04, '€'), (0x07, 'ı'), (0x0B, 'Ğ'), (0x0C, 'ğ'), (0x1C, 'Ş'), (0x1D, 'ş'), (0x40, 'İ'), (0x60, 'ç')];
 
 /// Portuguese locking shift (23.038 A.3.3): the positions where it differs from the default
 /// alphabet (four transcriptions agree).
-const PORTUGUESE_LOCKING: &[(u8, char)] = &[
+static PORTUGUESE_LOCKING: [(u8, char); 30] = [
     (0x04, 'ê'),
     (0x06, 'ú'),
     (0x07, 'í'),
@@ -131,28 +146,52 @@ const PORTUGUESE_LOCKING: &[(u8, char)] = &[
 /// A national language whose shift tables this crate knows: a single-shift table (UDH IE 0x24)
 /// for each, a locking-shift table (IE 0x25) for Turkish and Portuguese (23.038 defines none for
 /// Spanish).
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
-pub enum Language {
-    /// Turkish (identifier 1).
-    Turkish,
-    /// Spanish (identifier 2).
-    Spanish,
-    /// Portuguese (identifier 3).
-    Portuguese,
+///
+/// A language is a reference to its tables, so a program links the tables of the languages it
+/// names and no others: a firmware that allows no national language (`choose(text, &[], ..)`)
+/// carries none. Naming [`Language::ALL`] or calling [`Language::from_id`] (as
+/// [`Tables::from_ids`] does when decoding a UDH) links all three. Compare languages with `==`.
+///
+/// # Example
+/// ```
+/// use smpp_codec::text::gsm7::Language;
+/// assert_eq!(Language::Spanish.id(), 2);
+/// assert_eq!(Language::from_id(2), Some(Language::Spanish));
+/// assert!(!Language::Spanish.has_locking_shift());
+/// assert_eq!(format!("{:?}", Language::Turkish), "Turkish");
+/// ```
+#[derive(Copy, Clone)]
+pub struct Language(&'static National);
+
+/// What a [`Language`] refers to.
+struct National {
+    id: u8,
+    name: &'static str,
+    single: &'static [(u8, char)],
+    locking: Option<&'static [(u8, char)]>,
 }
 
+static TURKISH: National =
+    National { id: 1, name: "Turkish", single: &TURKISH_SINGLE, locking: Some(&TURKISH_LOCKING) };
+static SPANISH: National = National { id: 2, name: "Spanish", single: &SPANISH_SINGLE, locking: None };
+static PORTUGUESE: National =
+    National { id: 3, name: "Portuguese", single: &PORTUGUESE_SINGLE, locking: Some(&PORTUGUESE_LOCKING) };
+
+#[allow(non_upper_case_globals)]
 impl Language {
+    /// Turkish (identifier 1): single and locking shift.
+    pub const Turkish: Language = Language(&TURKISH);
+    /// Spanish (identifier 2): single shift only.
+    pub const Spanish: Language = Language(&SPANISH);
+    /// Portuguese (identifier 3): single and locking shift.
+    pub const Portuguese: Language = Language(&PORTUGUESE);
+
     /// Every language known here, in identifier order.
     pub const ALL: [Language; 3] = [Language::Turkish, Language::Spanish, Language::Portuguese];
 
     /// The national language identifier carried in the UDH IE.
     pub const fn id(self) -> u8 {
-        match self {
-            Language::Turkish => 1,
-            Language::Spanish => 2,
-            Language::Portuguese => 3,
-        }
+        self.0.id
     }
 
     /// The language for an identifier, if known here.
@@ -167,23 +206,39 @@ impl Language {
 
     /// Whether 23.038 defines a locking-shift table for the language (not for Spanish).
     pub const fn has_locking_shift(self) -> bool {
-        self.locking().is_some()
+        self.0.locking.is_some()
     }
 
-    const fn single(self) -> &'static [(u8, char)] {
-        match self {
-            Language::Turkish => TURKISH,
-            Language::Spanish => SPANISH,
-            Language::Portuguese => PORTUGUESE,
-        }
+    /// The language's name in English.
+    pub const fn name(self) -> &'static str {
+        self.0.name
     }
+}
 
-    const fn locking(self) -> Option<&'static [(u8, char)]> {
-        match self {
-            Language::Turkish => Some(TURKISH_LOCKING),
-            Language::Spanish => None,
-            Language::Portuguese => Some(PORTUGUESE_LOCKING),
-        }
+impl PartialEq for Language {
+    fn eq(&self, other: &Language) -> bool {
+        self.0.id == other.0.id
+    }
+}
+
+impl Eq for Language {}
+
+impl core::hash::Hash for Language {
+    fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
+        self.0.id.hash(state);
+    }
+}
+
+impl fmt::Debug for Language {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0.name)
+    }
+}
+
+#[cfg(feature = "defmt")]
+impl defmt::Format for Language {
+    fn format(&self, f: defmt::Formatter<'_>) {
+        defmt::write!(f, "{=str}", self.0.name)
     }
 }
 
@@ -275,7 +330,10 @@ impl Tables {
 
     /// The overlay of the locking-shift table on the default alphabet, if any.
     fn overlay(self) -> Option<&'static [(u8, char)]> {
-        self.locking.and_then(Language::locking)
+        match self.locking {
+            Some(l) => l.0.locking,
+            None => None,
+        }
     }
 }
 
@@ -286,7 +344,7 @@ const ASCII: [u8; 128] = {
     let mut t = [0xFFu8; 128];
     let mut i = 0;
     while i < 128 {
-        let c = DEFAULT[i] as u32;
+        let c = DEFAULT_CHARS[i] as u32;
         if c < 128 && i != ESCAPE as usize {
             t[c as usize] = i as u8;
         }
@@ -335,7 +393,7 @@ pub(crate) fn lookup(c: char, tables: Tables) -> Option<Septets> {
             Some(0xFF | 0xFE) | None => {}
             Some(s) => return Some(Septets::One(s)),
         }
-    } else if let Some(i) = DEFAULT.iter().position(|&d| d == c) {
+    } else if let Some(i) = u16::try_from(code).ok().and_then(|c| DEFAULT.iter().position(|&d| d == c)) {
         let replaced = overlay.is_some_and(|o| o.iter().any(|(s, _)| usize::from(*s) == i));
         if i != usize::from(ESCAPE) && !replaced {
             return Some(Septets::One(i as u8));
@@ -347,7 +405,7 @@ pub(crate) fn lookup(c: char, tables: Tables) -> Option<Septets> {
     }
     let ext = match tables.single {
         None => EXTENSION.iter().find(|(_, e)| *e == c),
-        Some(l) => l.single().iter().chain(EXTENSION).find(|(_, e)| *e == c),
+        Some(l) => l.0.single.iter().chain(EXTENSION).find(|(_, e)| *e == c),
     };
     ext.map(|(s, _)| Septets::Escaped(*s))
 }
@@ -355,12 +413,12 @@ pub(crate) fn lookup(c: char, tables: Tables) -> Option<Septets> {
 /// The character of a septet of the base table.
 fn base(septet: u8, tables: Tables) -> Option<char> {
     let own = tables.overlay().and_then(|o| o.iter().find(|(s, _)| *s == septet));
-    own.map(|(_, c)| *c).or_else(|| DEFAULT.get(usize::from(septet)).copied())
+    own.map(|(_, c)| *c).or_else(|| DEFAULT.get(usize::from(septet)).and_then(|&u| char::from_u32(u32::from(u))))
 }
 
 /// The character of an extension septet (after the escape).
 fn extension(septet: u8, tables: Tables) -> Option<char> {
-    let own = tables.single.and_then(|l| l.single().iter().find(|(s, _)| *s == septet));
+    let own = tables.single.and_then(|l| l.0.single.iter().find(|(s, _)| *s == septet));
     own.or_else(|| EXTENSION.iter().find(|(s, _)| *s == septet)).map(|(_, c)| *c)
 }
 

@@ -9,18 +9,26 @@ use super::gsm7::Unrepresentable;
 /// [`encoded_len`], the first character that does not fit. `out` is untouched on error.
 pub fn encode(text: &str, ascii_only: bool, out: &mut [u8]) -> Result<usize, Unrepresentable> {
     let limit = if ascii_only { 0x7F } else { 0xFF };
-    if let Some((position, ch)) = text.chars().enumerate().find(|(_, c)| u32::from(*c) > limit) {
-        return Err(Unrepresentable { ch, position });
-    }
-    let n = text.chars().count();
-    if let Some(dst) = out.get_mut(..n) {
-        for (d, c) in dst.iter_mut().zip(text.chars()) {
-            *d = u32::from(c) as u8;
+    // One pass checks every character and finds the first that does not fit, the second writes:
+    // no separate count (and no second walk to find that character).
+    let mut n = 0;
+    let mut overflow = None;
+    for (position, ch) in text.chars().enumerate() {
+        if u32::from(ch) > limit {
+            return Err(Unrepresentable { ch, position });
         }
-        Ok(n)
-    } else {
-        Err(Unrepresentable { ch: text.chars().nth(out.len()).unwrap_or('\0'), position: out.len() })
+        if position == out.len() {
+            overflow = Some(Unrepresentable { ch, position });
+        }
+        n = position + 1;
     }
+    if let Some(e) = overflow {
+        return Err(e);
+    }
+    for (d, c) in out.iter_mut().zip(text.chars()) {
+        *d = u32::from(c) as u8;
+    }
+    Ok(n)
 }
 
 /// Octets [`encode`] writes: one per character.

@@ -13,3 +13,22 @@ pub mod receipt;
 pub mod segment;
 pub mod ucs2;
 pub mod udh;
+
+use core::fmt;
+
+/// A caller's output buffer is too small for what a text-layer writer has to write; nothing was
+/// written.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct BufferTooSmall {
+    /// Octets needed.
+    pub needed: usize,
+}
+
+impl fmt::Display for BufferTooSmall {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "output buffer too small: {} octets needed", self.needed)
+    }
+}
+
+impl core::error::Error for BufferTooSmall {}

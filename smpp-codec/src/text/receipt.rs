@@ -5,7 +5,7 @@
 //! does not matter, `_` and a space in a label are the same, unknown `key:` tokens are ignored,
 //! dates of 10, 12 or 14 digits are read, and an unknown `stat` is kept as it came.
 
-use crate::{MessageState, NetworkErrorCode};
+use crate::{COctetStr, MessageState, NetworkErrorCode};
 
 /// A date in a receipt, in the SMSC's local time (no time zone is given).
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -72,19 +72,35 @@ impl Stat<'_> {
     /// `UNKNOWN`, except the buffered ones, which are `ENROUTE` (as Kannel treats them).
     pub fn state(&self) -> MessageState {
         const NAMES: [(&[u8], MessageState); 11] = [
-            (b"DELIVRD", MessageState::Delivered),
-            (b"EXPIRED", MessageState::Expired),
-            (b"DELETED", MessageState::Deleted),
-            (b"UNDELIV", MessageState::Undeliverable),
-            (b"ACCEPTD", MessageState::Accepted),
-            (b"UNKNOWN", MessageState::Unknown),
-            (b"REJECTD", MessageState::Rejected),
-            (b"ENROUTE", MessageState::Enroute),
-            (b"ACKED", MessageState::Enroute),
-            (b"BUFFRED", MessageState::Enroute),
-            (b"BUFFERD", MessageState::Enroute),
+            (b"DELIVRD", MessageState::DELIVERED),
+            (b"EXPIRED", MessageState::EXPIRED),
+            (b"DELETED", MessageState::DELETED),
+            (b"UNDELIV", MessageState::UNDELIVERABLE),
+            (b"ACCEPTD", MessageState::ACCEPTED),
+            (b"UNKNOWN", MessageState::UNKNOWN),
+            (b"REJECTD", MessageState::REJECTED),
+            (b"ENROUTE", MessageState::ENROUTE),
+            (b"ACKED", MessageState::ENROUTE),
+            (b"BUFFRED", MessageState::ENROUTE),
+            (b"BUFFERD", MessageState::ENROUTE),
         ];
-        NAMES.iter().find(|(n, _)| n.eq_ignore_ascii_case(self.raw)).map_or(MessageState::Unknown, |(_, s)| *s)
+        NAMES.iter().find(|(n, _)| n.eq_ignore_ascii_case(self.raw)).map_or(MessageState::UNKNOWN, |(_, s)| *s)
+    }
+}
+
+/// A date field of a receipt's text as it came; it is read only when asked, so that a program
+/// that needs only the id and the state does not carry the date reader.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct ReceiptDateText<'a> {
+    /// The digits as written.
+    pub raw: &'a [u8],
+}
+
+impl ReceiptDateText<'_> {
+    /// The date, when it is one of the forms [`ReceiptDate::parse`] reads.
+    pub fn date(&self) -> Option<ReceiptDate> {
+        ReceiptDate::parse(self.raw)
     }
 }
 
@@ -92,16 +108,16 @@ impl Stat<'_> {
 #[derive(Copy, Clone, Debug, Default, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct ReceiptText<'a> {
-    /// The SMSC's message id (raw: hex, decimal, or anything).
-    pub id: Option<&'a [u8]>,
+    /// The SMSC's message id as written (hex, decimal, or anything).
+    pub id: Option<COctetStr<'a>>,
     /// Messages submitted.
     pub sub: Option<u32>,
     /// Messages delivered.
     pub dlvrd: Option<u32>,
-    /// Submission time.
-    pub submit_date: Option<ReceiptDate>,
-    /// Time the final state was reached.
-    pub done_date: Option<ReceiptDate>,
+    /// Submission time, as written (read it with [`ReceiptDateText::date`]).
+    pub submit_date: Option<ReceiptDateText<'a>>,
+    /// Time the final state was reached, as written.
+    pub done_date: Option<ReceiptDateText<'a>>,
     /// The state.
     pub stat: Option<Stat<'a>>,
     /// Network or SMSC error code, as a string (may be non-numeric).
@@ -153,9 +169,9 @@ impl<'a> ReceiptText<'a> {
     /// use smpp_codec::text::receipt::ReceiptText;
     /// use smpp_codec::MessageState;
     /// let r = ReceiptText::parse(b"id:68090a534e551 submit date:2504231542 done date:2504231543 stat:DELIVRD err:000").unwrap();
-    /// assert_eq!(r.id, Some(&b"68090a534e551"[..]));
-    /// assert_eq!(r.stat.unwrap().state(), MessageState::Delivered);
-    /// assert_eq!(r.done_date.unwrap().minute, 43);
+    /// assert_eq!(r.id.unwrap(), "68090a534e551");
+    /// assert_eq!(r.stat.unwrap().state(), MessageState::DELIVERED);
+    /// assert_eq!(r.done_date.unwrap().date().unwrap().minute, 43);
     /// ```
     pub fn parse(text: &'a [u8]) -> Option<ReceiptText<'a>> {
         let mut r = ReceiptText::default();
@@ -178,11 +194,11 @@ impl<'a> ReceiptText<'a> {
             let end = after.iter().position(|&b| b == b' ').unwrap_or(after.len());
             let value = after.get(..end).unwrap_or(&[]);
             match key {
-                Key::Id => r.id = Some(value),
+                Key::Id => r.id = Some(COctetStr::new(value)),
                 Key::Sub => r.sub = number(value),
                 Key::Dlvrd => r.dlvrd = number(value),
-                Key::SubmitDate => r.submit_date = ReceiptDate::parse(value),
-                Key::DoneDate => r.done_date = ReceiptDate::parse(value),
+                Key::SubmitDate => r.submit_date = Some(ReceiptDateText { raw: value }),
+                Key::DoneDate => r.done_date = Some(ReceiptDateText { raw: value }),
                 Key::Stat => r.stat = Some(Stat { raw: value }),
                 Key::Err => r.err = Some(value),
                 Key::Text => {}
@@ -198,7 +214,7 @@ impl<'a> ReceiptText<'a> {
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct DeliveryReceipt<'a> {
     /// The receipted message's id (receipted_message_id, else the text's id).
-    pub message_id: Option<&'a [u8]>,
+    pub message_id: Option<COctetStr<'a>>,
     /// Its state (message_state, else the text's stat; `UNKNOWN` when neither says).
     pub state: MessageState,
     /// The network error (network_error_code TLV).
@@ -208,61 +224,69 @@ pub struct DeliveryReceipt<'a> {
 }
 
 impl<'a> DeliveryReceipt<'a> {
-    /// Merges the receipt's text (short_message or message_payload) with its TLV values.
-    /// Returns `None` when neither carries an id or a state.
+    /// Merges the receipt's text (short_message or message_payload) with the values of its
+    /// receipted_message_id, message_state and network_error_code TLVs. Returns `None` when
+    /// neither carries an id or a state.
     ///
     /// # Example
     /// ```
     /// use smpp_codec::text::receipt::DeliveryReceipt;
-    /// use smpp_codec::MessageState;
-    /// let r = DeliveryReceipt::merge(b"id:1 stat:UNDELIV err:001", Some(b"abc"), Some(2), None).unwrap();
-    /// assert_eq!(r.message_id, Some(&b"abc"[..])); // the TLV wins
-    /// assert_eq!(r.state, MessageState::Delivered);
+    /// use smpp_codec::{COctetStr, MessageState};
+    /// let r = DeliveryReceipt::merge(b"id:1 stat:UNDELIV err:001", Some("abc".into()), Some(MessageState::DELIVERED), None)
+    ///     .unwrap();
+    /// assert_eq!(r.message_id.unwrap(), "abc"); // the TLV wins
+    /// assert_eq!(r.state, MessageState::DELIVERED);
     /// assert_eq!(r.text.unwrap().err, Some(&b"001"[..]));
     /// ```
     pub fn merge(
         text: &'a [u8],
-        receipted_message_id: Option<&'a [u8]>,
-        message_state: Option<u8>,
-        network_error_code: Option<[u8; 3]>,
+        receipted_message_id: Option<COctetStr<'a>>,
+        message_state: Option<MessageState>,
+        network_error_code: Option<NetworkErrorCode>,
     ) -> Option<DeliveryReceipt<'a>> {
         let parsed = ReceiptText::parse(text);
         let message_id = receipted_message_id.or_else(|| parsed.and_then(|p| p.id));
-        let state =
-            message_state.map(MessageState::from_raw).or_else(|| parsed.and_then(|p| p.stat).map(|s| s.state()));
+        let state = message_state.or_else(|| parsed.and_then(|p| p.stat).map(|s| s.state()));
         if message_id.is_none() && state.is_none() {
             return None;
         }
         Some(DeliveryReceipt {
             message_id,
-            state: state.unwrap_or(MessageState::Unknown),
-            network_error: network_error_code.map(|[network_type, hi, lo]| NetworkErrorCode {
-                network_type,
-                error_code: u16::from_be_bytes([hi, lo]),
-            }),
+            state: state.unwrap_or(MessageState::UNKNOWN),
+            network_error: network_error_code,
             text: parsed,
         })
     }
 
-    /// The receipt of a deliver_sm or data_sm body (TLVs and text).
+    /// The receipt of a deliver_sm or data_sm body (TLVs and text). A TLV whose value cannot be
+    /// read is ignored, and the text is used instead.
     pub fn from_sm(sm: &crate::pdu::Sm<'a>) -> Option<DeliveryReceipt<'a>> {
-        let id = sm.tlvs.receipted_message_id().ok().flatten().map(|c| c.as_bytes());
-        let state = sm.tlvs.message_state().ok().flatten().map(MessageState::raw);
-        let err = sm.tlvs.network_error_code().ok().flatten().map(NetworkErrorCode::to_bytes);
+        let id = sm.tlvs.receipted_message_id().ok().flatten();
+        let state = sm.tlvs.message_state().ok().flatten();
+        let err = sm.tlvs.network_error_code().ok().flatten();
         DeliveryReceipt::merge(sm.message(), id, state, err)
     }
 }
 
 /// How message ids from submit_sm_resp and from receipts are compared.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+///
+/// The default is [`IdMatch::CaseInsensitive`]: exact, then ignoring ASCII case. Reading ids as
+/// numbers is a setting to choose for an SMSC known to write the two ids in different forms
+/// (hexadecimal in submit_sm_resp, decimal in the receipt, or zero-padded), because it makes
+/// distinct ids equal: read in both bases, "64" (hexadecimal 0x64) and "100" name the same
+/// message, so a late receipt for an old message "64" would be taken for a new message "100".
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum IdMatch {
     /// Byte for byte.
     Exact,
-    /// Ignoring ASCII case.
+    /// Exact, then ignoring ASCII case (hexadecimal ids are written in either case).
+    #[default]
     CaseInsensitive,
     /// Exact, then ignoring case, then as numbers (leading zeros ignored) with each side read
-    /// in its base: `submit` for the submit_sm_resp id, `receipt` for the receipt's.
+    /// in its base: `submit` for the submit_sm_resp id, `receipt` for the receipt's. Choose the
+    /// bases the SMSC uses; [`Base::Auto`] on either side makes ids of different numbers match
+    /// (see the type's documentation).
     Numeric {
         /// Base of the ids in submit_sm_resp.
         submit: Base,
@@ -279,15 +303,9 @@ pub enum Base {
     Hex,
     /// Decimal.
     Decimal,
-    /// Either: decimal if every digit is decimal, and hexadecimal as well.
+    /// Either: the id is read in decimal when every digit is decimal, and in hexadecimal as
+    /// well, and matches when either reading does.
     Auto,
-}
-
-impl Default for IdMatch {
-    /// Tolerant: exact, case-insensitive, or numerically equal in either base.
-    fn default() -> Self {
-        IdMatch::Numeric { submit: Base::Auto, receipt: Base::Auto }
-    }
 }
 
 fn value(id: &[u8], radix: u32) -> Option<u128> {
@@ -316,10 +334,12 @@ fn values(id: &[u8], base: Base) -> [Option<u128>; 2] {
 /// # Example
 /// ```
 /// use smpp_codec::text::receipt::{ids_match, Base, IdMatch};
-/// let nexmo = IdMatch::Numeric { submit: Base::Hex, receipt: Base::Decimal };
-/// assert!(ids_match(b"0000000012345678", b"305419896", nexmo)); // 0x12345678
 /// assert!(ids_match(b"68090A534E551", b"68090a534e551", IdMatch::default()));
 /// assert!(!ids_match(b"68090A534E551", b"68090a534e551", IdMatch::Exact));
+/// // An SMSC that answers in hexadecimal and writes receipts in decimal:
+/// let hex_then_decimal = IdMatch::Numeric { submit: Base::Hex, receipt: Base::Decimal };
+/// assert!(ids_match(b"0000000012345678", b"305419896", hex_then_decimal)); // 0x12345678
+/// assert!(!ids_match(b"0000000012345678", b"305419896", IdMatch::default()));
 /// ```
 pub fn ids_match(submitted: &[u8], receipted: &[u8], mode: IdMatch) -> bool {
     if submitted == receipted {

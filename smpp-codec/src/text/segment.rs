@@ -9,6 +9,7 @@ use core::fmt;
 
 use super::gsm7::{self, Language, Septets, Tables, Unrepresentable};
 use super::udh::{Concat, Udh};
+use crate::DataCoding;
 
 /// User data octets in one SMS.
 pub const USER_DATA_OCTETS: usize = 140;
@@ -31,12 +32,12 @@ pub enum Encoding {
 
 impl Encoding {
     /// The data_coding value to send with it.
-    pub const fn data_coding(self) -> u8 {
+    pub const fn data_coding(self) -> DataCoding {
         match self {
-            Encoding::Gsm7(_) => 0x00,
-            Encoding::Ucs2 => 0x08,
-            Encoding::Latin1 => 0x03,
-            Encoding::Ascii => 0x01,
+            Encoding::Gsm7(_) => DataCoding::DEFAULT,
+            Encoding::Ucs2 => DataCoding::UCS2,
+            Encoding::Latin1 => DataCoding::LATIN1,
+            Encoding::Ascii => DataCoding::IA5,
         }
     }
 
@@ -220,6 +221,9 @@ fn last_part_units(text: &str, encoding: Encoding, per_part: usize) -> usize {
 /// parts than UCS-2; else UCS-2. Among shift-table choices with as many parts, the one with the
 /// shorter UDH wins (a single shift before a locking shift before both).
 ///
+/// With no language allowed the national tables cost nothing: `choose` is inlined, the empty
+/// slice ends it after the default alphabet, and the search over languages is never linked.
+///
 /// # Example
 /// ```
 /// use smpp_codec::text::gsm7::Language;
@@ -232,10 +236,19 @@ fn last_part_units(text: &str, encoding: Encoding, per_part: usize) -> usize {
 /// assert_eq!(choose("Canción", &[], Concatenation::Udh8), Encoding::Ucs2);
 /// assert_eq!(choose("Hi 👋", &[Language::Spanish], Concatenation::Udh8), Encoding::Ucs2);
 /// ```
+#[inline(always)]
 pub fn choose(text: &str, languages: &[Language], concat: Concatenation) -> Encoding {
     if gsm7::is_representable(text, Tables::DEFAULT) {
         return Encoding::Gsm7(Tables::DEFAULT);
     }
+    if languages.is_empty() {
+        return Encoding::Ucs2;
+    }
+    choose_national(text, languages, concat)
+}
+
+/// The rest of [`choose`], for a text the default tables cannot write.
+fn choose_national(text: &str, languages: &[Language], concat: Concatenation) -> Encoding {
     let ucs2_parts = plan(text, Encoding::Ucs2, concat).map_or(usize::MAX, |p| p.parts);
     languages
         .iter()
@@ -342,7 +355,7 @@ impl<'t> Segmenter<'t> {
     }
 
     /// The data_coding to send with every part.
-    pub const fn data_coding(&self) -> u8 {
+    pub const fn data_coding(&self) -> DataCoding {
         self.encoding.data_coding()
     }
 
@@ -370,7 +383,9 @@ impl<'t> Segmenter<'t> {
             used += cost;
             chars += 1;
         }
-        let (chunk, rest) = self.rest.split_at(end);
+        // `end` comes from char_indices, so it is a character boundary; the checked form keeps
+        // the panic path (and core's formatting of it) out of firmware.
+        let (chunk, rest) = self.rest.split_at_checked(end).unwrap_or((self.rest, ""));
         let head = udh.encoded_len();
         let body = match self.encoding {
             Encoding::Gsm7(_) if self.packed => gsm7::packed_len(used, gsm7::fill_bits(head)),
@@ -384,7 +399,9 @@ impl<'t> Segmenter<'t> {
         let written = match self.encoding {
             Encoding::Gsm7(t) if self.packed => pack_text(chunk, t, gsm7::fill_bits(head), b),
             Encoding::Gsm7(t) => gsm7::encode(chunk, t, b).map_err(|_| SegmentError::BufferTooSmall { needed }),
-            Encoding::Ucs2 => super::ucs2::encode(chunk, b).map_err(|needed| SegmentError::BufferTooSmall { needed }),
+            Encoding::Ucs2 => {
+                super::ucs2::encode(chunk, b).map_err(|e| SegmentError::BufferTooSmall { needed: e.needed })
+            }
             Encoding::Latin1 | Encoding::Ascii => {
                 super::latin1::encode(chunk, self.encoding == Encoding::Ascii, b).map_err(SegmentError::Unrepresentable)
             }

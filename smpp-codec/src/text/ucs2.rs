@@ -2,6 +2,8 @@
 
 use core::fmt;
 
+use super::BufferTooSmall;
+
 /// UTF-16 code units `text` takes (a character outside the BMP takes two).
 pub fn unit_len(text: &str) -> usize {
     text.chars().map(char::len_utf16).sum()
@@ -10,7 +12,7 @@ pub fn unit_len(text: &str) -> usize {
 /// Writes `text` as UTF-16BE and returns the octets written (2 × [`unit_len`]).
 ///
 /// # Errors
-/// The octets needed, when `out` is too small; `out` is untouched then.
+/// [`BufferTooSmall`] with the octets needed, when `out` is too small; `out` is untouched then.
 ///
 /// # Example
 /// ```
@@ -19,9 +21,9 @@ pub fn unit_len(text: &str) -> usize {
 /// assert_eq!(ucs2::encode("Hi👋", &mut out), Ok(8));
 /// assert_eq!(out, [0x00, 0x48, 0x00, 0x69, 0xD8, 0x3D, 0xDC, 0x4B]);
 /// ```
-pub fn encode(text: &str, out: &mut [u8]) -> Result<usize, usize> {
+pub fn encode(text: &str, out: &mut [u8]) -> Result<usize, BufferTooSmall> {
     let needed = unit_len(text) * 2;
-    let out = out.get_mut(..needed).ok_or(needed)?;
+    let out = out.get_mut(..needed).ok_or(BufferTooSmall { needed })?;
     for (pair, unit) in out.chunks_exact_mut(2).zip(text.encode_utf16()) {
         pair.copy_from_slice(&unit.to_be_bytes());
     }

@@ -1,6 +1,7 @@
 //! User data headers (SMPP-REFERENCE §9): reading the IEs of a short message and writing the
 //! concatenation and national-language IEs.
 
+use super::BufferTooSmall;
 use super::gsm7::Tables;
 
 /// IE: concatenated message, 8-bit reference.
@@ -117,10 +118,11 @@ impl Udh {
     /// Writes UDHL and the IEs (ports always in the 16-bit form) and returns the octets written.
     ///
     /// # Errors
-    /// The octets needed when `out` is too small; `out` is untouched then.
-    pub fn write(&self, out: &mut [u8]) -> Result<usize, usize> {
+    /// [`BufferTooSmall`] with the octets needed when `out` is too small; `out` is untouched
+    /// then.
+    pub fn write(&self, out: &mut [u8]) -> Result<usize, BufferTooSmall> {
         let needed = self.encoded_len();
-        let out = out.get_mut(..needed).ok_or(needed)?;
+        let out = out.get_mut(..needed).ok_or(BufferTooSmall { needed })?;
         let mut w = OctetWriter { out, pos: 0 };
         if needed > 0 {
             w.put(&[(needed - 1) as u8]);

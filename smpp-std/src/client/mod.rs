@@ -179,7 +179,7 @@ impl<const W: usize> Client<W> {
     fn encode(&self, pdu: &Pdu<'_>) -> Result<Request, Error> {
         let mut buf = self.inner.shared.buffer();
         buf.resize(pdu.encoded_len(), 0);
-        pdu.emit(0, CommandStatus::Ok, &mut buf).map_err(|e| Error::Text(format!("cannot encode the PDU: {e}")))?;
+        pdu.emit(0, CommandStatus::OK, &mut buf).map_err(|e| Error::Text(format!("cannot encode the PDU: {e}")))?;
         Ok(Request::Frame(buf))
     }
 

@@ -538,7 +538,7 @@ where
                         self.shared.event(ClientEvent::Message { message, ack });
                     } else if let Some(ack) = ack {
                         // A part kept for reassembly: acknowledge it now.
-                        let _ = link.session.ack(self.clock.now(), ack.token, CommandStatus::Ok);
+                        let _ = link.session.ack(self.clock.now(), ack.token, CommandStatus::OK);
                     }
                 }
                 Event::Throttled { until } => {
@@ -616,7 +616,7 @@ where
     fn receipt_of(&self, session: &Session<'_, W>) -> Option<Receipt> {
         let r = session.receipt()?;
         let sm = session.sm()?;
-        let id = r.message_id.map(|m| String::from_utf8_lossy(m).into_owned()).unwrap_or_default();
+        let id = r.message_id.map(|m| String::from_utf8_lossy(m.as_bytes()).into_owned()).unwrap_or_default();
         let (message, part) = match self.receipts.find(id.as_bytes(), self.clock.now()) {
             Some((k, p)) => (Some(k), Some(p)),
             None => (None, None),
@@ -630,7 +630,9 @@ where
             state: r.state,
             stat: text.and_then(|t| t.stat.map(|s| String::from_utf8_lossy(s.raw).into_owned())),
             err: text.and_then(|t| field(t.err)),
-            done_date: text.and_then(|t| t.done_date.map(date)),
+            done_date: text
+                .and_then(|t| t.done_date)
+                .map(|d| d.date().map_or_else(|| String::from_utf8_lossy(d.raw).into_owned(), date)),
             network_error: r.network_error,
             recipient: String::from_utf8_lossy(sm.source.addr.as_bytes()).into_owned(),
             text: String::from_utf8_lossy(sm.message()).into_owned(),

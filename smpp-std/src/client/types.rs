@@ -104,7 +104,7 @@ impl Addr {
         if !s.chars().all(|c| c.is_ascii_graphic() || c == ' ') {
             return Err(format!("sender {s:?} has characters an alphanumeric sender cannot carry"));
         }
-        Ok(Addr::new(Ton::Alphanumeric, Npi::Unknown, s))
+        Ok(Addr::new(Ton::ALPHANUMERIC, Npi::UNKNOWN, s))
     }
 
     /// A phone number: `+` and digits is international (the `+` is dropped on the wire),
@@ -125,8 +125,8 @@ impl Addr {
         if digits.len() > 20 {
             return Err(format!("{s:?} has more than 20 digits"));
         }
-        let ton = if international { Ton::International } else { Ton::Unknown };
-        Ok(Addr::new(ton, Npi::Isdn, digits))
+        let ton = if international { Ton::INTERNATIONAL } else { Ton::UNKNOWN };
+        Ok(Addr::new(ton, Npi::ISDN, digits))
     }
 
     /// An owned copy of a decoded address.
@@ -383,7 +383,7 @@ pub struct Receipt {
 impl Receipt {
     /// Whether the message reached the handset.
     pub fn is_delivered(&self) -> bool {
-        self.state == MessageState::Delivered
+        self.state == MessageState::DELIVERED
     }
 }
 

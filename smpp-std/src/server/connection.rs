@@ -320,12 +320,14 @@ impl<'h> Connection<'h> {
         match event {
             Event::BindRequest { token, kind } => self.on_bind(session, now, token, kind),
             Event::Request { token, command } => match command {
-                CommandId::SubmitSm => self.on_submit(session, now, token),
-                CommandId::QuerySm if self.hub.config.profile.supports(command) => self.on_query(session, now, token),
-                CommandId::CancelSm if self.hub.config.profile.supports(command) => self.on_cancel(session, now, token),
+                CommandId::SUBMIT_SM => self.on_submit(session, now, token),
+                CommandId::QUERY_SM if self.hub.config.profile.supports(command) => self.on_query(session, now, token),
+                CommandId::CANCEL_SM if self.hub.config.profile.supports(command) => {
+                    self.on_cancel(session, now, token)
+                }
                 _ => self.unsupported(session, now, token, command),
             },
-            Event::DataSm { token: Some(token) } => self.unsupported(session, now, token, CommandId::DataSm),
+            Event::DataSm { token: Some(token) } => self.unsupported(session, now, token, CommandId::DATA_SM),
             Event::Outcome { handle, outcome, .. } => self.on_receipt_outcome(now, handle, outcome),
             Event::Closed(reason) => self.closed = Some(reason),
             _ => {}
@@ -402,10 +404,10 @@ impl<'h> Connection<'h> {
         self.submits = self.submits.saturating_add(1);
         let verdict = match session.sm() {
             Some(sm) => self.judge(&sm, now),
-            None => Err(Refusal::new(CommandStatus::SystemError, "the submit_sm did not decode")),
+            None => Err(Refusal::new(CommandStatus::SYSTEM_ERROR, "the submit_sm did not decode")),
         };
         match verdict {
-            Ok(id) => self.answer(session, now, token, CommandStatus::Ok, Reply::Submit(id), true),
+            Ok(id) => self.answer(session, now, token, CommandStatus::OK, Reply::Submit(id), true),
             Err(r) => {
                 self.hub.stats.refused.fetch_add(1, Ordering::Relaxed);
                 debug!("smpp server: connection {}: submit_sm refused with {}: {}", self.id, r.status, r.reason);
@@ -429,11 +431,11 @@ impl<'h> Connection<'h> {
         let hub = self.hub;
         let profile = &hub.config.profile;
         let Some(account) = self.account else {
-            return Err(Refusal::new(CommandStatus::InvalidBindStatus, "not bound"));
+            return Err(Refusal::new(CommandStatus::INVALID_BIND_STATUS, "not bound"));
         };
         if hub.config.faults.throttles(self.submits) {
             return Err(Refusal {
-                status: CommandStatus::Throttled,
+                status: CommandStatus::THROTTLED,
                 reason: "fault: every k-th submission is throttled".into(),
                 fault: Some(Fault::Throttled),
             });
@@ -445,9 +447,9 @@ impl<'h> Connection<'h> {
         rules::check(profile, &service_type, &dest, ud.data_coding, ud.payload, tables)
             .map_err(|(status, reason)| Refusal::new(status, reason))?;
         let schedule = time(sm.schedule_delivery_time.as_bytes(), Field::ScheduleDeliveryTime)
-            .map_err(|()| Refusal::new(CommandStatus::InvalidScheduledDeliveryTime, "schedule_delivery_time"))?;
+            .map_err(|()| Refusal::new(CommandStatus::INVALID_SCHEDULED_DELIVERY_TIME, "schedule_delivery_time"))?;
         let validity = time(sm.validity_period.as_bytes(), Field::ValidityPeriod)
-            .map_err(|()| Refusal::new(CommandStatus::InvalidValidityPeriod, "validity_period"))?;
+            .map_err(|()| Refusal::new(CommandStatus::INVALID_VALIDITY_PERIOD, "validity_period"))?;
         if !account.charge() {
             return Err(Refusal::new(profile.statuses.no_balance, "the account's balance is spent"));
         }
@@ -478,7 +480,7 @@ impl<'h> Connection<'h> {
         };
         let Ok(id) = accepted else {
             account.refund();
-            return Err(Refusal::new(CommandStatus::MessageQueueFull, "every remembered message is still pending"));
+            return Err(Refusal::new(CommandStatus::MESSAGE_QUEUE_FULL, "every remembered message is still pending"));
         };
         hub.stats.submitted.fetch_add(1, Ordering::Relaxed);
         if events {
@@ -642,9 +644,9 @@ impl<'h> Connection<'h> {
             Some(q) => {
                 let final_date = q.final_at.map(|t| smpp_time(self.clock.unix_ms(t))).unwrap_or_default();
                 let reply = Reply::Query { message_id, final_date, state: q.state, error_code: q.error_code };
-                self.answer(session, now, token, CommandStatus::Ok, reply, false);
+                self.answer(session, now, token, CommandStatus::OK, reply, false);
             }
-            None => self.answer(session, now, token, CommandStatus::QueryFailed, Reply::Empty, false),
+            None => self.answer(session, now, token, CommandStatus::QUERY_FAILED, Reply::Empty, false),
         }
     }
 
@@ -670,7 +672,7 @@ impl<'h> Connection<'h> {
         let (message_id, n) = cancelled.unwrap_or_default();
         let system_id = self.system_id();
         self.hub.events.emit(|| ServerEvent::Cancel { connection: self.id, system_id, message_id, cancelled: n });
-        let status = if n > 0 { CommandStatus::Ok } else { CommandStatus::CancelFailed };
+        let status = if n > 0 { CommandStatus::OK } else { CommandStatus::CANCEL_FAILED };
         self.answer(session, now, token, status, Reply::Empty, false);
     }
 
@@ -898,7 +900,7 @@ fn time(field: &[u8], name: Field) -> Result<Option<SmppTime>, ()> {
 /// A PDU seen on the wire: noted (enquire_link from the client) and logged.
 fn on_seen(hub: &Hub, id: u64, dir: Direction, seen: Seen<'_>, now: Instant, last_enquire_link: Option<&mut Instant>) {
     if let (Some(last), Some(h)) = (last_enquire_link, seen.header()) {
-        if h.command_id == CommandId::EnquireLink {
+        if h.command_id == CommandId::ENQUIRE_LINK {
             *last = now;
         }
     }
@@ -928,7 +930,7 @@ pub(crate) fn receipt_text(style: &ReceiptStyle, r: &Record, clock: &WallClock) 
         match name {
             "{id}" => out.push_str(&r.id),
             "{sub}" => out.push_str("001"),
-            "{dlvrd}" => out.push_str(if state == MessageState::Delivered { "001" } else { "000" }),
+            "{dlvrd}" => out.push_str(if state == MessageState::DELIVERED { "001" } else { "000" }),
             "{submit_date}" => out.push_str(&receipt_date(clock.unix_ms(r.submitted))),
             "{done_date}" => out.push_str(&receipt_date(clock.unix_ms(done))),
             "{stat}" => out.push_str(state.name().unwrap_or("UNKNOWN")),
@@ -944,7 +946,7 @@ pub(crate) fn receipt_text(style: &ReceiptStyle, r: &Record, clock: &WallClock) 
 
 /// The state a receipt reports.
 fn reported_state(style: &ReceiptStyle, state: MessageState) -> MessageState {
-    if style.failures_as_undeliv && state != MessageState::Delivered { MessageState::Undeliverable } else { state }
+    if style.failures_as_undeliv && state != MessageState::DELIVERED { MessageState::UNDELIVERABLE } else { state }
 }
 
 /// Sends the receipt of `r` as the profile writes receipts.

@@ -337,8 +337,8 @@ impl Hub {
             ReceiptPolicy::Always => true,
             ReceiptPolicy::AsRequested => match r.sub.registered_delivery & 0x03 {
                 1 => true,
-                2 => r.state != MessageState::Delivered,
-                3 => r.state == MessageState::Delivered,
+                2 => r.state != MessageState::DELIVERED,
+                3 => r.state == MessageState::DELIVERED,
                 _ => false,
             },
         }

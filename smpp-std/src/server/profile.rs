@@ -178,12 +178,12 @@ impl Profile {
         Profile {
             name: "labsmobile".into(),
             binds: vec![BindKind::Transmitter, BindKind::Receiver, BindKind::Transceiver],
-            bad_credentials: BadCredentials::Answer(CommandStatus::InvalidPassword),
-            commands: vec![CommandId::QuerySm, CommandId::CancelSm],
+            bad_credentials: BadCredentials::Answer(CommandStatus::INVALID_PASSWORD),
+            commands: vec![CommandId::QUERY_SM, CommandId::CANCEL_SM],
             ids: IdFormat::Hex13,
             receipts: ReceiptStyle {
                 policy: ReceiptPolicy::AsRequested,
-                esm_class: EsmClass(EsmClass::DELIVERY_RECEIPT),
+                esm_class: EsmClass::DELIVERY_RECEIPT,
                 tlvs: true,
                 addressing: ReceiptAddressing::Swapped,
                 service_type: String::new(),
@@ -195,13 +195,13 @@ impl Profile {
             submit: SubmitRules::default(),
             require_enquire_link: None,
             statuses: Statuses {
-                bind_type: CommandStatus::BindFailed,
-                unsupported: CommandStatus::InvalidCommandId,
-                service_type: CommandStatus::InvalidServiceType,
-                destination: CommandStatus::InvalidDestinationAddress,
-                body: CommandStatus::InvalidParameter,
-                template: CommandStatus::SubmitFailed,
-                no_balance: CommandStatus::UnknownError,
+                bind_type: CommandStatus::BIND_FAILED,
+                unsupported: CommandStatus::INVALID_COMMAND_ID,
+                service_type: CommandStatus::INVALID_SERVICE_TYPE,
+                destination: CommandStatus::INVALID_DESTINATION_ADDRESS,
+                body: CommandStatus::INVALID_PARAMETER,
+                template: CommandStatus::SUBMIT_FAILED,
+                no_balance: CommandStatus::UNKNOWN_ERROR,
             },
         }
     }
@@ -241,13 +241,13 @@ impl Profile {
             },
             require_enquire_link: Some(Duration::from_secs(40)),
             statuses: Statuses {
-                bind_type: CommandStatus::InvalidCommandId,
-                unsupported: CommandStatus::InvalidCommandId,
-                service_type: CommandStatus::InvalidParameter,
-                destination: CommandStatus::InvalidParameter,
-                body: CommandStatus::InvalidNumberOfMessages,
-                template: CommandStatus::SubmitFailed,
-                no_balance: CommandStatus::UnknownError,
+                bind_type: CommandStatus::INVALID_COMMAND_ID,
+                unsupported: CommandStatus::INVALID_COMMAND_ID,
+                service_type: CommandStatus::INVALID_PARAMETER,
+                destination: CommandStatus::INVALID_PARAMETER,
+                body: CommandStatus::INVALID_NUMBER_OF_MESSAGES,
+                template: CommandStatus::SUBMIT_FAILED,
+                no_balance: CommandStatus::UNKNOWN_ERROR,
             },
         }
     }
@@ -268,7 +268,7 @@ impl Profile {
 
     /// Whether request `id` is answered (rather than refused as unsupported).
     pub fn supports(&self, id: CommandId) -> bool {
-        id == CommandId::SubmitSm || self.commands.contains(&id)
+        id == CommandId::SUBMIT_SM || self.commands.contains(&id)
     }
 
     /// Whether a message to `destination` is undeliverable.

@@ -46,7 +46,7 @@ fn is_international(a: &Addr) -> bool {
     let digits = a.addr.strip_prefix('+').unwrap_or(&a.addr);
     (6..=15).contains(&digits.len())
         && digits.bytes().all(|b| b.is_ascii_digit())
-        && matches!(a.ton, Ton::Unknown | Ton::International)
+        && matches!(a.ton, Ton::UNKNOWN | Ton::INTERNATIONAL)
 }
 
 /// The template id of an EngageLab body: a JSON object with a string `id`, and when present a
@@ -109,23 +109,23 @@ mod tests {
     #[test]
     fn engagelab_refusals_name_the_status_its_page_gives() {
         let ok = br#"{"id":"t1"}"#;
-        assert_eq!(engagelab("SMS", "+6598765432", 1, ok), Err(CommandStatus::InvalidParameter));
-        assert_eq!(engagelab("MSG", "98765", 1, ok), Err(CommandStatus::InvalidParameter));
+        assert_eq!(engagelab("SMS", "+6598765432", 1, ok), Err(CommandStatus::INVALID_PARAMETER));
+        assert_eq!(engagelab("MSG", "98765", 1, ok), Err(CommandStatus::INVALID_PARAMETER));
         let e = |m: &[u8]| engagelab("MSG", "+6598765432", 1, m);
-        assert_eq!(e(b"hello"), Err(CommandStatus::InvalidNumberOfMessages));
-        assert_eq!(e(br#"{"language":"default"}"#), Err(CommandStatus::InvalidNumberOfMessages));
-        assert_eq!(e(br#"{"id":7}"#), Err(CommandStatus::InvalidNumberOfMessages));
-        assert_eq!(e(br#"["id"]"#), Err(CommandStatus::InvalidNumberOfMessages));
-        assert_eq!(e(br#"{"id":"t","params":{"a":1}}"#), Err(CommandStatus::InvalidNumberOfMessages));
+        assert_eq!(e(b"hello"), Err(CommandStatus::INVALID_NUMBER_OF_MESSAGES));
+        assert_eq!(e(br#"{"language":"default"}"#), Err(CommandStatus::INVALID_NUMBER_OF_MESSAGES));
+        assert_eq!(e(br#"{"id":7}"#), Err(CommandStatus::INVALID_NUMBER_OF_MESSAGES));
+        assert_eq!(e(br#"["id"]"#), Err(CommandStatus::INVALID_NUMBER_OF_MESSAGES));
+        assert_eq!(e(br#"{"id":"t","params":{"a":1}}"#), Err(CommandStatus::INVALID_NUMBER_OF_MESSAGES));
         assert_eq!(
             engagelab("MSG", "+6598765432", 8, &ucs2(r#"{"id":"t1""#)),
-            Err(CommandStatus::InvalidNumberOfMessages)
+            Err(CommandStatus::INVALID_NUMBER_OF_MESSAGES)
         );
         let mut p = Profile::engagelab();
         p.submit.templates = Some(vec!["known".into()]);
         let dest = Addr::number("+6598765432").unwrap();
         let r = check(&p, "MSG", &dest, 1, ok, Tables::DEFAULT).map_err(|(s, _)| s);
-        assert_eq!(r, Err(CommandStatus::SubmitFailed));
+        assert_eq!(r, Err(CommandStatus::SUBMIT_FAILED));
     }
 
     #[test]

@@ -61,7 +61,7 @@ impl Record {
     /// The network error code it reports (receipts' `err`, query_sm_resp's error_code).
     pub(crate) fn error_code(&self) -> u8 {
         match self.state {
-            MessageState::Undeliverable => 1,
+            MessageState::UNDELIVERABLE => 1,
             _ => 0,
         }
     }
@@ -136,9 +136,9 @@ impl Store {
         let id = self.ids.format(n);
         let delivered_at = sub.deliver_at.max(now) + delay;
         let (due, outcome) = match sub.expires_at {
-            Some(end) if end < delivered_at => (end.max(now), MessageState::Expired),
-            _ if sub.undeliverable => (delivered_at, MessageState::Undeliverable),
-            _ => (delivered_at, MessageState::Delivered),
+            Some(end) if end < delivered_at => (end.max(now), MessageState::EXPIRED),
+            _ if sub.undeliverable => (delivered_at, MessageState::UNDELIVERABLE),
+            _ => (delivered_at, MessageState::DELIVERED),
         };
         self.schedule.insert((due, n));
         self.records.push_back(Record {
@@ -147,7 +147,7 @@ impl Store {
             submitted: now,
             due,
             outcome,
-            state: MessageState::Enroute,
+            state: MessageState::ENROUTE,
             final_at: None,
         });
         Ok(id)
@@ -221,7 +221,7 @@ impl Store {
         };
         for &n in &targets {
             if let Some(r) = self.get_mut_n(n) {
-                r.state = MessageState::Deleted;
+                r.state = MessageState::DELETED;
                 r.final_at = Some(now);
                 let due = r.due;
                 self.schedule.remove(&(due, n));
@@ -375,7 +375,7 @@ mod tests {
         let b = b.unwrap_or_default();
         assert_eq!(a, "68090a534e551");
         assert_eq!(b, "68090a534e552");
-        assert_eq!(s.query("u", a.as_bytes(), b"").map(|q| q.state), Some(MessageState::Enroute));
+        assert_eq!(s.query("u", a.as_bytes(), b"").map(|q| q.state), Some(MessageState::ENROUTE));
         assert!(s.advance(Instant(99), all).is_empty());
         assert_eq!(s.next_due(), Some(Instant(100)));
         let done = s.advance(Instant(200), all);
@@ -383,16 +383,16 @@ mod tests {
         assert_eq!(
             states,
             [
-                (a.as_str(), MessageState::Delivered, Some(Instant(100))),
-                (b.as_str(), MessageState::Undeliverable, Some(Instant(110)))
+                (a.as_str(), MessageState::DELIVERED, Some(Instant(100))),
+                (b.as_str(), MessageState::UNDELIVERABLE, Some(Instant(110)))
             ]
         );
         let q = s.query("u", b.as_bytes(), b"Alarm").unwrap_or(QueryResult {
-            state: MessageState::Unknown,
+            state: MessageState::UNKNOWN,
             final_at: None,
             error_code: 9,
         });
-        assert_eq!(q, QueryResult { state: MessageState::Undeliverable, final_at: Some(Instant(110)), error_code: 1 });
+        assert_eq!(q, QueryResult { state: MessageState::UNDELIVERABLE, final_at: Some(Instant(110)), error_code: 1 });
         assert_eq!(s.query("other", b.as_bytes(), b""), None, "another account sees nothing");
         assert_eq!(s.query("u", b.as_bytes(), b"Mallory"), None, "the source must match");
         assert_eq!(s.query("u", b"zzz", b""), None);
@@ -423,10 +423,10 @@ mod tests {
         assert_eq!(
             order,
             [
-                (e, MessageState::Expired, Some(Instant(50))),
-                (a, MessageState::Expired, Some(Instant(500))),
-                (c, MessageState::Expired, Some(Instant(2500))),
-                (b, MessageState::Delivered, Some(Instant(3000))),
+                (e, MessageState::EXPIRED, Some(Instant(50))),
+                (a, MessageState::EXPIRED, Some(Instant(500))),
+                (c, MessageState::EXPIRED, Some(Instant(2500))),
+                (b, MessageState::DELIVERED, Some(Instant(3000))),
             ]
         );
     }
@@ -448,10 +448,10 @@ mod tests {
         assert_eq!(s.cancel(Instant(6), &req(&a, b"")), 0, "already cancelled");
         assert_eq!(s.cancel(Instant(7), &req("", b"")), 0, "no id and no destination names nothing");
         assert_eq!(s.cancel(Instant(7), &req("", b"2")), 2, "all pending to that destination");
-        assert_eq!(s.query("u", b.as_bytes(), b"").map(|q| q.state), Some(MessageState::Deleted));
+        assert_eq!(s.query("u", b.as_bytes(), b"").map(|q| q.state), Some(MessageState::DELETED));
         assert!(s.advance(Instant(1000), all).is_empty(), "cancelled messages get no final state or receipt");
         let q = s.query("u", c.as_bytes(), b"");
-        assert_eq!(q.map(|q| (q.state, q.final_at)), Some((MessageState::Deleted, Some(Instant(7)))));
+        assert_eq!(q.map(|q| (q.state, q.final_at)), Some((MessageState::DELETED, Some(Instant(7)))));
         let late = s.accept(Instant(1000), sub("u", "3"), d).unwrap_or_default();
         s.advance(Instant(2000), all);
         assert_eq!(s.cancel(Instant(2000), &req(&late, b"")), 0, "delivered already");
@@ -477,8 +477,8 @@ mod tests {
             sub: sub("u", "1"),
             submitted: Instant(0),
             due: Instant(n),
-            outcome: MessageState::Delivered,
-            state: MessageState::Delivered,
+            outcome: MessageState::DELIVERED,
+            state: MessageState::DELIVERED,
             final_at: Some(Instant(n)),
         };
         ReceiptJob { record, attempts: 0, not_before: Instant(0) }

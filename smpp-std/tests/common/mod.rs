@@ -381,7 +381,7 @@ pub fn split(
     let mut buf = [0u8; 200];
     while let Some(p) = s.next_part(&mut buf) {
         let p = p.unwrap();
-        out.push(PartBytes { data: buf[..p.len].to_vec(), udhi: p.udhi, sar: p.sar, data_coding: dc });
+        out.push(PartBytes { data: buf[..p.len].to_vec(), udhi: p.udhi, sar: p.sar, data_coding: dc.0 });
     }
     out
 }
@@ -419,7 +419,7 @@ pub fn submit_parts(e: &mut Esme, dest: &str, parts: &[PartBytes]) -> Vec<String
 /// A PDU encoded with sequence number `seq`.
 pub fn encode(pdu: &Pdu<'_>, seq: u32) -> Vec<u8> {
     let mut v = vec![0u8; pdu.encoded_len()];
-    pdu.emit(seq, CommandStatus::Ok, &mut v).unwrap();
+    pdu.emit(seq, CommandStatus::OK, &mut v).unwrap();
     v
 }
 
@@ -441,7 +441,7 @@ impl RawEsme {
     pub fn bound(addr: SocketAddr, system_id: &str, password: &str) -> RawEsme {
         let mut r = RawEsme::connect(addr);
         let h = r.request(&encode(&Pdu::BindTransceiver(Bind::new(system_id, password)), 1));
-        assert_eq!(h.command_status, CommandStatus::Ok);
+        assert_eq!(h.command_status, CommandStatus::OK);
         r
     }
 
