@@ -17,6 +17,8 @@ pub(crate) struct Conn<T> {
     pub(crate) token: Token,
     readable: bool,
     writable: bool,
+    /// The transport holds octets it could not write yet (a TLS record): flush when writable.
+    unflushed: bool,
     /// The peer closed its side.
     pub(crate) eof: bool,
 }
@@ -25,7 +27,7 @@ impl<T: Transport> Conn<T> {
     pub(crate) fn register(registry: &Registry, mut io: T, token: Token) -> io::Result<Self> {
         registry.register(&mut io, token, Interest::READABLE | Interest::WRITABLE)?;
         // Assume both until the transport says otherwise: nothing is lost by trying.
-        Ok(Conn { io, token, readable: true, writable: true, eof: false })
+        Ok(Conn { io, token, readable: true, writable: true, unflushed: false, eof: false })
     }
 
     pub(crate) fn deregister(&mut self, registry: &Registry) {
@@ -117,6 +119,9 @@ impl<T: Transport> Conn<T> {
         tap: &mut impl FnMut(&[u8]),
     ) -> io::Result<bool> {
         let mut progress = false;
+        if self.unflushed && self.writable {
+            progress |= self.flush()?;
+        }
         while self.writable {
             let out = session.transmit();
             if out.is_empty() {
@@ -142,7 +147,7 @@ impl<T: Transport> Conn<T> {
             }
         }
         if progress {
-            self.io.flush()?;
+            self.flush()?;
         }
         Ok(progress)
     }
@@ -164,5 +169,22 @@ impl<T: Transport> Conn<T> {
             }
         }
         Ok(progress)
+    }
+
+    /// Flushes what the transport holds (TLS records); `WouldBlock` waits for writability.
+    fn flush(&mut self) -> io::Result<bool> {
+        match self.io.flush() {
+            Ok(()) => {
+                let was = self.unflushed;
+                self.unflushed = false;
+                Ok(was)
+            }
+            Err(e) if e.kind() == ErrorKind::WouldBlock => {
+                self.unflushed = true;
+                self.writable = false;
+                Ok(false)
+            }
+            Err(e) => Err(e),
+        }
     }
 }

@@ -15,6 +15,8 @@ mod error;
 mod secret;
 pub mod server;
 pub mod text;
+#[cfg(feature = "tls")]
+pub mod tls;
 pub mod transport;
 
 pub use client::{

@@ -126,6 +126,31 @@ impl<const W: usize> Client<W> {
         Self::connect_with(move || connect_tcp(&addrs[..], timeout), config)
     }
 
+    /// Connects over TLS to `host`:`port` (the server's certificate checked against
+    /// `tls`'s CA file or the platform's roots, and for `host` unless `tls.server_name` says
+    /// otherwise), binds, and returns once bound. There is no fallback to plaintext.
+    ///
+    /// # Errors
+    /// [`Error::Connect`] that says why a handshake failed (unknown CA, wrong name, expired,
+    /// no common version), [`Error::Config`] for unreadable certificate files, and as
+    /// [`connect`](Self::connect).
+    #[cfg(feature = "tls")]
+    pub fn connect_tls(
+        host: &str,
+        port: u16,
+        tls: &crate::tls::TlsOptions,
+        config: ClientConfig,
+    ) -> Result<Self, Error> {
+        let client_config = crate::tls::client_config(tls).map_err(|e| Error::Config(e.to_string()))?;
+        let name = tls.server_name.clone().unwrap_or_else(|| host.to_string());
+        let addrs: Vec<SocketAddr> = (host, port).to_socket_addrs().map_err(Error::Connect)?.collect();
+        let timeout = config.connect_timeout;
+        Self::connect_with(
+            move || crate::tls::connect(&addrs[..], &name, std::sync::Arc::clone(&client_config), timeout),
+            config,
+        )
+    }
+
     /// Connects with `connect` (called again for each reconnection and for the receiver beside
     /// a transmitter), binds, and returns once bound.
     ///
