@@ -467,3 +467,49 @@ fn odd_submissions_are_each_answered_and_never_break_the_server() {
     let _ = std::fs::remove_file(&path);
     assert!(log.lines().all(|l| serde_json::from_str::<serde_json::Value>(l).is_ok()));
 }
+
+#[cfg(feature = "tls")]
+#[test]
+fn over_tls_a_client_binds_submits_and_gets_its_receipt_and_plain_tcp_is_refused() {
+    use smpp_std::{Addr, Client, ClientConfig, TextMessage};
+
+    let generated = smpp_std::tls::generate(&["localhost", "127.0.0.1"], -60, 3600).unwrap();
+    let tls = smpp_std::tls::server_config_from(generated.chain, generated.key).unwrap();
+    let server = start(config().with_tls(tls));
+    let events = server.subscribe(100);
+    let ca = std::env::temp_dir().join(format!("smpp-tls-ca-{}.pem", std::process::id()));
+    std::fs::write(&ca, &generated.ca_pem).unwrap();
+    let options = smpp_std::tls::TlsOptions { ca_file: Some(ca.clone()), ..Default::default() };
+    let port = server.local_addr().port();
+    let client: Client = Client::connect_tls("127.0.0.1", port, &options, ClientConfig::new(USER, PASS)).unwrap();
+    let msg = TextMessage::new(Addr::sender("Alarm").unwrap(), Addr::number("+34600000001").unwrap(), "over TLS 🔒")
+        .with_receipt();
+    let outcome = client.send_text(msg).unwrap().wait(Duration::from_secs(5)).unwrap();
+    assert!(outcome.is_accepted(), "{outcome:?}");
+    let receipts = client.wait_for_receipt(&outcome, Duration::from_secs(5)).unwrap();
+    assert_eq!(receipts[0].stat.as_deref(), Some("DELIVRD"));
+    client.close().unwrap();
+    let _ = std::fs::remove_file(ca);
+    let texts: Vec<String> =
+        take_events(&events, 1, Duration::from_secs(2), |e| matches!(e, ServerEvent::Message { .. }))
+            .into_iter()
+            .filter_map(|e| match e {
+                ServerEvent::Message { text, .. } => Some(text),
+                _ => None,
+            })
+            .collect();
+    assert_eq!(texts, ["over TLS 🔒"]);
+    // A plaintext bind gets no SMPP answer: the handshake fails and the connection closes.
+    let mut plain = RawEsme::connect(server.local_addr());
+    plain.write(&encode(&Pdu::BindTransceiver(smpp_codec::pdu::Bind::new(USER, PASS)), 1));
+    let mut buf = Vec::new();
+    let _ = plain.stream.read_to_end(&mut buf);
+    assert!(smpp_codec::Header::parse(&buf).map_or(true, |h| !h.command_id.is_response()), "{buf:?}");
+    let closed = take_events(&events, 2, Duration::from_secs(2), |e| matches!(e, ServerEvent::Closed { .. }));
+    assert!(
+        closed
+            .iter()
+            .any(|e| matches!(e, ServerEvent::Closed { reason: CloseCause::Transport(t), .. } if t.contains("TLS"))),
+        "{closed:?}"
+    );
+}

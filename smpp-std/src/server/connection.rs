@@ -34,6 +34,7 @@ use crate::Addr;
 use crate::clock::from_std;
 use crate::conn::Conn;
 use crate::text::{UserData, decode};
+use crate::transport::Transport;
 
 const SOCKET: Token = Token(0);
 const WAKE: Token = Token(1);
@@ -109,12 +110,37 @@ impl Refusal {
     }
 }
 
-pub(super) fn serve(stream: TcpStream, peer: SocketAddr, id: u64, hub: Arc<Hub>) {
+/// Serves an accepted connection (after the TLS handshake, when the server speaks TLS).
+pub(super) fn start(stream: TcpStream, peer: SocketAddr, id: u64, hub: Arc<Hub>) {
     hub.events.emit(|| ServerEvent::Connected { connection: id, peer });
     debug!("smpp server: connection {id} from {peer}");
-    let mut c = Connection::new(&hub, id);
+    #[cfg(feature = "tls")]
+    if let Some(config) = hub.config.tls.clone() {
+        // The handshake may take as long as a bind may.
+        let timeout = crate::clock::to_std(hub.config.session.session_init_timeout);
+        let tcp = std::net::TcpStream::from(stream);
+        match tcp.set_nonblocking(false).and_then(|()| crate::tls::accept(tcp, config, timeout)) {
+            Ok(tls) => serve(tls, id, &hub),
+            Err(e) => {
+                info!("smpp server: connection {id} from {peer}: TLS handshake failed: {e}");
+                let mut c = Connection::new(&hub, id);
+                c.finish(Some(io::Error::new(e.kind(), format!("TLS handshake: {e}"))));
+            }
+        }
+        end(id, &hub);
+        return;
+    }
+    serve(stream, id, &hub);
+    end(id, &hub);
+}
+
+fn serve<T: Transport>(stream: T, id: u64, hub: &Hub) {
+    let mut c = Connection::new(hub, id);
     let result = c.run(stream);
     c.finish(result.err());
+}
+
+fn end(id: u64, hub: &Hub) {
     hub.wakers.lock().unwrap_or_else(PoisonError::into_inner).remove(&id);
     hub.live.fetch_sub(1, Ordering::SeqCst);
 }
@@ -183,7 +209,7 @@ impl<'h> Connection<'h> {
         }
     }
 
-    fn run(&mut self, stream: TcpStream) -> io::Result<()> {
+    fn run<T: Transport>(&mut self, stream: T) -> io::Result<()> {
         let mut poll = Poll::new()?;
         let waker = Arc::new(Waker::new(poll.registry(), WAKE)?);
         self.hub.wakers.lock().unwrap_or_else(PoisonError::into_inner).insert(self.id, Arc::clone(&waker));

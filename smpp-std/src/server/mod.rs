@@ -189,6 +189,11 @@ pub struct ServerConfig {
     pub reassembly_timeout: Duration,
     /// The JSON-lines log, if one is wanted.
     pub log: Option<JsonLog>,
+    /// Speak SMPP over TLS with this configuration (see [`crate::tls::server_config`] and
+    /// [`crate::tls::generate`]); every connection then starts with a handshake, within the
+    /// session init timeout. `None`: plain TCP.
+    #[cfg(feature = "tls")]
+    pub tls: Option<std::sync::Arc<rustls::ServerConfig>>,
 }
 
 impl ServerConfig {
@@ -204,7 +209,17 @@ impl ServerConfig {
             max_receipts_queued: 10_000,
             reassembly_timeout: Duration::from_secs(60),
             log: None,
+            #[cfg(feature = "tls")]
+            tls: None,
         }
+    }
+
+    /// The same, over TLS.
+    #[cfg(feature = "tls")]
+    #[must_use]
+    pub fn with_tls(mut self, config: std::sync::Arc<rustls::ServerConfig>) -> Self {
+        self.tls = Some(config);
+        self
     }
 
     /// The same with one more account.
@@ -497,7 +512,7 @@ fn accept(mut poll: Poll, listener: TcpListener, hub: Arc<Hub>) {
                     let id = n;
                     match std::thread::Builder::new()
                         .name(format!("smpp-conn-{id}"))
-                        .spawn(move || connection::serve(stream, peer, id, h))
+                        .spawn(move || connection::start(stream, peer, id, h))
                     {
                         Ok(t) => threads.push(t),
                         Err(e) => {
