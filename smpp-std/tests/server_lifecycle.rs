@@ -513,3 +513,27 @@ fn over_tls_a_client_binds_submits_and_gets_its_receipt_and_plain_tcp_is_refused
         "{closed:?}"
     );
 }
+
+#[test]
+fn receipts_beyond_the_queue_without_a_receiver_are_dropped_oldest_first_and_reported() {
+    let mut c = config();
+    c.max_receipts_queued = 2;
+    let server = start(c);
+    let events = server.subscribe(100);
+    let mut tx = Esme::bound(server.local_addr(), BindKind::Transmitter, USER, PASS);
+    let ids: Vec<String> = (0..4).map(|_| tx.submit_wait(&sm("34600000001", b"hi")).1).collect();
+    let dropped = take_events(&events, 2, Duration::from_secs(2), |e| matches!(e, ServerEvent::ReceiptDropped { .. }));
+    let dropped: Vec<String> = dropped
+        .into_iter()
+        .map(|e| match e {
+            ServerEvent::ReceiptDropped { message_id, .. } => message_id,
+            _ => unreachable!(),
+        })
+        .collect();
+    assert_eq!(dropped, ids[..2]);
+    let mut rx = Esme::bound(server.local_addr(), BindKind::Receiver, USER, PASS);
+    let got: Vec<String> = (0..2).map(|_| rx.deliver(Duration::from_secs(2)).unwrap().receipted_id.unwrap()).collect();
+    assert_eq!(got, ids[2..]);
+    assert!(rx.deliver(Duration::from_millis(100)).is_none());
+    assert_eq!(server.stats().receipts_dropped.load(Ordering::Relaxed), 2);
+}

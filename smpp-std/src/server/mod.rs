@@ -329,11 +329,14 @@ impl Hub {
             let Some(account) = self.accounts.iter().find(|a| a.system_id == record.sub.account) else { continue };
             let job = ReceiptJob { record, attempts: 0, not_before: Instant(0) };
             if let Some(old) = account.outbox.push(job) {
-                self.stats.receipts_dropped.fetch_add(1, Ordering::Relaxed);
-                warn!(
-                    "smpp server: receipt for {} dropped: {} receipts wait for a receiver",
-                    old.record.id, self.config.max_receipts_queued
-                );
+                let dropped = self.stats.receipts_dropped.fetch_add(1, Ordering::Relaxed) + 1;
+                // Said once in a while, not for each receipt of a long outage.
+                if dropped.is_power_of_two() {
+                    warn!(
+                        "smpp server: {dropped} receipts dropped so far ({} wait for a receiver of {})",
+                        self.config.max_receipts_queued, account.system_id
+                    );
+                }
                 self.events.emit(|| ServerEvent::ReceiptDropped {
                     system_id: old.record.sub.account.to_string(),
                     message_id: old.record.id.clone(),
