@@ -1,14 +1,14 @@
 //! The messages the server accepted, the moments their states become final, and the receipts
 //! waiting for a receiver of each account.
 //!
-//! Memory is bounded: the store remembers at most `capacity` messages (ids are numbered in
-//! order, so the store is a ring indexed by number); when it is full, the oldest message is
-//! forgotten if its state is final, else the submission is refused with ESME_RMSGQFUL. Each
+//! Memory is bounded: the store remembers at most `capacity` messages; when it is full, the
+//! oldest message whose state is final is forgotten, and when none is final the submission is
+//! refused with ESME_RMSGQFUL (a message scheduled far ahead does not hold up the others). Each
 //! account's outbox holds at most its capacity of receipts (the oldest is dropped, and
 //! reported, to make room). Times are the server's monotonic instants; nothing here reads a
 //! clock, so it is tested without sleeping.
 
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -94,16 +94,25 @@ pub(crate) struct CancelRequest<'a> {
 pub(crate) struct Store {
     ids: IdFormat,
     capacity: usize,
-    /// Number of `records[0]`.
-    first: u64,
-    records: VecDeque<Record>,
+    /// The number the next message gets (its id is this number, formatted).
+    next: u64,
+    records: HashMap<u64, Record>,
     /// (due, number) of every message whose state is not final.
     schedule: BTreeSet<(Instant, u64)>,
+    /// Numbers of the messages whose state is final: the oldest is forgotten first.
+    finals: BTreeSet<u64>,
 }
 
 impl Store {
     pub(crate) fn new(ids: IdFormat, first: u64, capacity: usize) -> Self {
-        Store { ids, capacity: capacity.max(1), first, records: VecDeque::new(), schedule: BTreeSet::new() }
+        Store {
+            ids,
+            capacity: capacity.max(1),
+            next: first,
+            records: HashMap::new(),
+            schedule: BTreeSet::new(),
+            finals: BTreeSet::new(),
+        }
     }
 
     /// Messages remembered.
@@ -124,15 +133,11 @@ impl Store {
     /// [`Full`] when every remembered message is still pending.
     pub(crate) fn accept(&mut self, now: Instant, sub: Submission, delay: Duration) -> Result<String, Full> {
         if self.records.len() >= self.capacity {
-            match self.records.front() {
-                Some(r) if r.state.is_final() => {
-                    self.records.pop_front();
-                    self.first += 1;
-                }
-                _ => return Err(Full),
-            }
+            let oldest = self.finals.pop_first().ok_or(Full)?;
+            self.records.remove(&oldest);
         }
-        let n = self.first + self.records.len() as u64;
+        let n = self.next;
+        self.next += 1;
         let id = self.ids.format(n);
         let delivered_at = sub.deliver_at.max(now) + delay;
         let (due, outcome) = match sub.expires_at {
@@ -141,27 +146,16 @@ impl Store {
             _ => (delivered_at, MessageState::DELIVERED),
         };
         self.schedule.insert((due, n));
-        self.records.push_back(Record {
-            id: id.clone(),
-            sub,
-            submitted: now,
-            due,
-            outcome,
-            state: MessageState::ENROUTE,
-            final_at: None,
-        });
+        self.records.insert(
+            n,
+            Record { id: id.clone(), sub, submitted: now, due, outcome, state: MessageState::ENROUTE, final_at: None },
+        );
         Ok(id)
     }
 
     fn get(&self, id: &[u8]) -> Option<(u64, &Record)> {
         let n = self.ids.parse(id)?;
-        let i = usize::try_from(n.checked_sub(self.first)?).ok()?;
-        self.records.get(i).map(|r| (n, r))
-    }
-
-    fn get_mut_n(&mut self, n: u64) -> Option<&mut Record> {
-        let i = usize::try_from(n.checked_sub(self.first)?).ok()?;
-        self.records.get_mut(i)
+        self.records.get(&n).map(|r| (n, r))
     }
 
     /// Makes final every state due at `now`; returns a copy of those messages `wanted` picks
@@ -173,9 +167,10 @@ impl Store {
                 break;
             }
             self.schedule.remove(&(at, n));
-            if let Some(r) = self.get_mut_n(n) {
+            if let Some(r) = self.records.get_mut(&n) {
                 r.state = r.outcome;
                 r.final_at = Some(at);
+                self.finals.insert(n);
                 if wanted(r) {
                     done.push(r.clone());
                 }
@@ -207,8 +202,10 @@ impl Store {
             if req.dest.is_empty() {
                 return 0;
             }
-            (self.first..)
-                .zip(&self.records)
+            // Only pending messages can be cancelled: look through those.
+            self.schedule
+                .iter()
+                .filter_map(|(_, n)| self.records.get(n).map(|r| (*n, r)))
                 .filter(|(_, r)| {
                     matches(r)
                         && r.sub.dest.addr.as_bytes() == req.dest
@@ -220,11 +217,12 @@ impl Store {
             self.get(req.message_id).filter(|(_, r)| matches(r)).map(|(n, _)| n).into_iter().collect()
         };
         for &n in &targets {
-            if let Some(r) = self.get_mut_n(n) {
+            if let Some(r) = self.records.get_mut(&n) {
                 r.state = MessageState::DELETED;
                 r.final_at = Some(now);
                 let due = r.due;
                 self.schedule.remove(&(due, n));
+                self.finals.insert(n);
             }
         }
         targets.len()
@@ -482,6 +480,19 @@ mod tests {
             final_at: Some(Instant(n)),
         };
         ReceiptJob { record, attempts: 0, not_before: Instant(0) }
+    }
+
+    #[test]
+    fn a_message_scheduled_far_ahead_does_not_hold_up_the_others() {
+        let mut s = store(2);
+        let d = Duration(100);
+        let far = s.accept(Instant(0), Submission { deliver_at: Instant(86_400_000), ..sub("u", "1") }, d).unwrap();
+        let b = s.accept(Instant(0), sub("u", "2"), d).unwrap();
+        s.advance(Instant(100), all);
+        let c = s.accept(Instant(101), sub("u", "3"), d).unwrap();
+        assert_eq!(s.query("u", b.as_bytes(), b""), None, "the oldest final message made room");
+        assert!(s.query("u", far.as_bytes(), b"").is_some() && s.query("u", c.as_bytes(), b"").is_some());
+        assert_eq!(s.accept(Instant(102), sub("u", "4"), d), Err(Full), "both pending");
     }
 
     #[test]
