@@ -609,3 +609,18 @@ fn engagelab_closes_a_session_without_enquire_link() {
         "{closed:?}"
     );
 }
+
+#[test]
+fn requests_a_profile_does_not_answer_are_refused_with_rinvcmdid() {
+    use smpp_codec::pdu::{DataSm, ReplaceSm};
+    let server = start(labsmobile());
+    let mut e = Esme::bound(server.local_addr(), BindKind::Transceiver, USER, PASS);
+    let (_, id) = e.submit_wait(&sm("34600000001", b"hi"));
+    let replace = ReplaceSm { message_id: id.as_str().into(), short_message: b"new", ..Default::default() };
+    let h = e.send(&Pdu::ReplaceSm(replace));
+    assert_eq!(e.response(h).outcome.status(), Some(CommandStatus::INVALID_COMMAND_ID));
+    let data = DataSm { dest: Address::international("34600000001"), ..Default::default() };
+    let h = e.send(&Pdu::DataSm(data));
+    assert_eq!(e.response(h).outcome.status(), Some(CommandStatus::INVALID_COMMAND_ID));
+    assert_eq!(e.submit_wait(&sm("34600000001", b"still bound")).0, CommandStatus::OK);
+}
