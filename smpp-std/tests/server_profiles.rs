@@ -291,7 +291,7 @@ fn absolute_in(secs: i64) -> String {
 #[test]
 fn a_message_whose_validity_ends_before_its_receipt_is_expired() {
     let mut profile = Profile::labsmobile();
-    profile.receipts.delay = Duration::from_millis(1500);
+    profile.receipts.delay = Duration::from_millis(2000);
     let server = start(ServerConfig::new(USER, PASS, profile));
     let mut e = Esme::bound(server.local_addr(), BindKind::Transceiver, USER, PASS);
     let started = Instant::now();
@@ -313,7 +313,7 @@ fn a_message_whose_validity_ends_before_its_receipt_is_expired() {
     assert_eq!(second.state, Some(MessageState::EXPIRED));
     let at = second.at.duration_since(started);
     assert!(
-        at >= Duration::from_millis(900) && at < Duration::from_millis(1450),
+        at >= Duration::from_millis(900) && at < Duration::from_millis(1900),
         "expired at the validity's end: {at:?}"
     );
     // A validity past the receipt: delivered.
