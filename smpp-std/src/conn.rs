@@ -55,6 +55,19 @@ impl<T: Transport> Conn<T> {
         session: &mut Session<'_, W, R>,
         now: Instant,
     ) -> io::Result<bool> {
+        self.read_tapped(session, now, &mut |_| {})
+    }
+
+    /// As [`read`](Self::read), showing `tap` the octets read before the session takes them.
+    ///
+    /// # Errors
+    /// As [`read`](Self::read).
+    pub(crate) fn read_tapped<const W: usize, const R: usize>(
+        &mut self,
+        session: &mut Session<'_, W, R>,
+        now: Instant,
+        tap: &mut impl FnMut(&[u8]),
+    ) -> io::Result<bool> {
         let mut progress = false;
         while self.readable && !self.eof {
             let buf = session.receive_buffer();
@@ -65,6 +78,7 @@ impl<T: Transport> Conn<T> {
             match self.io.read(buf) {
                 Ok(0) => self.eof = true,
                 Ok(n) => {
+                    tap(buf.get(..n).unwrap_or(&[]));
                     session.commit(now, n);
                     progress = true;
                 }
@@ -90,6 +104,20 @@ impl<T: Transport> Conn<T> {
         &mut self,
         session: &mut Session<'_, W, R>,
     ) -> io::Result<bool> {
+        self.write_tapped(session, None, &mut |_| {})
+    }
+
+    /// As [`write`](Self::write), showing `tap` the octets written; with `chunk`, one write of
+    /// at most that many octets.
+    ///
+    /// # Errors
+    /// As [`write`](Self::write).
+    pub(crate) fn write_tapped<const W: usize, const R: usize>(
+        &mut self,
+        session: &mut Session<'_, W, R>,
+        chunk: Option<usize>,
+        tap: &mut impl FnMut(&[u8]),
+    ) -> io::Result<bool> {
         let mut progress = false;
         if self.unflushed && self.writable {
             progress |= self.flush()?;
@@ -99,11 +127,19 @@ impl<T: Transport> Conn<T> {
             if out.is_empty() {
                 break;
             }
+            let out = match chunk {
+                Some(c) => out.get(..c.max(1)).unwrap_or(out),
+                None => out,
+            };
             match self.io.write(out) {
                 Ok(0) => return Err(io::Error::new(ErrorKind::WriteZero, "the connection takes no more octets")),
                 Ok(n) => {
+                    tap(out.get(..n).unwrap_or(&[]));
                     session.transmitted(n);
                     progress = true;
+                    if chunk.is_some() {
+                        break;
+                    }
                 }
                 Err(e) if e.kind() == ErrorKind::WouldBlock => self.writable = false,
                 Err(e) if e.kind() == ErrorKind::Interrupted => {}
@@ -112,6 +148,25 @@ impl<T: Transport> Conn<T> {
         }
         if progress {
             self.flush()?;
+        }
+        Ok(progress)
+    }
+
+    /// Reads and discards what the transport has (a connection that no longer answers).
+    /// Returns whether anything was read; end of stream sets `eof`.
+    ///
+    /// # Errors
+    /// The transport's error.
+    pub(crate) fn discard(&mut self, scratch: &mut [u8]) -> io::Result<bool> {
+        let mut progress = false;
+        while self.readable && !self.eof {
+            match self.io.read(scratch) {
+                Ok(0) => self.eof = true,
+                Ok(_) => progress = true,
+                Err(e) if e.kind() == ErrorKind::WouldBlock => self.readable = false,
+                Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
         }
         Ok(progress)
     }

@@ -1,4 +1,4 @@
-//! SMPP over TLS (rustls): a [`Transport`](crate::transport::Transport) for the client and the
+//! SMPP over TLS (rustls): a [`Transport`] for the client and the
 //! server, the configurations they need, and a throwaway CA for the simulator.
 //!
 //! The handshake is done before the connection is handed to the poll loop, so that a failure
