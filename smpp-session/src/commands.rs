@@ -646,9 +646,31 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
                 self.state = State::Bound(kind);
                 self.timers.stop(crate::timers::Timer::SessionInit);
                 self.schedule_keepalive();
+                self.expect_peer_keepalive();
             } else {
                 self.close_with(CloseReason::BindFailed);
             }
+        }
+        Ok(())
+    }
+
+    /// Answers a request of the peer with generic_nack and `status` instead of its own response
+    /// type: what an SMSC that does not support a command answers (EngageLab answers generic_nack
+    /// to binds other than bind_transceiver and to every command it does not support). A bind
+    /// answered so is refused, and the session closes.
+    ///
+    /// # Errors
+    /// [`CommandError::UnknownToken`], [`CommandError::TransmitBufferFull`].
+    pub fn nack(&mut self, now: Instant, token: IncomingToken, status: CommandStatus) -> Result<(), CommandError> {
+        self.advance_clock(now);
+        let pending = self.incoming.get(token).ok_or(CommandError::UnknownToken)?;
+        if self.tx.free() + HEADER_LEN < HEADER_LEN + self.reserved() {
+            return Err(CommandError::TransmitBufferFull);
+        }
+        self.queue_header_only(CommandId::GENERIC_NACK, status, pending.seq);
+        self.incoming.remove(token);
+        if BindKind::from_command_id(pending.command.id()).is_some() {
+            self.close_with(CloseReason::BindFailed);
         }
         Ok(())
     }

@@ -35,6 +35,9 @@ pub enum Keepalive {
 pub struct Config {
     /// When to send enquire_link. Default: when nothing was received for 30 s.
     pub keepalive: Keepalive,
+    /// Close the session when the peer sends no enquire_link for this long once bound (an SMSC
+    /// that requires its clients' keepalive, as EngageLab does after 40 s). Default: never.
+    pub peer_keepalive: Option<Duration>,
     /// How long to wait for enquire_link_resp before the link is declared dead. Default 10 s.
     pub enquire_link_timeout: Duration,
     /// How long to wait for the response to an application request. Default 30 s.
@@ -75,6 +78,7 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             keepalive: Keepalive::WhenIdle(Duration::from_secs(30)),
+            peer_keepalive: None,
             enquire_link_timeout: Duration::from_secs(10),
             response_timeout: Duration::from_secs(30),
             bind_timeout: Duration::from_secs(10),

@@ -240,6 +240,9 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
                 if malformed {
                     self.counters.malformed = self.counters.malformed.wrapping_add(1);
                 }
+                if id == CommandId::ENQUIRE_LINK_RESP {
+                    self.expect_peer_keepalive();
+                }
                 self.reply(id, status, seq);
                 None
             }
@@ -374,6 +377,7 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
             }
         };
         self.state = State::Bound(kind);
+        self.expect_peer_keepalive();
         let sc_interface_version = match (self.decode)(self.rx.next_frame(self.frame_len())) {
             Ok((_, Pdu::BindTransmitterResp(b) | Pdu::BindReceiverResp(b) | Pdu::BindTransceiverResp(b))) => {
                 b.tlvs.sc_interface_version().ok().flatten()

@@ -159,6 +159,7 @@ pub enum BindFailure {
 /// Why the session closed.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[non_exhaustive]
 pub enum CloseReason {
     /// We unbound and the peer answered (or did not answer within the unbind timeout).
     Unbound,
@@ -171,6 +172,8 @@ pub enum CloseReason {
     LinkDead,
     /// SMSC role: no bind within the session init timeout.
     SessionInitTimeout,
+    /// The peer sent no enquire_link within [`Config::peer_keepalive`](crate::Config::peer_keepalive).
+    PeerKeepaliveMissing,
     /// The peer sent a command_length that cannot be right; framing is lost.
     InvalidCommandLength(u32),
     /// The adapter reported the connection closed or broken.

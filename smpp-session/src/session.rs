@@ -674,6 +674,10 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
             self.close_with(CloseReason::LinkDead);
             return;
         }
+        if self.timers.is_due(Timer::PeerKeepalive, now) {
+            self.close_with(CloseReason::PeerKeepaliveMissing);
+            return;
+        }
         if self.timers.is_due(Timer::Keepalive, now) {
             self.send_enquire_link(now);
         }
@@ -750,6 +754,15 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
         self.timers.set_opt(Timer::Response, self.window.next_deadline());
     }
 
+    /// The peer's enquire_link (or the bind) restarts the wait for its next one.
+    pub(crate) fn expect_peer_keepalive(&mut self) {
+        let at = match (self.config.peer_keepalive, self.state) {
+            (Some(d), State::Bound(_)) => Some(self.now + d),
+            _ => None,
+        };
+        self.timers.set_opt(Timer::PeerKeepalive, at);
+    }
+
     /// Schedules the next enquire_link from the keepalive policy.
     pub(crate) fn schedule_keepalive(&mut self) {
         if !matches!(self.state, State::Bound(_)) || self.control.keepalive.is_some() {
@@ -765,6 +778,14 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
     }
 
     fn send_enquire_link(&mut self, now: Instant) {
+        if self.control.keepalive.is_some() {
+            // One in flight at a time: its own deadline decides whether the link is dead.
+            match self.config.keepalive {
+                Keepalive::Every(d) => self.timers.set(Timer::Keepalive, now + d),
+                _ => self.timers.stop(Timer::Keepalive),
+            }
+            return;
+        }
         let seq = self.peek_seq();
         if self.tx.free() < HEADER_LEN {
             // Only a peer that floods us with forged responses gets here (the room is kept);

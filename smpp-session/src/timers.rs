@@ -20,9 +20,11 @@ pub(crate) enum Timer {
     ThrottlePause,
     /// The earliest response deadline of the window.
     Response,
+    /// The peer's enquire_link due (its keepalive, when required).
+    PeerKeepalive,
 }
 
-const COUNT: usize = Timer::Response as usize + 1;
+const COUNT: usize = Timer::PeerKeepalive as usize + 1;
 
 /// Marks a stopped timer (no deadline is that late).
 const STOPPED: u64 = u64::MAX;

@@ -455,9 +455,8 @@ fn engagelab_accepts_bind_transceiver_only() {
     assert_eq!(e.unbind(), Some(CloseReason::Unbound));
     for kind in [BindKind::Transmitter, BindKind::Receiver] {
         let mut e = Esme::connect(server.local_addr(), quiet());
-        // EngageLab answers generic_nack; the session lets the server answer a bind it
-        // decoded only with its bind_*_resp, which carries ESME_RINVCMDID.
-        assert_eq!(e.bind(kind, USER, PASS), Err(BindFailure::Rejected(CommandStatus::INVALID_COMMAND_ID)));
+        // EngageLab answers generic_nack.
+        assert_eq!(e.bind(kind, USER, PASS), Err(BindFailure::GenericNack(CommandStatus::INVALID_COMMAND_ID)));
     }
 }
 
@@ -574,7 +573,7 @@ fn engagelab_refuses_what_it_does_not_support() {
     let mut e = Esme::bound(server.local_addr(), BindKind::Transceiver, USER, PASS);
     let (_, id) = e.submit_wait(&engagelab_sm("MSG", "+6598765432", 1, br#"{"id":"t1"}"#));
     let h = e.send(&Pdu::QuerySm(QuerySm { message_id: id.as_str().into(), source: Address::default() }));
-    assert_eq!(e.response(h).outcome, Outcome::Response { status: CommandStatus::INVALID_COMMAND_ID });
+    assert_eq!(e.response(h).outcome, Outcome::GenericNack { status: CommandStatus::INVALID_COMMAND_ID });
     assert_eq!(cancel(&mut e, &id, ""), CommandStatus::INVALID_COMMAND_ID);
     assert!(e.is_bound(), "and stays bound");
 }
@@ -605,7 +604,13 @@ fn engagelab_closes_a_session_without_enquire_link() {
     assert!(alive.is_bound(), "enquire_link every 100 ms keeps it");
     let closed = take_events(&events, 1, Duration::from_secs(1), |e| matches!(e, ServerEvent::Closed { .. }));
     assert!(
-        matches!(closed.first(), Some(ServerEvent::Closed { reason: CloseCause::NoEnquireLink, .. })),
+        matches!(
+            closed.first(),
+            Some(ServerEvent::Closed {
+                reason: CloseCause::Session(smpp_session::CloseReason::PeerKeepaliveMissing),
+                ..
+            })
+        ),
         "{closed:?}"
     );
 }

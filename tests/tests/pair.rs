@@ -1595,3 +1595,82 @@ fn role_constructors_decode_only_their_role_and_broadcast_is_opt_in() {
         }
     }
 }
+
+/// An SMSC that does not support a command (EngageLab) answers generic_nack; a bind answered
+/// so is refused and the session closes.
+#[test]
+fn a_request_the_application_does_not_support_is_answered_generic_nack() {
+    let mut bufs = Buffers::new();
+    let mut p: Pair<'_, 4> = Pair::new(&mut bufs, cfg(), cfg());
+    p.bind(BindKind::Transceiver);
+    let query = smpp_codec::pdu::QuerySm { message_id: "abc".into(), source: Address::default() };
+    let raw = emit(&Pdu::QuerySm(query), 9, CommandStatus::OK);
+    assert_eq!(p.smsc.handle_input(p.now, &raw), raw.len());
+    let Some(Event::Request { token, .. }) = p.smsc.poll_event() else { panic!() };
+    p.smsc.nack(p.now, token, CommandStatus::INVALID_COMMAND_ID).unwrap();
+    assert_eq!(p.smsc.nack(p.now, token, CommandStatus::INVALID_COMMAND_ID), Err(CommandError::UnknownToken));
+    assert_eq!(pdus(p.smsc.transmit()), [(CommandId::GENERIC_NACK, CommandStatus::INVALID_COMMAND_ID, 9, vec![])]);
+
+    let mut bufs = Buffers::new();
+    let mut p: Pair<'_, 4> = Pair::new(&mut bufs, cfg(), cfg());
+    p.esme.bind(p.now, BindKind::Transmitter, &Bind::new("u", "p")).unwrap();
+    let out = p.esme.transmit().to_vec();
+    p.esme.transmitted(out.len());
+    assert_eq!(p.smsc.handle_input(p.now, &out), out.len());
+    let Some(Event::BindRequest { token, .. }) = p.smsc.poll_event() else { panic!() };
+    p.smsc.nack(p.now, token, CommandStatus::INVALID_COMMAND_ID).unwrap();
+    assert_eq!(p.smsc.poll_event(), Some(Event::Closed(CloseReason::BindFailed)));
+    let back = p.smsc.transmit().to_vec();
+    assert_eq!(p.esme.handle_input(p.now, &back), back.len());
+    let (events, _) = drain_one(&mut p.esme);
+    assert_eq!(
+        events,
+        [
+            Event::BindFailed(BindFailure::GenericNack(CommandStatus::INVALID_COMMAND_ID)),
+            Event::Closed(CloseReason::BindFailed)
+        ]
+    );
+}
+
+/// An SMSC that requires its clients' keepalive (EngageLab: 40 s) closes a session that sends
+/// none; one that sends it stays up.
+#[test]
+fn a_peer_that_sends_no_enquire_link_is_closed_when_keepalive_is_required() {
+    let smsc_cfg = Config { peer_keepalive: Some(smpp_session::Duration::from_secs(40)), ..cfg() };
+    for (keepalive, closed) in
+        [(Keepalive::Every(smpp_session::Duration::from_secs(30)), false), (Keepalive::Off, true)]
+    {
+        let mut bufs = Buffers::new();
+        let mut p: Pair<'_, 4> = Pair::new(&mut bufs, Config { keepalive, ..cfg() }, smsc_cfg);
+        p.bind(BindKind::Transceiver);
+        p.advance(39_999);
+        assert!(!p.smsc.is_closed());
+        p.advance(200_000);
+        assert_eq!(p.smsc.is_closed(), closed, "{keepalive:?}");
+        if closed {
+            assert_eq!(p.smsc_events.last(), Some(&Event::Closed(CloseReason::PeerKeepaliveMissing)));
+            // The server's adapter then closes the connection.
+            p.drop_connection();
+            assert_eq!(p.esme_events.last(), Some(&Event::Closed(CloseReason::ConnectionLost)));
+        }
+    }
+}
+
+/// With enquire_link every d, d no longer than its timeout, an enquire_link still in flight is
+/// not replaced by the next one: a silent peer is found dead.
+#[test]
+fn keepalive_every_interval_shorter_than_its_timeout_still_finds_a_dead_link() {
+    let mut bufs = Buffers::new();
+    let esme_cfg = Config {
+        keepalive: Keepalive::Every(smpp_session::Duration::from_secs(5)),
+        enquire_link_timeout: smpp_session::Duration::from_secs(10),
+        ..cfg()
+    };
+    let mut p: Pair<'_, 4> = Pair::new(&mut bufs, esme_cfg, cfg());
+    p.bind(BindKind::Transceiver);
+    p.faults.smsc_mute = true;
+    p.advance(30_000);
+    assert_eq!(p.esme_events.last(), Some(&Event::Closed(CloseReason::LinkDead)));
+    let links = pdus(&p.esme_wire).iter().filter(|x| x.0 == CommandId::ENQUIRE_LINK).count();
+    assert_eq!(links, 1, "one enquire_link in flight at a time");
+}

@@ -169,8 +169,7 @@ struct Connection<'h> {
     parts: HashMap<(Vec<u8>, u16), Vec<Option<String>>>,
     submits: u32,
     answered: u32,
-    last_enquire_link: Instant,
-    in_tap: Tap,
+    in_tap: Option<Tap>,
     out_tap: Option<Tap>,
     /// Chunked writes: the next piece may go then.
     write_after: Option<Instant>,
@@ -201,9 +200,8 @@ impl<'h> Connection<'h> {
             parts: HashMap::new(),
             submits: 0,
             answered: 0,
-            last_enquire_link: hub.clock.now(),
-            in_tap: Tap::new(logging, max),
-            out_tap: logging.then(|| Tap::new(true, usize::MAX)),
+            in_tap: logging.then(|| Tap::new(max)),
+            out_tap: logging.then(|| Tap::new(usize::MAX)),
             write_after: None,
             receipt_text: hub.config.profile.receipts.template.contains("{text}"),
         }
@@ -216,7 +214,12 @@ impl<'h> Connection<'h> {
         self.waker = Some(waker);
         let mut conn = Conn::register(poll.registry(), stream, SOCKET)?;
         let (mut rx, mut tx) = (vec![0u8; RX], vec![0u8; TX]);
-        let mut session: Session<'_, W> = Session::smsc(self.hub.config.session, &mut rx, &mut tx, self.clock.now())
+        // The profile's required keepalive is the session's rule to enforce.
+        let config = smpp_session::Config {
+            peer_keepalive: self.hub.config.profile.require_enquire_link.map(from_std),
+            ..self.hub.config.session
+        };
+        let mut session: Session<'_, W> = Session::smsc(config, &mut rx, &mut tx, self.clock.now())
             .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e.to_string()))?;
         let mut events = Events::with_capacity(16);
         let mut scratch = Vec::new();
@@ -243,9 +246,11 @@ impl<'h> Connection<'h> {
             }
             let mut progress = false;
             if self.then.is_none() {
-                let (tap, last, hub, id) = (&mut self.in_tap, &mut self.last_enquire_link, self.hub, self.id);
+                let (tap, hub, id) = (&mut self.in_tap, self.hub, self.id);
                 progress |= conn.read_tapped(&mut session, now, &mut |bytes| {
-                    tap.feed(bytes, &mut |seen| on_seen(hub, id, Direction::In, seen, now, Some(&mut *last)));
+                    if let Some(tap) = tap.as_mut() {
+                        tap.feed(bytes, &mut |seen| on_seen(hub, id, Direction::In, seen));
+                    }
                 })?;
                 if conn.eof && !session.is_closed() {
                     session.handle_connection_lost(now);
@@ -255,7 +260,6 @@ impl<'h> Connection<'h> {
                 session.handle_timeout(now);
             }
             progress |= self.release_held(&mut session, now);
-            self.check_keepalive(&mut session, now);
             self.expire_parts(now);
             progress |= self.pull_receipts(&mut session, now);
             while self.then.is_none() && self.mode == Mode::Serving {
@@ -270,7 +274,7 @@ impl<'h> Connection<'h> {
                 let (tap, hub, id) = (&mut self.out_tap, self.hub, self.id);
                 let wrote = conn.write_tapped(&mut session, faults.write_chunk, &mut |bytes| {
                     if let Some(tap) = tap.as_mut() {
-                        tap.feed(bytes, &mut |seen| on_seen(hub, id, Direction::Out, seen, now, None));
+                        tap.feed(bytes, &mut |seen| on_seen(hub, id, Direction::Out, seen));
                     }
                 })?;
                 if wrote && faults.write_chunk.is_some() && !faults.chunk_pause.is_zero() {
@@ -314,7 +318,6 @@ impl<'h> Connection<'h> {
             let deadline = [
                 session.poll_timeout(),
                 self.held.front().map(|h| h.at),
-                self.keepalive_deadline(&session),
                 self.reassembly.next_deadline().map(Instant),
                 self.receipt_retry(now),
                 self.write_after.filter(|_| !session.transmit().is_empty()),
@@ -355,7 +358,12 @@ impl<'h> Connection<'h> {
             },
             Event::DataSm { token: Some(token) } => self.unsupported(session, now, token, CommandId::DATA_SM),
             Event::Outcome { handle, outcome, .. } => self.on_receipt_outcome(now, handle, outcome),
-            Event::Closed(reason) => self.closed = Some(reason),
+            Event::Closed(reason) => {
+                if reason == CloseReason::PeerKeepaliveMissing {
+                    info!("smpp server: connection {} sent no enquire_link in time: closed", self.id);
+                }
+                self.closed = Some(reason);
+            }
             _ => {}
         }
     }
@@ -374,7 +382,11 @@ impl<'h> Connection<'h> {
             let status = profile.statuses.bind_type;
             info!("smpp server: connection {}: {kind:?} refused with {status} ({} profile)", self.id, profile.name);
             self.hub.events.emit(|| refused(Some(status)));
-            if let Err(e) = session.reject_bind(now, token, status) {
+            let answered = match profile.generic_nack {
+                true => session.nack(now, token, status),
+                false => session.reject_bind(now, token, status),
+            };
+            if let Err(e) = answered {
                 warn!("smpp server: bind answer not sent: {e}");
             }
             return;
@@ -403,7 +415,6 @@ impl<'h> Connection<'h> {
             return;
         }
         self.account = Some(account);
-        self.last_enquire_link = now;
         self.hub.stats.binds.fetch_add(1, Ordering::Relaxed);
         info!("smpp server: connection {} bound as {kind:?} ({system_id})", self.id);
         self.hub.events.emit(|| ServerEvent::Bound { connection: self.id, system_id: system_id.clone(), kind });
@@ -416,12 +427,15 @@ impl<'h> Connection<'h> {
         self.check_faults();
     }
 
-    /// Refuses a request the profile does not support. EngageLab answers these with
-    /// generic_nack; the session answers a request it decoded only with its own response type.
+    /// Refuses a request the profile does not support (EngageLab: with generic_nack).
     fn unsupported(&mut self, session: &mut Session<'_, W>, now: Instant, token: IncomingToken, command: CommandId) {
         let status = self.hub.config.profile.statuses.unsupported;
         debug!("smpp server: connection {}: {command:?} not supported, answered {status}", self.id);
-        if let Err(e) = session.respond(now, token, status, None) {
+        let answered = match self.hub.config.profile.generic_nack {
+            true => session.nack(now, token, status),
+            false => session.respond(now, token, status, None),
+        };
+        if let Err(e) = answered {
             warn!("smpp server: answer not sent: {e}");
         }
     }
@@ -773,23 +787,6 @@ impl<'h> Connection<'h> {
         }
     }
 
-    fn keepalive_deadline(&self, session: &Session<'_, W>) -> Option<Instant> {
-        let d = self.hub.config.profile.require_enquire_link?;
-        match session.state() {
-            State::Bound(_) if self.cause.is_none() => Some(self.last_enquire_link + from_std(d)),
-            _ => None,
-        }
-    }
-
-    /// Closes a session that sent no enquire_link for as long as the profile allows.
-    fn check_keepalive(&mut self, session: &mut Session<'_, W>, now: Instant) {
-        if self.keepalive_deadline(session).is_some_and(|t| t <= now) {
-            info!("smpp server: connection {} sent no enquire_link in time: closing", self.id);
-            self.cause = Some(CloseCause::NoEnquireLink);
-            session.close(now);
-        }
-    }
-
     /// Sends the account's receipts while the window takes them; returns whether any went.
     fn pull_receipts(&mut self, session: &mut Session<'_, W>, now: Instant) -> bool {
         let (Some(account), true, Mode::Serving, None) = (self.account, self.receiving, self.mode, self.then) else {
@@ -923,13 +920,8 @@ fn time(field: &[u8], name: Field) -> Result<Option<SmppTime>, ()> {
     SmppTime::parse(field, name).map(Some).map_err(|_| ())
 }
 
-/// A PDU seen on the wire: noted (enquire_link from the client) and logged.
-fn on_seen(hub: &Hub, id: u64, dir: Direction, seen: Seen<'_>, now: Instant, last_enquire_link: Option<&mut Instant>) {
-    if let (Some(last), Some(h)) = (last_enquire_link, seen.header()) {
-        if h.command_id == CommandId::ENQUIRE_LINK {
-            *last = now;
-        }
-    }
+/// A PDU seen on the wire, logged.
+fn on_seen(hub: &Hub, id: u64, dir: Direction, seen: Seen<'_>) {
     if let (Some(log), Seen::Frame(frame)) = (hub.events.log(), seen) {
         let mut line = pdu_line(id, dir, frame);
         if let serde_json::Value::Object(m) = &mut line {

@@ -48,8 +48,6 @@ pub enum CloseCause {
     Session(CloseReason),
     /// The bind's credentials were wrong and the profile closes without an answer.
     BadCredentials,
-    /// The client sent no enquire_link for as long as the profile allows.
-    NoEnquireLink,
     /// The fault [`Faults::drop_after`](super::Faults::drop_after).
     FaultDrop,
     /// The client closed the connection, or it broke.
@@ -66,12 +64,13 @@ impl CloseCause {
                 CloseReason::BindFailed => "bind_failed".into(),
                 CloseReason::LinkDead => "link_dead".into(),
                 CloseReason::SessionInitTimeout => "session_init_timeout".into(),
+                CloseReason::PeerKeepaliveMissing => "no_enquire_link".into(),
                 CloseReason::InvalidCommandLength(n) => format!("invalid_command_length:{n}"),
                 CloseReason::ConnectionLost => "connection_lost".into(),
                 CloseReason::Closed => "closed".into(),
+                other => format!("{other:?}"),
             },
             CloseCause::BadCredentials => "bad_credentials".into(),
-            CloseCause::NoEnquireLink => "no_enquire_link".into(),
             CloseCause::FaultDrop => "fault_drop".into(),
             CloseCause::Transport(e) => format!("transport:{e}"),
         }

@@ -122,11 +122,10 @@ pub struct SubmitRules {
 /// The statuses the server answers with, by reason.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub struct Statuses {
-    /// A bind of a type the profile does not accept. EngageLab answers generic_nack; the
-    /// session can only answer a decoded bind with its own response type, so this status goes
-    /// in the bind_*_resp.
+    /// A bind of a type the profile does not accept (in generic_nack or the bind_*_resp, by
+    /// [`Profile::generic_nack`]).
     pub bind_type: CommandStatus,
-    /// A request the profile does not support (in its own response type, for the same reason).
+    /// A request the profile does not support (likewise).
     pub unsupported: CommandStatus,
     /// A service_type outside [`SubmitRules::service_types`].
     pub service_type: CommandStatus,
@@ -163,6 +162,9 @@ pub struct Profile {
     pub submit: SubmitRules,
     /// Close a bound session that sent no enquire_link for this long.
     pub require_enquire_link: Option<Duration>,
+    /// Binds it does not accept and commands it does not support are answered generic_nack
+    /// (EngageLab), rather than their own response with an error status.
+    pub generic_nack: bool,
     /// Its statuses.
     pub statuses: Statuses,
 }
@@ -194,6 +196,7 @@ impl Profile {
             undeliverable: Some("*0".into()),
             submit: SubmitRules::default(),
             require_enquire_link: None,
+            generic_nack: false,
             statuses: Statuses {
                 bind_type: CommandStatus::BIND_FAILED,
                 unsupported: CommandStatus::INVALID_COMMAND_ID,
@@ -240,6 +243,7 @@ impl Profile {
                 international_destination: true,
             },
             require_enquire_link: Some(Duration::from_secs(40)),
+            generic_nack: true,
             statuses: Statuses {
                 bind_type: CommandStatus::INVALID_COMMAND_ID,
                 unsupported: CommandStatus::INVALID_COMMAND_ID,

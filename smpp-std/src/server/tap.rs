@@ -1,64 +1,41 @@
 //! Finds the PDU boundaries in one direction of a byte stream, as the octets pass by in any
 //! chunking, without holding up the session that reads them.
 //!
-//! The server uses it to see what the session answers on its own (enquire_link: a profile may
-//! close a client that sends none) and to log every PDU. Whole frames are lent to the caller;
-//! a frame split across reads is copied until it is whole, and only when whole frames are
-//! wanted (the log is on): otherwise only its 16-octet header is kept. Memory is bounded by
-//! the largest `command_length` accepted; past a `command_length` that cannot be right the
-//! stream's framing is lost and the tap stops (the session closes the connection then).
+//! The server uses it to log every PDU in both directions. Whole frames are lent to the caller;
+//! a frame split across reads is copied until it is whole. Memory is bounded by the largest
+//! `command_length` accepted; past a `command_length` that cannot be right the stream's framing
+//! is lost and the tap stops (the session closes the connection then).
 
-use smpp_codec::{HEADER_LEN, Header};
+use smpp_codec::HEADER_LEN;
 
 /// What the tap lends for each PDU.
 #[derive(Copy, Clone, Debug)]
 pub(crate) enum Seen<'a> {
-    /// The whole PDU (when whole frames are wanted and it fit).
+    /// The whole PDU.
     Frame(&'a [u8]),
-    /// Its header only.
-    Header(Header),
-}
-
-impl Seen<'_> {
-    pub(crate) fn header(&self) -> Option<Header> {
-        match self {
-            Seen::Frame(f) => Header::parse(f).ok(),
-            Seen::Header(h) => Some(*h),
-        }
-    }
 }
 
 /// The framing state of one direction.
 #[derive(Debug)]
 pub(crate) struct Tap {
-    whole: bool,
     max: usize,
     /// Octets of the current frame seen so far (all of it, or its header only).
     partial: Vec<u8>,
     /// Length of the current frame, once known.
     length: Option<usize>,
-    /// Octets of the current frame still to pass without keeping them.
-    skip: usize,
     lost: bool,
 }
 
 impl Tap {
-    /// A tap that lends whole frames when `whole`, else headers; frames longer than `max`
-    /// lose the framing.
-    pub(crate) fn new(whole: bool, max: usize) -> Self {
-        Tap { whole, max: max.max(HEADER_LEN), partial: Vec::new(), length: None, skip: 0, lost: false }
+    /// A tap; frames longer than `max` lose the framing.
+    pub(crate) fn new(max: usize) -> Self {
+        Tap { max: max.max(HEADER_LEN), partial: Vec::new(), length: None, lost: false }
     }
 
     /// Passes `bytes` (the next octets of the stream) and calls `seen` for each PDU that ends
     /// in them.
     pub(crate) fn feed(&mut self, mut bytes: &[u8], seen: &mut impl FnMut(Seen<'_>)) {
         while !bytes.is_empty() && !self.lost {
-            if self.skip > 0 {
-                let n = self.skip.min(bytes.len());
-                self.skip -= n;
-                bytes = bytes.get(n..).unwrap_or(&[]);
-                continue;
-            }
             // Fast path: whole frames at the start of `bytes`, nothing kept from before.
             if self.partial.is_empty() {
                 match frame_length(bytes, self.max) {
@@ -75,12 +52,8 @@ impl Tap {
                     _ => {}
                 }
             }
-            // Keep octets until the length, then the header (or the whole frame), is known.
-            let want = match self.length {
-                None => 4,
-                Some(len) if self.whole => len,
-                Some(_) => HEADER_LEN,
-            };
+            // Keep octets until the length, then the whole frame, is known.
+            let want = self.length.unwrap_or(4);
             let n = want.saturating_sub(self.partial.len()).min(bytes.len());
             self.partial.extend_from_slice(bytes.get(..n).unwrap_or(&[]));
             bytes = bytes.get(n..).unwrap_or(&[]);
@@ -96,29 +69,18 @@ impl Tap {
             }
             let Some(len) = self.length else { continue };
             let kept = self.partial.len();
-            if self.whole && kept == len {
+            if kept == len {
                 let frame = std::mem::take(&mut self.partial);
                 self.lend(&frame, seen);
                 self.partial = frame;
                 self.partial.clear();
                 self.length = None;
-            } else if !self.whole && kept == HEADER_LEN {
-                if let Ok(h) = Header::parse(&self.partial) {
-                    seen(Seen::Header(h));
-                }
-                self.partial.clear();
-                self.length = None;
-                self.skip = len - HEADER_LEN;
             }
         }
     }
 
     fn lend(&self, frame: &[u8], seen: &mut impl FnMut(Seen<'_>)) {
-        if self.whole {
-            seen(Seen::Frame(frame));
-        } else if let Ok(h) = Header::parse(frame) {
-            seen(Seen::Header(h));
-        }
+        seen(Seen::Frame(frame));
     }
 }
 
@@ -142,16 +104,13 @@ mod tests {
         v
     }
 
-    fn run(whole: bool, stream: &[u8], chunk: usize) -> Vec<(u32, usize)> {
-        let mut tap = Tap::new(whole, 1024);
+    fn run(stream: &[u8], chunk: usize) -> Vec<(u32, usize)> {
+        let mut tap = Tap::new(1024);
         let mut out = Vec::new();
         for c in stream.chunks(chunk) {
-            tap.feed(c, &mut |s| {
-                let len = match s {
-                    Seen::Frame(f) => f.len(),
-                    Seen::Header(_) => 0,
-                };
-                out.push((s.header().map_or(0, |h| h.sequence_number), len));
+            tap.feed(c, &mut |Seen::Frame(f)| {
+                let seq = smpp_codec::Header::parse(f).map_or(0, |h| h.sequence_number);
+                out.push((seq, f.len()));
             });
         }
         out
@@ -163,8 +122,7 @@ mod tests {
         stream.extend(pdu(4, 2, &[7; 40]));
         stream.extend(pdu(0x15, 3, &[]));
         for chunk in [1, 2, 3, 5, 16, 17, 100] {
-            assert_eq!(run(true, &stream, chunk), [(1, 16), (2, 56), (3, 16)], "chunk {chunk}");
-            assert_eq!(run(false, &stream, chunk), [(1, 0), (2, 0), (3, 0)], "chunk {chunk}");
+            assert_eq!(run(&stream, chunk), [(1, 16), (2, 56), (3, 16)], "chunk {chunk}");
         }
     }
 
@@ -173,8 +131,8 @@ mod tests {
         let mut stream = pdu(0x15, 1, &[]);
         stream.extend([0, 0, 0, 3, 0, 0, 0, 0x15]);
         stream.extend(pdu(0x15, 2, &[]));
-        assert_eq!(run(true, &stream, 7), [(1, 16)]);
-        let mut tap = Tap::new(true, 64);
+        assert_eq!(run(&stream, 7), [(1, 16)]);
+        let mut tap = Tap::new(64);
         let mut n = 0;
         tap.feed(&pdu(4, 1, &[0; 100]), &mut |_| n += 1);
         assert_eq!(n, 0, "longer than the maximum");
