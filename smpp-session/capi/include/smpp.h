@@ -1559,7 +1559,7 @@ int32_t smpp_state(const struct smpp_session *s, uint32_t *bind_kind);
  * # Safety
  * `s` as in `smpp_session_init`; `out` writable.
  */
-int32_t smpp_counters(const struct smpp_session *s, struct smpp_counters *out);
+int32_t smpp_session_counters(const struct smpp_session *s, struct smpp_counters *out);
 
 /**
  * Requests awaiting a response (or a retry after throttling).

@@ -820,7 +820,7 @@ pub unsafe extern "C" fn smpp_state(s: *const smpp_session, bind_kind: *mut u32)
 /// # Safety
 /// `s` as in `smpp_session_init`; `out` writable.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn smpp_counters(s: *const smpp_session, out: *mut smpp_counters) -> i32 {
+pub unsafe extern "C" fn smpp_session_counters(s: *const smpp_session, out: *mut smpp_counters) -> i32 {
     tri!(raw::check_output(out));
     let mut got = smpp_counters::default();
     // SAFETY: the caller's contract for `s`.
