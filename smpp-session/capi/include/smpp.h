@@ -200,16 +200,6 @@
 #define SMPP_ERR_TOO_LARGE (-31)
 
 /**
- * Session role: the application that binds and submits.
- */
-#define SMPP_ROLE_ESME 0
-
-/**
- * Session role: the message centre that accepts binds and receives submissions.
- */
-#define SMPP_ROLE_SMSC 1
-
-/**
  * No bind (a state without one).
  */
 #define SMPP_BIND_NONE 0
@@ -789,8 +779,8 @@ typedef struct smpp_config {
 } smpp_config;
 
 /**
- * Storage for one session, owned by the caller (static, stack, or heap): `smpp_session_init`
- * checks its size and alignment. Its contents are private. Between `smpp_session_init` and
+ * Storage for one session, owned by the caller (static, stack, or heap): `smpp_esme_init` and
+ * `smpp_smsc_init` check its size and alignment. Its contents are private. Between init and
  * `smpp_session_deinit` it must not move, and neither may the buffers given to init.
  */
 typedef struct smpp_session {
@@ -1259,10 +1249,11 @@ bool smpp_error_is_busy(int32_t code);
 int32_t smpp_config_default(struct smpp_config *out);
 
 /**
- * Starts a session in the caller's storage; use the `smpp_session_init` macro, which passes
- * the header's `sizeof(smpp_session)` and `SMPP_ABI_VERSION`. `storage_size` is the storage's
- * size in octets (at least `smpp_session_size()`), `role` an `SMPP_ROLE_*`, `config` NULL for
- * the defaults, `now_ms` the time the connection opened.
+ * Starts an ESME session in the caller's storage; use the `smpp_esme_init` macro, which
+ * passes the header's `sizeof(smpp_session)` and `SMPP_ABI_VERSION`. `storage_size` is the
+ * storage's size in octets (at least `smpp_session_size()`), `config` NULL for the defaults,
+ * `now_ms` the time the connection opened. An ESME firmware that never calls
+ * `smpp_smsc_init_` does not link the SMSC's decoders.
  *
  * On success the storage and the buffers belong to the session until `smpp_session_deinit`:
  * none of them may move, be freed, or be touched except through this API. On failure nothing
@@ -1272,20 +1263,33 @@ int32_t smpp_config_default(struct smpp_config *out);
  * `s` is NULL or valid for writes of `storage_size` octets; `config` and `buffers` are NULL
  * or point to initialized structs; the buffers they describe are as `smpp_buffers` says.
  */
-int32_t smpp_session_init_(struct smpp_session *s,
-                           size_t storage_size,
-                           uint32_t abi_version,
-                           uint32_t role,
-                           const struct smpp_config *config,
-                           const struct smpp_buffers *buffers,
-                           uint64_t now_ms);
+int32_t smpp_esme_init_(struct smpp_session *s,
+                        size_t storage_size,
+                        uint32_t abi_version,
+                        const struct smpp_config *config,
+                        const struct smpp_buffers *buffers,
+                        uint64_t now_ms);
+
+/**
+ * Starts an SMSC session (a connection just accepted) in the caller's storage; use the
+ * `smpp_smsc_init` macro. As `smpp_esme_init_` otherwise.
+ *
+ * # Safety
+ * As `smpp_esme_init_`.
+ */
+int32_t smpp_smsc_init_(struct smpp_session *s,
+                        size_t storage_size,
+                        uint32_t abi_version,
+                        const struct smpp_config *config,
+                        const struct smpp_buffers *buffers,
+                        uint64_t now_ms);
 
 /**
  * Ends the session: the storage and the buffers are the caller's again. Nothing is sent:
  * unbind (and drain) first for a clean end. A panicked session can be deinitialized.
  *
  * # Safety
- * `s` is NULL or a session storage (see `smpp_session_init`).
+ * `s` is NULL or a session storage (see `smpp_esme_init_`).
  */
 int32_t smpp_session_deinit(struct smpp_session *s);
 
@@ -1296,7 +1300,7 @@ int32_t smpp_session_deinit(struct smpp_session *s);
  * drain `smpp_poll_event` first.
  *
  * # Safety
- * `s` as in `smpp_session_init`; `buf` and `len` are writable.
+ * `s` as in `smpp_esme_init_`; `buf` and `len` are writable.
  */
 int32_t smpp_receive_buffer(struct smpp_session *s, uint8_t **buf, size_t *len);
 
@@ -1306,7 +1310,7 @@ int32_t smpp_receive_buffer(struct smpp_session *s, uint8_t **buf, size_t *len);
  * was offered.
  *
  * # Safety
- * `s` as in `smpp_session_init`.
+ * `s` as in `smpp_esme_init_`.
  */
 int32_t smpp_commit(struct smpp_session *s, uint64_t now_ms, size_t n);
 
@@ -1316,7 +1320,7 @@ int32_t smpp_commit(struct smpp_session *s, uint64_t now_ms, size_t n);
  * `smpp_poll_event`, then pass the rest).
  *
  * # Safety
- * `s` as in `smpp_session_init`; `data` is readable for `len` octets (NULL when `len` is 0)
+ * `s` as in `smpp_esme_init_`; `data` is readable for `len` octets (NULL when `len` is 0)
  * and does not point into the session's own buffers.
  */
 int32_t smpp_handle_input(struct smpp_session *s, uint64_t now_ms, const uint8_t *data, size_t len);
@@ -1325,7 +1329,7 @@ int32_t smpp_handle_input(struct smpp_session *s, uint64_t now_ms, const uint8_t
  * Runs the timers due at `now_ms`. A call before the deadline does nothing.
  *
  * # Safety
- * `s` as in `smpp_session_init`.
+ * `s` as in `smpp_esme_init_`.
  */
 int32_t smpp_handle_timeout(struct smpp_session *s, uint64_t now_ms);
 
@@ -1334,7 +1338,7 @@ int32_t smpp_handle_timeout(struct smpp_session *s, uint64_t now_ms);
  * then the session closes and every outstanding request is reported lost.
  *
  * # Safety
- * `s` as in `smpp_session_init`.
+ * `s` as in `smpp_esme_init_`.
  */
 int32_t smpp_handle_connection_lost(struct smpp_session *s, uint64_t now_ms);
 
@@ -1344,7 +1348,7 @@ int32_t smpp_handle_connection_lost(struct smpp_session *s, uint64_t now_ms);
  * that is not a getter.
  *
  * # Safety
- * `s` as in `smpp_session_init`; `data` and `len` are writable.
+ * `s` as in `smpp_esme_init_`; `data` and `len` are writable.
  */
 int32_t smpp_transmit(const struct smpp_session *s, const uint8_t **data, size_t *len);
 
@@ -1353,7 +1357,7 @@ int32_t smpp_transmit(const struct smpp_session *s, const uint8_t **data, size_t
  * `SMPP_ERR_BAD_ARGUMENT` when `n` is more than were waiting.
  *
  * # Safety
- * `s` as in `smpp_session_init`.
+ * `s` as in `smpp_esme_init_`.
  */
 int32_t smpp_transmitted(struct smpp_session *s, size_t n);
 
@@ -1362,7 +1366,7 @@ int32_t smpp_transmitted(struct smpp_session *s, size_t n);
  * copying form of `smpp_transmit` + `smpp_transmitted`.
  *
  * # Safety
- * `s` as in `smpp_session_init`; `out` is writable for `len` octets (NULL when `len` is 0)
+ * `s` as in `smpp_esme_init_`; `out` is writable for `len` octets (NULL when `len` is 0)
  * and does not point into the session's own buffers.
  */
 int32_t smpp_poll_transmit(struct smpp_session *s, uint8_t *out, size_t len);
@@ -1374,7 +1378,7 @@ int32_t smpp_poll_transmit(struct smpp_session *s, uint8_t *out, size_t len);
  * The event's byte fields stay valid until the next `smpp_poll_event`, input call or deinit.
  *
  * # Safety
- * `s` as in `smpp_session_init`; `event` is writable.
+ * `s` as in `smpp_esme_init_`; `event` is writable.
  */
 int32_t smpp_poll_event(struct smpp_session *s, struct smpp_event *event);
 
@@ -1384,7 +1388,7 @@ int32_t smpp_poll_event(struct smpp_session *s, struct smpp_event *event);
  * `SMPP_NO_TIMEOUT` when there is none. At that deadline the session always acts.
  *
  * # Safety
- * `s` as in `smpp_session_init`; `deadline_ms` is writable.
+ * `s` as in `smpp_esme_init_`; `deadline_ms` is writable.
  */
 int32_t smpp_poll_timeout(const struct smpp_session *s, uint64_t *deadline_ms);
 
@@ -1393,7 +1397,7 @@ int32_t smpp_poll_timeout(const struct smpp_session *s, uint64_t *deadline_ms);
  * `SMPP_EVENT_BIND_FAILED`.
  *
  * # Safety
- * `s` as in `smpp_session_init`; `params` points to an initialized struct whose strings are
+ * `s` as in `smpp_esme_init_`; `params` points to an initialized struct whose strings are
  * NULL or NUL-terminated.
  */
 int32_t smpp_bind(struct smpp_session *s,
@@ -1407,7 +1411,7 @@ int32_t smpp_bind(struct smpp_session *s,
  * Busy codes (`smpp_error_is_busy`) mean: try again later.
  *
  * # Safety
- * `s` as in `smpp_session_init`; `sm` as `smpp_sm` says; `handle` NULL or writable.
+ * `s` as in `smpp_esme_init_`; `sm` as `smpp_sm` says; `handle` NULL or writable.
  */
 int32_t smpp_submit(struct smpp_session *s,
                     uint64_t now_ms,
@@ -1436,7 +1440,7 @@ int32_t smpp_deliver(struct smpp_session *s,
  * `SMPP_ERR_BAD_ARGUMENT` for text that is not UTF-8.
  *
  * # Safety
- * `s` as in `smpp_session_init`; `tmpl` as `smpp_sm` says; `text` readable for
+ * `s` as in `smpp_esme_init_`; `tmpl` as `smpp_sm` says; `text` readable for
  * `text_len` octets; `opts` NULL or initialized (its scratch writable); `message` NULL or
  * writable.
  */
@@ -1470,7 +1474,7 @@ int32_t smpp_submit_text_national(struct smpp_session *s,
  * sequence number the session replaces. Stores its handle in `*handle` (may be NULL).
  *
  * # Safety
- * `s` as in `smpp_session_init`; `frame` readable for `len` octets; `handle` NULL or
+ * `s` as in `smpp_esme_init_`; `frame` readable for `len` octets; `handle` NULL or
  * writable.
  */
 int32_t smpp_send_frame(struct smpp_session *s,
@@ -1486,7 +1490,7 @@ int32_t smpp_send_frame(struct smpp_session *s,
  * requests whose response has none).
  *
  * # Safety
- * `s` as in `smpp_session_init`; `message_id` NULL or NUL-terminated.
+ * `s` as in `smpp_esme_init_`; `message_id` NULL or NUL-terminated.
  */
 int32_t smpp_respond(struct smpp_session *s,
                      uint64_t now_ms,
@@ -1499,7 +1503,7 @@ int32_t smpp_respond(struct smpp_session *s,
  * `status` (`SMPP_STATUS_OK`, or `SMPP_STATUS_TEMPORARY_APP_ERROR` to have it redelivered).
  *
  * # Safety
- * `s` as in `smpp_session_init`.
+ * `s` as in `smpp_esme_init_`.
  */
 int32_t smpp_ack(struct smpp_session *s, uint64_t now_ms, uint32_t token, uint32_t status_code);
 
@@ -1507,7 +1511,7 @@ int32_t smpp_ack(struct smpp_session *s, uint64_t now_ms, uint32_t token, uint32
  * SMSC: accepts the bind `token`, answering with our `system_id` (UTF-8, NUL-terminated).
  *
  * # Safety
- * `s` as in `smpp_session_init`; `system_id` NULL or NUL-terminated.
+ * `s` as in `smpp_esme_init_`; `system_id` NULL or NUL-terminated.
  */
 int32_t smpp_accept_bind(struct smpp_session *s,
                          uint64_t now_ms,
@@ -1519,7 +1523,7 @@ int32_t smpp_accept_bind(struct smpp_session *s,
  * becomes ESME_RBINDFAIL) and closes.
  *
  * # Safety
- * `s` as in `smpp_session_init`.
+ * `s` as in `smpp_esme_init_`.
  */
 int32_t smpp_reject_bind(struct smpp_session *s,
                          uint64_t now_ms,
@@ -1531,7 +1535,7 @@ int32_t smpp_reject_bind(struct smpp_session *s,
  * closes when unbind_resp arrives or the unbind timeout passes.
  *
  * # Safety
- * `s` as in `smpp_session_init`.
+ * `s` as in `smpp_esme_init_`.
  */
 int32_t smpp_unbind(struct smpp_session *s, uint64_t now_ms);
 
@@ -1540,7 +1544,7 @@ int32_t smpp_unbind(struct smpp_session *s, uint64_t now_ms);
  * outstanding request is reported lost, and `SMPP_EVENT_CLOSED` follows.
  *
  * # Safety
- * `s` as in `smpp_session_init`.
+ * `s` as in `smpp_esme_init_`.
  */
 int32_t smpp_close(struct smpp_session *s, uint64_t now_ms);
 
@@ -1549,7 +1553,7 @@ int32_t smpp_close(struct smpp_session *s, uint64_t now_ms);
  * the binding and bound states.
  *
  * # Safety
- * `s` as in `smpp_session_init`; `bind_kind` NULL or writable.
+ * `s` as in `smpp_esme_init_`; `bind_kind` NULL or writable.
  */
 int32_t smpp_state(const struct smpp_session *s, uint32_t *bind_kind);
 
@@ -1557,7 +1561,7 @@ int32_t smpp_state(const struct smpp_session *s, uint32_t *bind_kind);
  * Copies the counters into `*out`.
  *
  * # Safety
- * `s` as in `smpp_session_init`; `out` writable.
+ * `s` as in `smpp_esme_init_`; `out` writable.
  */
 int32_t smpp_session_counters(const struct smpp_session *s, struct smpp_counters *out);
 
@@ -1565,7 +1569,7 @@ int32_t smpp_session_counters(const struct smpp_session *s, struct smpp_counters
  * Requests awaiting a response (or a retry after throttling).
  *
  * # Safety
- * `s` as in `smpp_session_init`.
+ * `s` as in `smpp_esme_init_`.
  */
 int32_t smpp_outstanding(const struct smpp_session *s);
 
@@ -1573,7 +1577,7 @@ int32_t smpp_outstanding(const struct smpp_session *s);
  * Octets waiting in the transmit buffer.
  *
  * # Safety
- * `s` as in `smpp_session_init`.
+ * `s` as in `smpp_esme_init_`.
  */
 int32_t smpp_pending_transmit(const struct smpp_session *s);
 
@@ -1582,7 +1586,7 @@ int32_t smpp_pending_transmit(const struct smpp_session *s);
  * resume in `*until_ms`, or returns 0 (and stores `SMPP_NO_TIMEOUT`).
  *
  * # Safety
- * `s` as in `smpp_session_init`; `until_ms` writable.
+ * `s` as in `smpp_esme_init_`; `until_ms` writable.
  */
 int32_t smpp_paused_until(const struct smpp_session *s, uint64_t now_ms, uint64_t *until_ms);
 
@@ -1590,7 +1594,7 @@ int32_t smpp_paused_until(const struct smpp_session *s, uint64_t now_ms, uint64_
  * Stores the number the next handle will carry in `*handle`.
  *
  * # Safety
- * `s` as in `smpp_session_init`; `handle` writable.
+ * `s` as in `smpp_esme_init_`; `handle` writable.
  */
 int32_t smpp_next_handle(const struct smpp_session *s, uint32_t *handle);
 
@@ -1599,7 +1603,7 @@ int32_t smpp_next_handle(const struct smpp_session *s, uint32_t *handle);
  * last one stopped, so handles stay unique across them.
  *
  * # Safety
- * `s` as in `smpp_session_init`.
+ * `s` as in `smpp_esme_init_`.
  */
 int32_t smpp_set_next_handle(struct smpp_session *s, uint32_t handle);
 
@@ -1607,7 +1611,7 @@ int32_t smpp_set_next_handle(struct smpp_session *s, uint32_t handle);
  * Sets the sequence number the next request uses (1..=0x7FFFFFFF; others are clamped).
  *
  * # Safety
- * `s` as in `smpp_session_init`.
+ * `s` as in `smpp_esme_init_`.
  */
 int32_t smpp_set_next_sequence_number(struct smpp_session *s, uint32_t sequence_number);
 
@@ -1618,9 +1622,12 @@ int32_t smpp_set_next_sequence_number(struct smpp_session *s, uint32_t sequence_
 #endif  /* SMPP_H */
 
 /*
- * Starts a session in `s` (see smpp_session_init_): passes the header's storage size and ABI
- * version, so that a library of another ABI, or storage of the wrong size, is refused
- * (SMPP_ERR_VERSION_MISMATCH, SMPP_ERR_STORAGE_TOO_SMALL) instead of corrupting memory.
+ * Start a session in `s` (see smpp_esme_init_ and smpp_smsc_init_), passing the header's
+ * storage size and ABI version, so that a library of another ABI, or storage of the wrong
+ * size, is refused (SMPP_ERR_VERSION_MISMATCH, SMPP_ERR_STORAGE_TOO_SMALL) instead of
+ * corrupting memory.
  */
-#define smpp_session_init(s, role, config, buffers, now_ms) \
-    smpp_session_init_((s), sizeof(smpp_session), SMPP_ABI_VERSION, (role), (config), (buffers), (now_ms))
+#define smpp_esme_init(s, config, buffers, now_ms) \
+    smpp_esme_init_((s), sizeof(smpp_session), SMPP_ABI_VERSION, (config), (buffers), (now_ms))
+#define smpp_smsc_init(s, config, buffers, now_ms) \
+    smpp_smsc_init_((s), sizeof(smpp_session), SMPP_ABI_VERSION, (config), (buffers), (now_ms))

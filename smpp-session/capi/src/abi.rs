@@ -50,8 +50,8 @@ pub const SMPP_SESSION_WORDS: usize = 771;
 #[cfg(all(target_pointer_width = "64", feature = "window-32"))]
 pub const SMPP_SESSION_WORDS: usize = 787;
 
-/// Storage for one session, owned by the caller (static, stack, or heap): `smpp_session_init`
-/// checks its size and alignment. Its contents are private. Between `smpp_session_init` and
+/// Storage for one session, owned by the caller (static, stack, or heap): `smpp_esme_init` and
+/// `smpp_smsc_init` check its size and alignment. Its contents are private. Between init and
 /// `smpp_session_deinit` it must not move, and neither may the buffers given to init.
 #[repr(C)]
 #[derive(Debug)]
@@ -114,11 +114,6 @@ pub const SMPP_ERR_SCRATCH_TOO_SMALL: i32 = -30;
 pub const SMPP_ERR_TOO_LARGE: i32 = -31;
 
 // ---- enumerations (each crosses as a checked uint32_t) ------------------------------------
-
-/// Session role: the application that binds and submits.
-pub const SMPP_ROLE_ESME: u32 = 0;
-/// Session role: the message centre that accepts binds and receives submissions.
-pub const SMPP_ROLE_SMSC: u32 = 1;
 
 /// No bind (a state without one).
 pub const SMPP_BIND_NONE: u32 = 0;

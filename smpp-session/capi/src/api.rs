@@ -6,7 +6,7 @@
 //! otherwise. Counts are capped at `INT32_MAX`.
 //!
 //! The rules every function shares, written once here and in the README:
-//! - `s` is storage that `smpp_session_init` initialized and `smpp_session_deinit` has not
+//! - `s` is storage that `smpp_esme_init_` or `smpp_smsc_init_` initialized and `smpp_session_deinit` has not
 //!   ended; one call at a time per session (no locking inside: a session per thread, or a
 //!   lock around it);
 //! - pointers passed in are NULL only where a function says so, point to what they claim, and
@@ -22,7 +22,7 @@ use crate::abi::*;
 use crate::convert;
 use crate::error::{is_busy, status};
 use crate::guard::catch;
-use crate::inner::{Inner, W};
+use crate::inner::{Constructor, Head, Inner, W, make_session};
 use crate::raw;
 
 /// Returns the error code of an `Err`, or the value of an `Ok`.
@@ -139,24 +139,15 @@ pub unsafe extern "C" fn smpp_config_default(out: *mut smpp_config) -> i32 {
 
 // ---- lifetime -------------------------------------------------------------------------------
 
-/// Starts a session in the caller's storage; use the `smpp_session_init` macro, which passes
-/// the header's `sizeof(smpp_session)` and `SMPP_ABI_VERSION`. `storage_size` is the storage's
-/// size in octets (at least `smpp_session_size()`), `role` an `SMPP_ROLE_*`, `config` NULL for
-/// the defaults, `now_ms` the time the connection opened.
-///
-/// On success the storage and the buffers belong to the session until `smpp_session_deinit`:
-/// none of them may move, be freed, or be touched except through this API. On failure nothing
-/// was written to the storage.
+/// The init of both roles.
 ///
 /// # Safety
-/// `s` is NULL or valid for writes of `storage_size` octets; `config` and `buffers` are NULL
-/// or point to initialized structs; the buffers they describe are as `smpp_buffers` says.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn smpp_session_init_(
+/// As `smpp_esme_init_`.
+unsafe fn init(
     s: *mut smpp_session,
     storage_size: usize,
     abi_version: u32,
-    role: u32,
+    role: Constructor,
     config: *const smpp_config,
     buffers: *const smpp_buffers,
     now_ms: u64,
@@ -173,7 +164,6 @@ pub unsafe extern "C" fn smpp_session_init_(
     if !s.cast::<Inner>().is_aligned() {
         return SMPP_ERR_STORAGE_MISALIGNED;
     }
-    let role = tri!(convert::role(role));
     // SAFETY: the caller's contract for `config`.
     let config = match tri!(unsafe { raw::input(config) }) {
         Some(c) => tri!(convert::config(c)),
@@ -200,20 +190,67 @@ pub unsafe extern "C" fn smpp_session_init_(
         // SAFETY: as for the receive buffer.
         n => Some(tri!(unsafe { raw::lend(b.part_store, n) })),
     };
-    let made = catch(|| Inner::new(role, config, rx, tx, store, Instant(now_ms)));
-    let mut inner = tri!(tri!(made.ok_or(SMPP_ERR_PANIC)));
-    inner.set_lent(lent);
-    // SAFETY: `s` is non-null and aligned (checked), valid for `storage_size` octets, which is
-    // at least the size of an `Inner` (checked), and the caller uses it in no other call now.
-    unsafe { raw::install(s, inner) };
+    let made = catch(|| {
+        make_session(role, config, rx, tx, store, Instant(now_ms), |session| {
+            // SAFETY: `s` is non-null and aligned (checked), valid for `storage_size` octets,
+            // which is at least the size of an `Inner` (checked), and the caller uses it in no
+            // other call now.
+            unsafe { raw::install(s, session, Head::new(lent)) }
+        })
+    });
+    tri!(tri!(made.ok_or(SMPP_ERR_PANIC)));
     SMPP_OK
+}
+
+/// Starts an ESME session in the caller's storage; use the `smpp_esme_init` macro, which
+/// passes the header's `sizeof(smpp_session)` and `SMPP_ABI_VERSION`. `storage_size` is the
+/// storage's size in octets (at least `smpp_session_size()`), `config` NULL for the defaults,
+/// `now_ms` the time the connection opened. An ESME firmware that never calls
+/// `smpp_smsc_init_` does not link the SMSC's decoders.
+///
+/// On success the storage and the buffers belong to the session until `smpp_session_deinit`:
+/// none of them may move, be freed, or be touched except through this API. On failure nothing
+/// was written to the storage.
+///
+/// # Safety
+/// `s` is NULL or valid for writes of `storage_size` octets; `config` and `buffers` are NULL
+/// or point to initialized structs; the buffers they describe are as `smpp_buffers` says.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn smpp_esme_init_(
+    s: *mut smpp_session,
+    storage_size: usize,
+    abi_version: u32,
+    config: *const smpp_config,
+    buffers: *const smpp_buffers,
+    now_ms: u64,
+) -> i32 {
+    // SAFETY: forwarded to the caller.
+    unsafe { init(s, storage_size, abi_version, Session::esme, config, buffers, now_ms) }
+}
+
+/// Starts an SMSC session (a connection just accepted) in the caller's storage; use the
+/// `smpp_smsc_init` macro. As `smpp_esme_init_` otherwise.
+///
+/// # Safety
+/// As `smpp_esme_init_`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn smpp_smsc_init_(
+    s: *mut smpp_session,
+    storage_size: usize,
+    abi_version: u32,
+    config: *const smpp_config,
+    buffers: *const smpp_buffers,
+    now_ms: u64,
+) -> i32 {
+    // SAFETY: forwarded to the caller.
+    unsafe { init(s, storage_size, abi_version, Session::smsc, config, buffers, now_ms) }
 }
 
 /// Ends the session: the storage and the buffers are the caller's again. Nothing is sent:
 /// unbind (and drain) first for a clean end. A panicked session can be deinitialized.
 ///
 /// # Safety
-/// `s` is NULL or a session storage (see `smpp_session_init`).
+/// `s` is NULL or a session storage (see `smpp_esme_init_`).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn smpp_session_deinit(s: *mut smpp_session) -> i32 {
     // SAFETY: the caller's contract for `s`.
@@ -234,7 +271,7 @@ pub unsafe extern "C" fn smpp_session_deinit(s: *mut smpp_session) -> i32 {
 /// drain `smpp_poll_event` first.
 ///
 /// # Safety
-/// `s` as in `smpp_session_init`; `buf` and `len` are writable.
+/// `s` as in `smpp_esme_init_`; `buf` and `len` are writable.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn smpp_receive_buffer(s: *mut smpp_session, buf: *mut *mut u8, len: *mut usize) -> i32 {
     tri!(raw::check_output(buf));
@@ -265,7 +302,7 @@ pub unsafe extern "C" fn smpp_receive_buffer(s: *mut smpp_session, buf: *mut *mu
 /// was offered.
 ///
 /// # Safety
-/// `s` as in `smpp_session_init`.
+/// `s` as in `smpp_esme_init_`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn smpp_commit(s: *mut smpp_session, now_ms: u64, n: usize) -> i32 {
     // SAFETY: the caller's contract for `s`.
@@ -277,7 +314,7 @@ pub unsafe extern "C" fn smpp_commit(s: *mut smpp_session, now_ms: u64, n: usize
 /// `smpp_poll_event`, then pass the rest).
 ///
 /// # Safety
-/// `s` as in `smpp_session_init`; `data` is readable for `len` octets (NULL when `len` is 0)
+/// `s` as in `smpp_esme_init_`; `data` is readable for `len` octets (NULL when `len` is 0)
 /// and does not point into the session's own buffers.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn smpp_handle_input(s: *mut smpp_session, now_ms: u64, data: *const u8, len: usize) -> i32 {
@@ -297,7 +334,7 @@ pub unsafe extern "C" fn smpp_handle_input(s: *mut smpp_session, now_ms: u64, da
 /// Runs the timers due at `now_ms`. A call before the deadline does nothing.
 ///
 /// # Safety
-/// `s` as in `smpp_session_init`.
+/// `s` as in `smpp_esme_init_`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn smpp_handle_timeout(s: *mut smpp_session, now_ms: u64) -> i32 {
     // SAFETY: the caller's contract for `s`.
@@ -313,7 +350,7 @@ pub unsafe extern "C" fn smpp_handle_timeout(s: *mut smpp_session, now_ms: u64) 
 /// then the session closes and every outstanding request is reported lost.
 ///
 /// # Safety
-/// `s` as in `smpp_session_init`.
+/// `s` as in `smpp_esme_init_`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn smpp_handle_connection_lost(s: *mut smpp_session, now_ms: u64) -> i32 {
     // SAFETY: the caller's contract for `s`.
@@ -332,7 +369,7 @@ pub unsafe extern "C" fn smpp_handle_connection_lost(s: *mut smpp_session, now_m
 /// that is not a getter.
 ///
 /// # Safety
-/// `s` as in `smpp_session_init`; `data` and `len` are writable.
+/// `s` as in `smpp_esme_init_`; `data` and `len` are writable.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn smpp_transmit(s: *const smpp_session, data: *mut *const u8, len: *mut usize) -> i32 {
     tri!(raw::check_output(data));
@@ -358,7 +395,7 @@ pub unsafe extern "C" fn smpp_transmit(s: *const smpp_session, data: *mut *const
 /// `SMPP_ERR_BAD_ARGUMENT` when `n` is more than were waiting.
 ///
 /// # Safety
-/// `s` as in `smpp_session_init`.
+/// `s` as in `smpp_esme_init_`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn smpp_transmitted(s: *mut smpp_session, n: usize) -> i32 {
     // SAFETY: the caller's contract for `s`.
@@ -369,7 +406,7 @@ pub unsafe extern "C" fn smpp_transmitted(s: *mut smpp_session, n: usize) -> i32
 /// copying form of `smpp_transmit` + `smpp_transmitted`.
 ///
 /// # Safety
-/// `s` as in `smpp_session_init`; `out` is writable for `len` octets (NULL when `len` is 0)
+/// `s` as in `smpp_esme_init_`; `out` is writable for `len` octets (NULL when `len` is 0)
 /// and does not point into the session's own buffers.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn smpp_poll_transmit(s: *mut smpp_session, out: *mut u8, len: usize) -> i32 {
@@ -392,7 +429,7 @@ pub unsafe extern "C" fn smpp_poll_transmit(s: *mut smpp_session, out: *mut u8, 
 /// The event's byte fields stay valid until the next `smpp_poll_event`, input call or deinit.
 ///
 /// # Safety
-/// `s` as in `smpp_session_init`; `event` is writable.
+/// `s` as in `smpp_esme_init_`; `event` is writable.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn smpp_poll_event(s: *mut smpp_session, event: *mut smpp_event) -> i32 {
     // Checked first, so that a bad pointer loses no event.
@@ -418,7 +455,7 @@ pub unsafe extern "C" fn smpp_poll_event(s: *mut smpp_session, event: *mut smpp_
 /// `SMPP_NO_TIMEOUT` when there is none. At that deadline the session always acts.
 ///
 /// # Safety
-/// `s` as in `smpp_session_init`; `deadline_ms` is writable.
+/// `s` as in `smpp_esme_init_`; `deadline_ms` is writable.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn smpp_poll_timeout(s: *const smpp_session, deadline_ms: *mut u64) -> i32 {
     tri!(raw::check_output(deadline_ms));
@@ -444,7 +481,7 @@ pub unsafe extern "C" fn smpp_poll_timeout(s: *const smpp_session, deadline_ms: 
 /// `SMPP_EVENT_BIND_FAILED`.
 ///
 /// # Safety
-/// `s` as in `smpp_session_init`; `params` points to an initialized struct whose strings are
+/// `s` as in `smpp_esme_init_`; `params` points to an initialized struct whose strings are
 /// NULL or NUL-terminated.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn smpp_bind(
@@ -480,7 +517,7 @@ unsafe fn give_handle(r: Result<session::Handle, i32>, out: *mut u32) -> i32 {
 /// Busy codes (`smpp_error_is_busy`) mean: try again later.
 ///
 /// # Safety
-/// `s` as in `smpp_session_init`; `sm` as `smpp_sm` says; `handle` NULL or writable.
+/// `s` as in `smpp_esme_init_`; `sm` as `smpp_sm` says; `handle` NULL or writable.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn smpp_submit(s: *mut smpp_session, now_ms: u64, sm: *const smpp_sm, handle: *mut u32) -> i32 {
     // SAFETY: the caller's contract for `sm`.
@@ -626,7 +663,7 @@ unsafe fn submit_text(
 /// `SMPP_ERR_BAD_ARGUMENT` for text that is not UTF-8.
 ///
 /// # Safety
-/// `s` as in `smpp_session_init`; `tmpl` as `smpp_sm` says; `text` readable for
+/// `s` as in `smpp_esme_init_`; `tmpl` as `smpp_sm` says; `text` readable for
 /// `text_len` octets; `opts` NULL or initialized (its scratch writable); `message` NULL or
 /// writable.
 #[unsafe(no_mangle)]
@@ -670,7 +707,7 @@ pub unsafe extern "C" fn smpp_submit_text_national(
 /// sequence number the session replaces. Stores its handle in `*handle` (may be NULL).
 ///
 /// # Safety
-/// `s` as in `smpp_session_init`; `frame` readable for `len` octets; `handle` NULL or
+/// `s` as in `smpp_esme_init_`; `frame` readable for `len` octets; `handle` NULL or
 /// writable.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn smpp_send_frame(
@@ -702,7 +739,7 @@ pub unsafe extern "C" fn smpp_send_frame(
 /// requests whose response has none).
 ///
 /// # Safety
-/// `s` as in `smpp_session_init`; `message_id` NULL or NUL-terminated.
+/// `s` as in `smpp_esme_init_`; `message_id` NULL or NUL-terminated.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn smpp_respond(
     s: *mut smpp_session,
@@ -724,7 +761,7 @@ pub unsafe extern "C" fn smpp_respond(
 /// `status` (`SMPP_STATUS_OK`, or `SMPP_STATUS_TEMPORARY_APP_ERROR` to have it redelivered).
 ///
 /// # Safety
-/// `s` as in `smpp_session_init`.
+/// `s` as in `smpp_esme_init_`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn smpp_ack(s: *mut smpp_session, now_ms: u64, token: u32, status_code: u32) -> i32 {
     // SAFETY: the caller's contract for `s`.
@@ -734,7 +771,7 @@ pub unsafe extern "C" fn smpp_ack(s: *mut smpp_session, now_ms: u64, token: u32,
 /// SMSC: accepts the bind `token`, answering with our `system_id` (UTF-8, NUL-terminated).
 ///
 /// # Safety
-/// `s` as in `smpp_session_init`; `system_id` NULL or NUL-terminated.
+/// `s` as in `smpp_esme_init_`; `system_id` NULL or NUL-terminated.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn smpp_accept_bind(
     s: *mut smpp_session,
@@ -753,7 +790,7 @@ pub unsafe extern "C" fn smpp_accept_bind(
 /// becomes ESME_RBINDFAIL) and closes.
 ///
 /// # Safety
-/// `s` as in `smpp_session_init`.
+/// `s` as in `smpp_esme_init_`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn smpp_reject_bind(s: *mut smpp_session, now_ms: u64, token: u32, status_code: u32) -> i32 {
     // SAFETY: the caller's contract for `s`.
@@ -764,7 +801,7 @@ pub unsafe extern "C" fn smpp_reject_bind(s: *mut smpp_session, now_ms: u64, tok
 /// closes when unbind_resp arrives or the unbind timeout passes.
 ///
 /// # Safety
-/// `s` as in `smpp_session_init`.
+/// `s` as in `smpp_esme_init_`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn smpp_unbind(s: *mut smpp_session, now_ms: u64) -> i32 {
     // SAFETY: the caller's contract for `s`.
@@ -775,7 +812,7 @@ pub unsafe extern "C" fn smpp_unbind(s: *mut smpp_session, now_ms: u64) -> i32 {
 /// outstanding request is reported lost, and `SMPP_EVENT_CLOSED` follows.
 ///
 /// # Safety
-/// `s` as in `smpp_session_init`.
+/// `s` as in `smpp_esme_init_`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn smpp_close(s: *mut smpp_session, now_ms: u64) -> i32 {
     // SAFETY: the caller's contract for `s`.
@@ -793,7 +830,7 @@ pub unsafe extern "C" fn smpp_close(s: *mut smpp_session, now_ms: u64) -> i32 {
 /// the binding and bound states.
 ///
 /// # Safety
-/// `s` as in `smpp_session_init`; `bind_kind` NULL or writable.
+/// `s` as in `smpp_esme_init_`; `bind_kind` NULL or writable.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn smpp_state(s: *const smpp_session, bind_kind: *mut u32) -> i32 {
     tri!(raw::check_output_or_null(bind_kind));
@@ -818,7 +855,7 @@ pub unsafe extern "C" fn smpp_state(s: *const smpp_session, bind_kind: *mut u32)
 /// Copies the counters into `*out`.
 ///
 /// # Safety
-/// `s` as in `smpp_session_init`; `out` writable.
+/// `s` as in `smpp_esme_init_`; `out` writable.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn smpp_session_counters(s: *const smpp_session, out: *mut smpp_counters) -> i32 {
     tri!(raw::check_output(out));
@@ -851,7 +888,7 @@ pub unsafe extern "C" fn smpp_session_counters(s: *const smpp_session, out: *mut
 /// Requests awaiting a response (or a retry after throttling).
 ///
 /// # Safety
-/// `s` as in `smpp_session_init`.
+/// `s` as in `smpp_esme_init_`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn smpp_outstanding(s: *const smpp_session) -> i32 {
     // SAFETY: the caller's contract for `s`.
@@ -861,7 +898,7 @@ pub unsafe extern "C" fn smpp_outstanding(s: *const smpp_session) -> i32 {
 /// Octets waiting in the transmit buffer.
 ///
 /// # Safety
-/// `s` as in `smpp_session_init`.
+/// `s` as in `smpp_esme_init_`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn smpp_pending_transmit(s: *const smpp_session) -> i32 {
     // SAFETY: the caller's contract for `s`.
@@ -872,7 +909,7 @@ pub unsafe extern "C" fn smpp_pending_transmit(s: *const smpp_session) -> i32 {
 /// resume in `*until_ms`, or returns 0 (and stores `SMPP_NO_TIMEOUT`).
 ///
 /// # Safety
-/// `s` as in `smpp_session_init`; `until_ms` writable.
+/// `s` as in `smpp_esme_init_`; `until_ms` writable.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn smpp_paused_until(s: *const smpp_session, now_ms: u64, until_ms: *mut u64) -> i32 {
     tri!(raw::check_output(until_ms));
@@ -895,7 +932,7 @@ pub unsafe extern "C" fn smpp_paused_until(s: *const smpp_session, now_ms: u64, 
 /// Stores the number the next handle will carry in `*handle`.
 ///
 /// # Safety
-/// `s` as in `smpp_session_init`; `handle` writable.
+/// `s` as in `smpp_esme_init_`; `handle` writable.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn smpp_next_handle(s: *const smpp_session, handle: *mut u32) -> i32 {
     tri!(raw::check_output(handle));
@@ -918,7 +955,7 @@ pub unsafe extern "C" fn smpp_next_handle(s: *const smpp_session, handle: *mut u
 /// last one stopped, so handles stay unique across them.
 ///
 /// # Safety
-/// `s` as in `smpp_session_init`.
+/// `s` as in `smpp_esme_init_`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn smpp_set_next_handle(s: *mut smpp_session, handle: u32) -> i32 {
     // SAFETY: the caller's contract for `s`.
@@ -933,7 +970,7 @@ pub unsafe extern "C" fn smpp_set_next_handle(s: *mut smpp_session, handle: u32)
 /// Sets the sequence number the next request uses (1..=0x7FFFFFFF; others are clamped).
 ///
 /// # Safety
-/// `s` as in `smpp_session_init`.
+/// `s` as in `smpp_esme_init_`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn smpp_set_next_sequence_number(s: *mut smpp_session, sequence_number: u32) -> i32 {
     // SAFETY: the caller's contract for `s`.

@@ -4,7 +4,7 @@
 //! `SMPP_ERR_BAD_ARGUMENT`, never a transmuted Rust enum.
 #![forbid(unsafe_code)]
 
-use session::{AckMode, BindKind, Config, Duration, Keepalive, Role, State};
+use session::{AckMode, BindKind, Config, Duration, Keepalive, State};
 use smpp_codec::pdu::{Bind, SubmitSm};
 use smpp_codec::text::gsm7::Language;
 use smpp_codec::text::receipt::{Base, IdMatch};
@@ -119,15 +119,6 @@ pub(crate) fn config(c: &smpp_config) -> Result<Config, i32> {
         dead_after_timeouts: c.dead_after_timeouts,
         part_retries: u8::try_from(c.part_retries).map_err(|_| SMPP_ERR_BAD_ARGUMENT)?,
     })
-}
-
-/// The role of `SMPP_ROLE_*`.
-pub(crate) const fn role(code: u32) -> Result<Role, i32> {
-    match code {
-        SMPP_ROLE_ESME => Ok(Role::Esme),
-        SMPP_ROLE_SMSC => Ok(Role::Smsc),
-        _ => Err(SMPP_ERR_BAD_ARGUMENT),
-    }
 }
 
 /// The bind kind of `SMPP_BIND_*` (not `SMPP_BIND_NONE`).
@@ -297,7 +288,6 @@ mod tests {
         let mut c = config_default();
         c.sc_interface_version = 256;
         assert_eq!(config(&c), Err(SMPP_ERR_BAD_ARGUMENT));
-        assert_eq!(role(2), Err(SMPP_ERR_BAD_ARGUMENT));
         assert_eq!(bind_kind(SMPP_BIND_NONE), Err(SMPP_ERR_BAD_ARGUMENT));
         assert_eq!(concatenation(4), Err(SMPP_ERR_BAD_ARGUMENT));
         assert_eq!(encoding(5), Err(SMPP_ERR_BAD_ARGUMENT));

@@ -3,7 +3,8 @@
 //! turns the C arguments into them.
 #![forbid(unsafe_code)]
 
-use session::{Config, Event, Handle, IncomingToken, Instant, Role, Session, TextOptions};
+use session::{Config, Event, Handle, IncomingToken, Instant, Session, TextOptions};
+
 use smpp_codec::pdu::{MessageIdResp, SubmitMultiResp, SubmitSm};
 use smpp_codec::text::gsm7::Language;
 use smpp_codec::text::segment::{Concatenation, Encoding, choose};
@@ -104,71 +105,105 @@ impl Tokens {
     }
 }
 
-/// One session in the caller's storage.
+/// One session in the caller's storage: the session, and what the C layer keeps beside it.
+/// Init writes the two parts separately (see `raw::install`), the head last.
 #[derive(Debug)]
 pub(crate) struct Inner {
+    pub(crate) head: Head,
+    pub(crate) session: Session<'static, W>,
+}
+
+/// What the C layer keeps beside the session.
+#[derive(Debug)]
+pub(crate) struct Head {
     /// `MAGIC_LIVE` while the session lives.
     pub(crate) magic: u32,
-    pub(crate) session: Session<'static, W>,
     tokens: Tokens,
     /// The length the last `receive_buffer` offered (what `commit` may report at most).
     offered: usize,
-    /// The last automatic concatenation reference.
-    reference: u16,
+    references: References,
     /// Address and length of each buffer lent at init (receive, transmit, part store).
     lent: [(usize, usize); 3],
     scratch: [u8; PART_SCRATCH],
+}
+
+impl Head {
+    /// The head of a new session whose buffers are at `lent`.
+    pub(crate) const fn new(lent: [(usize, usize); 3]) -> Head {
+        Head {
+            magic: MAGIC_LIVE,
+            tokens: Tokens::new(),
+            offered: 0,
+            references: References { last: 0 },
+            lent,
+            scratch: [0; PART_SCRATCH],
+        }
+    }
 }
 
 fn code<T>(r: Result<T, session::CommandError>) -> Result<T, i32> {
     r.map_err(command_code)
 }
 
-impl Inner {
-    /// A session over the caller's buffers (which live as long as the storage, by the C
-    /// contract checked in `api.rs`).
-    pub(crate) fn new(
-        role: Role,
-        config: Config,
-        rx: &'static mut [u8],
-        tx: &'static mut [u8],
-        part_store: Option<&'static mut [u8]>,
-        now: Instant,
-    ) -> Result<Inner, i32> {
-        let session = match role {
-            Role::Esme => Session::esme(config, rx, tx, now),
-            Role::Smsc => Session::smsc(config, rx, tx, now),
+/// The automatic concatenation references: a counter that skips 0.
+#[derive(Debug)]
+struct References {
+    last: u16,
+}
+
+impl References {
+    /// The reference of the next message: the caller's, or the counter's next value.
+    fn next(&mut self, requested: u32) -> Result<u16, i32> {
+        if requested != 0 {
+            return u16::try_from(requested).map_err(|_| SMPP_ERR_BAD_ARGUMENT);
         }
-        .map_err(config_code)?;
-        let session = match part_store {
-            Some(store) => session.with_part_store(store),
-            None => session,
-        };
-        Ok(Inner {
-            magic: MAGIC_LIVE,
-            session,
-            tokens: Tokens::new(),
-            offered: 0,
-            reference: 0,
-            lent: [(0, 0); 3],
-            scratch: [0; PART_SCRATCH],
-        })
+        self.last = self.last.wrapping_add(1).max(1);
+        Ok(self.last)
     }
+}
 
-    /// Remembers where the lent buffers are, to refuse call arguments that point into them.
-    pub(crate) fn set_lent(&mut self, lent: [(usize, usize); 3]) {
-        self.lent = lent;
+/// `Session::esme` or `Session::smsc`.
+pub(crate) type Constructor =
+    fn(Config, &'static mut [u8], &'static mut [u8], Instant) -> Result<Session<'static, W>, session::ConfigError>;
+
+/// Makes a new session over the caller's buffers (which live as long as the storage, by the C
+/// contract checked in `api.rs`), with its part store if there is one, and hands it to
+/// `place`, which moves it into the storage. Handing it over rather than returning it saves a
+/// copy of the session on the stack (about 2 KB): init is where a firmware's stack peaks.
+///
+/// `role` is `Session::esme` or `Session::smsc`, chosen at compile time by the exported init
+/// function, so that a firmware links the decoders of its own role only.
+pub(crate) fn make_session(
+    role: Constructor,
+    config: Config,
+    rx: &'static mut [u8],
+    tx: &'static mut [u8],
+    part_store: Option<&'static mut [u8]>,
+    now: Instant,
+    place: impl FnOnce(Session<'static, W>),
+) -> Result<(), i32> {
+    let made = role(config, rx, tx, now);
+    let session = match made {
+        Ok(session) => session,
+        Err(e) => return Err(config_code(e)),
+    };
+    match part_store {
+        None => place(session),
+        Some(store) => place(session.with_part_store(store)),
     }
+    Ok(())
+}
 
+impl Inner {
     /// Whether `(address, len)` shares an octet with a buffer the session owns.
     pub(crate) fn overlaps_lent(&self, address: usize, len: usize) -> bool {
-        self.lent.iter().any(|&r| !crate::raw::disjoint(&[r, (address, len)]))
+        self.head.lent.iter().any(|&r| !crate::raw::disjoint(&[r, (address, len)]))
     }
 
     /// Forgets the tokens once the session has answered every pending request itself.
     fn sync(&mut self) {
         if self.session.is_closed() {
-            self.tokens.clear();
+            self.head.tokens.clear();
         }
     }
 
@@ -176,35 +211,35 @@ impl Inner {
 
     pub(crate) fn receive_buffer(&mut self) -> &mut [u8] {
         let buf = self.session.receive_buffer();
-        self.offered = buf.len();
+        self.head.offered = buf.len();
         buf
     }
 
     pub(crate) fn commit(&mut self, now: Instant, n: usize) -> Result<(), i32> {
-        if n > self.offered {
+        if n > self.head.offered {
             return Err(SMPP_ERR_BAD_ARGUMENT);
         }
-        self.offered = 0;
+        self.head.offered = 0;
         self.session.commit(now, n);
         self.sync();
         Ok(())
     }
 
     pub(crate) fn handle_input(&mut self, now: Instant, data: &[u8]) -> usize {
-        self.offered = 0;
+        self.head.offered = 0;
         let n = self.session.handle_input(now, data);
         self.sync();
         n
     }
 
     pub(crate) fn handle_timeout(&mut self, now: Instant) {
-        self.offered = 0;
+        self.head.offered = 0;
         self.session.handle_timeout(now);
         self.sync();
     }
 
     pub(crate) fn handle_connection_lost(&mut self, now: Instant) {
-        self.offered = 0;
+        self.head.offered = 0;
         self.session.handle_connection_lost(now);
         self.sync();
     }
@@ -221,12 +256,12 @@ impl Inner {
 
     /// The next event, its token (if any) numbered for C.
     pub(crate) fn poll_event(&mut self) -> Option<smpp_event> {
-        self.offered = 0;
+        self.head.offered = 0;
         let event = self.session.poll_event()?;
         let token = match token_of(&event) {
             Some(t) => {
                 let command = self.session.header().map_or(CommandId::from_raw(0), |h| h.command_id);
-                self.tokens.issue(t, command)
+                self.head.tokens.issue(t, command)
             }
             None => 0,
         };
@@ -258,15 +293,6 @@ impl Inner {
         code(self.session.send_frame(now, frame))
     }
 
-    /// The reference of the next message: the caller's, or the session's counter.
-    fn reference(&mut self, requested: u32) -> Result<u16, i32> {
-        if requested != 0 {
-            return u16::try_from(requested).map_err(|_| SMPP_ERR_BAD_ARGUMENT);
-        }
-        self.reference = self.reference.wrapping_add(1).max(1);
-        Ok(self.reference)
-    }
-
     /// Encodes, splits and submits `text`. `encoding` is `None` for the cheapest, chosen among
     /// the default alphabet, UCS-2 and the shift tables of `languages`.
     #[allow(clippy::too_many_arguments)]
@@ -288,10 +314,10 @@ impl Inner {
             None if languages.is_empty() => choose(text, &[], concatenation),
             None => choose(text, languages, concatenation),
         };
-        let options = TextOptions { encoding, concatenation, reference: self.reference(reference)? };
+        let options = TextOptions { encoding, concatenation, reference: self.head.references.next(reference)? };
         let scratch = match scratch {
             Some(s) => s,
-            None => &mut self.scratch[..],
+            None => &mut self.head.scratch[..],
         };
         code(self.session.submit_text(now, template, text, options, scratch))
     }
@@ -305,7 +331,7 @@ impl Inner {
         status: u32,
         message_id: Option<&[u8]>,
     ) -> Result<(), i32> {
-        let (slot, p) = self.tokens.find(token).ok_or(SMPP_ERR_UNKNOWN_TOKEN)?;
+        let (slot, p) = self.head.tokens.find(token).ok_or(SMPP_ERR_UNKNOWN_TOKEN)?;
         let status = CommandStatus::from_raw(status);
         let result = match message_id {
             None => self.session.respond(now, p.token, status, None),
@@ -331,19 +357,19 @@ impl Inner {
 
     /// Acknowledges the peer's request `token` without a body of our own.
     pub(crate) fn ack(&mut self, now: Instant, token: u32, status: u32) -> Result<(), i32> {
-        let (slot, p) = self.tokens.find(token).ok_or(SMPP_ERR_UNKNOWN_TOKEN)?;
+        let (slot, p) = self.head.tokens.find(token).ok_or(SMPP_ERR_UNKNOWN_TOKEN)?;
         let result = self.session.ack(now, p.token, CommandStatus::from_raw(status));
         self.answered(slot, result)
     }
 
     pub(crate) fn accept_bind(&mut self, now: Instant, token: u32, system_id: &str) -> Result<(), i32> {
-        let (slot, p) = self.tokens.find(token).ok_or(SMPP_ERR_UNKNOWN_TOKEN)?;
+        let (slot, p) = self.head.tokens.find(token).ok_or(SMPP_ERR_UNKNOWN_TOKEN)?;
         let result = self.session.accept_bind(now, p.token, system_id);
         self.answered(slot, result)
     }
 
     pub(crate) fn reject_bind(&mut self, now: Instant, token: u32, status: u32) -> Result<(), i32> {
-        let (slot, p) = self.tokens.find(token).ok_or(SMPP_ERR_UNKNOWN_TOKEN)?;
+        let (slot, p) = self.head.tokens.find(token).ok_or(SMPP_ERR_UNKNOWN_TOKEN)?;
         let result = self.session.reject_bind(now, p.token, CommandStatus::from_raw(status));
         self.answered(slot, result)
     }
@@ -351,7 +377,7 @@ impl Inner {
     /// Keeps the token table in step with the session after an answer.
     fn answered(&mut self, slot: usize, result: Result<(), session::CommandError>) -> Result<(), i32> {
         match result {
-            Ok(()) | Err(session::CommandError::UnknownToken) => self.tokens.remove(slot),
+            Ok(()) | Err(session::CommandError::UnknownToken) => self.head.tokens.remove(slot),
             Err(_) => {}
         }
         self.sync();
@@ -361,7 +387,7 @@ impl Inner {
     pub(crate) fn unbind(&mut self, now: Instant) -> Result<(), i32> {
         code(self.session.unbind(now))?;
         // Every pending peer request was answered with a transient error.
-        self.tokens.clear();
+        self.head.tokens.clear();
         Ok(())
     }
 
@@ -429,12 +455,19 @@ mod tests {
 
     #[test]
     fn automatic_references_skip_zero() {
-        let (rx, tx) = (std::vec![0u8; 256].leak(), std::vec![0u8; 512].leak());
-        let mut inner = Inner::new(Role::Esme, Config::default(), rx, tx, None, Instant(0)).unwrap();
-        inner.reference = u16::MAX;
-        assert_eq!(inner.reference(0), Ok(1));
-        assert_eq!(inner.reference(0), Ok(2));
-        assert_eq!(inner.reference(77), Ok(77));
-        assert_eq!(inner.reference(0x1_0000), Err(SMPP_ERR_BAD_ARGUMENT));
+        let mut references = References { last: u16::MAX - 1 };
+        assert_eq!(references.next(0), Ok(u16::MAX));
+        assert_eq!(references.next(0), Ok(1));
+        assert_eq!(references.next(0), Ok(2));
+        assert_eq!(references.next(77), Ok(77));
+        assert_eq!(references.next(0x1_0000), Err(SMPP_ERR_BAD_ARGUMENT));
+        assert_eq!(references.next(0), Ok(3));
+    }
+
+    #[test]
+    fn a_session_refuses_small_buffers() {
+        let (rx, tx) = (std::vec![0u8; 100].leak(), std::vec![0u8; 512].leak());
+        let made = make_session(Session::esme, Config::default(), rx, tx, None, Instant(0), |_| panic!("made"));
+        assert_eq!(made, Err(SMPP_ERR_RECEIVE_BUFFER_TOO_SMALL));
     }
 }

@@ -3,13 +3,15 @@
 //! `# Safety` section of the function that relies on it.
 
 use core::ffi::c_char;
-use core::mem::{align_of, size_of};
+use core::mem::{align_of, offset_of, size_of};
 use core::ptr;
 use core::slice;
 
 use crate::abi::*;
 use crate::convert::{BindFields, SmFields};
-use crate::inner::{Inner, MAGIC_DEAD, MAGIC_LIVE, MAGIC_POISONED};
+use session::Session;
+
+use crate::inner::{Head, Inner, MAGIC_DEAD, MAGIC_LIVE, MAGIC_POISONED, W};
 
 /// The longest C string read: no SMPP C-Octet String field holds more than 65 octets, so a
 /// string without a NUL this far is a mistake, reported instead of read on.
@@ -18,7 +20,7 @@ const MAX_CSTR: usize = 256;
 /// The live session in `s`, borrowed for the call.
 ///
 /// # Safety
-/// `s` is NULL, or points to storage that `smpp_session_init` initialized (or that is zeroed,
+/// `s` is NULL, or points to storage that `smpp_esme_init_` or `smpp_smsc_init_` initialized (or that is zeroed,
 /// or was deinitialized), at least `size_of::<Inner>()` octets long, and no other call uses
 /// it meanwhile. The magic number catches zeroed and deinitialized storage; storage never
 /// initialized at all is outside the contract.
@@ -47,7 +49,7 @@ pub(crate) unsafe fn live<'a>(s: *mut smpp_session) -> Result<&'a mut Inner, i32
 
 /// Where the `magic` field of the `Inner` at `p` is (computed without dereferencing `p`).
 fn magic_of(p: *mut Inner) -> *mut u32 {
-    p.cast::<u8>().wrapping_add(core::mem::offset_of!(Inner, magic)).cast::<u32>()
+    p.cast::<u8>().wrapping_add(offset_of!(Inner, head.magic)).cast::<u32>()
 }
 
 /// [`live`] for the getters, which only read.
@@ -82,15 +84,24 @@ pub(crate) unsafe fn destroy(s: *mut smpp_session) {
     unsafe { magic_of(p).write(MAGIC_DEAD) };
 }
 
-/// Writes a new session into the caller's storage.
+/// Writes a new session into the caller's storage: the session, then the head with the magic
+/// that makes it live. Two writes rather than one of a whole `Inner` built on the stack: the
+/// session is moved once, from its constructor's result, which keeps init's stack near one
+/// session instead of two.
 ///
 /// # Safety
 /// `s` is non-null, aligned for `Inner`, and valid for writes of `size_of::<Inner>()` octets
 /// (checked against the size the caller declared), and no call uses it meanwhile.
-pub(crate) unsafe fn install(s: *mut smpp_session, inner: Inner) {
-    // SAFETY: as the contract says; whatever was there is overwritten without being read or
-    // dropped (a previous session there holds nothing that needs dropping: only borrows).
-    unsafe { s.cast::<Inner>().write(inner) };
+pub(crate) unsafe fn install(s: *mut smpp_session, session: Session<'static, W>, head: Head) {
+    let at = |offset: usize| s.cast::<u8>().wrapping_add(offset);
+    let session_at = at(offset_of!(Inner, session)).cast::<Session<'static, W>>();
+    let head_at = at(offset_of!(Inner, head)).cast::<Head>();
+    // SAFETY: the field lies inside the storage and is aligned (the storage is aligned for
+    // `Inner`); whatever was there is overwritten without being read or dropped (a previous
+    // session holds nothing that needs dropping: only borrows).
+    unsafe { session_at.write(session) };
+    // SAFETY: as above, for the other field; written last, its magic makes the session live.
+    unsafe { head_at.write(head) };
 }
 
 /// A caller's buffer, lent to the session from init to deinit.

@@ -10,18 +10,22 @@ int bytes_eq(smpp_bytes b, const char *s) {
     return n == 0 || (b.ptr != NULL && memcmp(b.ptr, s, n) == 0);
 }
 
-static void peer_init(peer *pe, uint32_t role, const smpp_config *config, uint64_t now, size_t tx_len) {
+static void peer_init(peer *pe, int esme, const smpp_config *config, uint64_t now, size_t tx_len) {
     smpp_buffers b = {
         .rx = pe->rx, .rx_len = sizeof pe->rx,
         .tx = pe->tx, .tx_len = tx_len ? tx_len : sizeof pe->tx,
         .part_store = pe->store, .part_store_len = sizeof pe->store,
     };
-    CHECK_OK(smpp_session_init(&pe->session, role, config, &b, now));
+    if (esme) {
+        CHECK_OK(smpp_esme_init(&pe->session, config, &b, now));
+    } else {
+        CHECK_OK(smpp_smsc_init(&pe->session, config, &b, now));
+    }
 }
 
 void pair_init(pair *p, const smpp_config *esme, const smpp_config *smsc) {
-    peer_init(&p->esme, SMPP_ROLE_ESME, esme, p->now, p->esme_tx_len);
-    peer_init(&p->smsc, SMPP_ROLE_SMSC, smsc, p->now, 0);
+    peer_init(&p->esme, 1, esme, p->now, p->esme_tx_len);
+    peer_init(&p->smsc, 0, smsc, p->now, 0);
 }
 
 void pair_deinit(pair *p) {

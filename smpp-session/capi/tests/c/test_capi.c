@@ -104,56 +104,55 @@ static void test_init_checks_its_arguments(void) {
     smpp_config c;
     memset(&storage, 0, sizeof storage);
 
-    CHECK_RC(smpp_session_init(NULL, SMPP_ROLE_ESME, NULL, &b, 0), SMPP_ERR_NULL_POINTER);
-    CHECK_RC(smpp_session_init(s, SMPP_ROLE_ESME, NULL, NULL, 0), SMPP_ERR_NULL_POINTER);
-    CHECK_RC(smpp_session_init_(s, smpp_session_size() - 1, SMPP_ABI_VERSION, SMPP_ROLE_ESME, NULL, &b, 0),
+    CHECK_RC(smpp_esme_init(NULL, NULL, &b, 0), SMPP_ERR_NULL_POINTER);
+    CHECK_RC(smpp_esme_init(s, NULL, NULL, 0), SMPP_ERR_NULL_POINTER);
+    CHECK_RC(smpp_esme_init_(s, smpp_session_size() - 1, SMPP_ABI_VERSION, NULL, &b, 0),
              SMPP_ERR_STORAGE_TOO_SMALL);
-    CHECK_RC(smpp_session_init_(s, sizeof storage, SMPP_ABI_VERSION + 0x10000, SMPP_ROLE_ESME, NULL, &b, 0),
+    CHECK_RC(smpp_esme_init_(s, sizeof storage, SMPP_ABI_VERSION + 0x10000, NULL, &b, 0),
              SMPP_ERR_VERSION_MISMATCH);
-    CHECK_RC(smpp_session_init_(s, sizeof storage, SMPP_ABI_VERSION + 1, SMPP_ROLE_ESME, NULL, &b, 0),
+    CHECK_RC(smpp_smsc_init_(s, sizeof storage, SMPP_ABI_VERSION + 1, NULL, &b, 0),
              SMPP_ERR_VERSION_MISMATCH); /* a newer minor than the library's */
     smpp_session *odd = (smpp_session *)((uintptr_t)&storage + 4);
-    CHECK_RC(smpp_session_init_(odd, sizeof storage - 4, SMPP_ABI_VERSION, SMPP_ROLE_ESME, NULL, &b, 0),
+    CHECK_RC(smpp_esme_init_(odd, sizeof storage - 4, SMPP_ABI_VERSION, NULL, &b, 0),
              SMPP_ERR_STORAGE_MISALIGNED);
-    CHECK_RC(smpp_session_init(s, 2, NULL, &b, 0), SMPP_ERR_BAD_ARGUMENT);
 
     smpp_buffers bad = b;
     bad.rx = NULL;
-    CHECK_RC(smpp_session_init(s, SMPP_ROLE_ESME, NULL, &bad, 0), SMPP_ERR_NULL_POINTER);
+    CHECK_RC(smpp_esme_init(s, NULL, &bad, 0), SMPP_ERR_NULL_POINTER);
     bad = b;
     bad.rx_len = smpp_min_receive_buffer() - 1;
-    CHECK_RC(smpp_session_init(s, SMPP_ROLE_ESME, NULL, &bad, 0), SMPP_ERR_RECEIVE_BUFFER_TOO_SMALL);
+    CHECK_RC(smpp_esme_init(s, NULL, &bad, 0), SMPP_ERR_RECEIVE_BUFFER_TOO_SMALL);
     bad = b;
     bad.tx_len = smpp_min_transmit_buffer() - 1;
-    CHECK_RC(smpp_session_init(s, SMPP_ROLE_ESME, NULL, &bad, 0), SMPP_ERR_TRANSMIT_BUFFER_TOO_SMALL);
+    CHECK_RC(smpp_esme_init(s, NULL, &bad, 0), SMPP_ERR_TRANSMIT_BUFFER_TOO_SMALL);
     bad = b;
     bad.tx = rx + 100; /* overlaps the receive buffer */
     bad.tx_len = 300;
-    CHECK_RC(smpp_session_init(s, SMPP_ROLE_ESME, NULL, &bad, 0), SMPP_ERR_BAD_ARGUMENT);
+    CHECK_RC(smpp_esme_init(s, NULL, &bad, 0), SMPP_ERR_BAD_ARGUMENT);
     bad = b;
     bad.part_store = storage.octets + 8; /* inside the session storage */
     bad.part_store_len = 64;
-    CHECK_RC(smpp_session_init(s, SMPP_ROLE_ESME, NULL, &bad, 0), SMPP_ERR_BAD_ARGUMENT);
+    CHECK_RC(smpp_esme_init(s, NULL, &bad, 0), SMPP_ERR_BAD_ARGUMENT);
 
     CHECK_OK(smpp_config_default(&c));
     c.keepalive = 9;
-    CHECK_RC(smpp_session_init(s, SMPP_ROLE_ESME, &c, &b, 0), SMPP_ERR_BAD_ARGUMENT);
+    CHECK_RC(smpp_esme_init(s, &c, &b, 0), SMPP_ERR_BAD_ARGUMENT);
     CHECK_OK(smpp_config_default(&c));
     c.window = SMPP_WINDOW + 1;
-    CHECK_RC(smpp_session_init(s, SMPP_ROLE_ESME, &c, &b, 0), SMPP_ERR_BAD_ARGUMENT);
+    CHECK_RC(smpp_esme_init(s, &c, &b, 0), SMPP_ERR_BAD_ARGUMENT);
     CHECK_OK(smpp_config_default(&c));
     c.ack_mode = 2;
-    CHECK_RC(smpp_session_init(s, SMPP_ROLE_ESME, &c, &b, 0), SMPP_ERR_BAD_ARGUMENT);
+    CHECK_RC(smpp_esme_init(s, &c, &b, 0), SMPP_ERR_BAD_ARGUMENT);
 
     /* Nothing above touched the storage: it still holds no session. */
     CHECK_RC(smpp_handle_timeout(s, 0), SMPP_ERR_NOT_INITIALIZED);
     CHECK_RC(smpp_session_deinit(s), SMPP_ERR_NOT_INITIALIZED);
 
     /* Dynamic storage of exactly smpp_session_size() octets works too. */
-    CHECK_OK(smpp_session_init_(s, smpp_session_size(), SMPP_ABI_VERSION, SMPP_ROLE_ESME, NULL, &b, 0));
+    CHECK_OK(smpp_esme_init_(s, smpp_session_size(), SMPP_ABI_VERSION, NULL, &b, 0));
     CHECK_RC(smpp_state(s, NULL), (int32_t)SMPP_STATE_OPEN);
     /* Init again over a live session replaces it. */
-    CHECK_OK(smpp_session_init(s, SMPP_ROLE_SMSC, NULL, &b, 5));
+    CHECK_OK(smpp_smsc_init(s, NULL, &b, 5));
     CHECK_OK(smpp_session_deinit(s));
     CHECK_RC(smpp_session_deinit(s), SMPP_ERR_NOT_INITIALIZED);
     CHECK_RC(smpp_state(s, NULL), SMPP_ERR_NOT_INITIALIZED);
@@ -1169,6 +1168,12 @@ int main(void) {
             failed++;
         }
     }
+#ifdef SMPP_TEST_QEMU
+    {
+        extern unsigned long stack_untouched(void), stack_size(void);
+        printf("  stack: %lu of %lu octets used at most\n", stack_size() - stack_untouched(), stack_size());
+    }
+#endif
     printf("smpp C API: %d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }
