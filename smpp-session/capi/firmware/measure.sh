@@ -21,16 +21,17 @@ arm-none-eabi-gcc "${flags[@]}" "$here/esme.c" "$lib" "${link[@]}" -o "$out/esme
 arm-none-eabi-gcc "${flags[@]}" -DBASELINE "$here/esme.c" "$lib" "${link[@]}" -o "$out/baseline.elf"
 
 flash() { arm-none-eabi-size -A "$1" | awk '$1 == ".text" || $1 == ".data" || $1 == ".ARM.exidx" { n += $2 } END { print n }'; }
-ram() { arm-none-eabi-size -A "$1" | awk '$1 == ".data" || $1 == ".bss" { n += $2 } END { print n }'; }
-e=$(flash "$out/esme.elf"); b=$(flash "$out/baseline.elf")
-er=$(ram "$out/esme.elf"); br=$(ram "$out/baseline.elf")
-echo "C firmware on thumbv7em (arm-none-eabi-gcc -Os --gc-sections; staticlib opt-level z, LTO):"
-echo "  baseline flash: $b octets; with the ESME path: $e octets"
-echo "  flash added by smpp-capi: $((e - b)) octets ($(awk -v n=$((e - b)) 'BEGIN { printf "%.1f", n / 1024 }') KiB)"
-echo "  static RAM added: $((er - br)) octets (session storage $(grep -o 'SMPP_SESSION_WORDS [0-9]*' "$capi/include/smpp.h" | head -1 | awk '{print $2 * 8}') + rx 512 + tx 1024 in this firmware)"
 run() {
   timeout 60 qemu-system-arm -cpu cortex-m4 -machine mps2-an386 -nographic \
     -semihosting-config enable=on,target=native -kernel "$1"
 }
-run "$out/baseline.elf" | sed 's/^/  baseline: /'
-run "$out/esme.elf" | sed 's/^/  esme: /'
+echo "baseline under QEMU:"
+run "$out/baseline.elf"
+echo "ESME firmware under QEMU:"
+run "$out/esme.elf"
+e=$(flash "$out/esme.elf"); b=$(flash "$out/baseline.elf")
+words=$(grep -o 'SMPP_SESSION_WORDS [0-9]*' "$capi/include/smpp.h" | head -1 | awk '{print $2}')
+echo "C firmware on thumbv7em (arm-none-eabi-gcc -Os --gc-sections; staticlib opt-level z, LTO):"
+echo "  baseline flash: $b octets; with the ESME path: $e octets"
+echo "  flash added by smpp-capi: $((e - b)) octets ($(awk -v n=$((e - b)) 'BEGIN { printf "%.1f", n / 1024 }') KiB)"
+echo "  RAM of this firmware's session: storage $((words * 8)) + rx 512 + tx 1024 octets, static"
