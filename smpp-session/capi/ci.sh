@@ -82,6 +82,17 @@ done
 step "Python ctypes against the cdylib"
 python3 tests/python/test_ctypes.py "$target/debug/libsmpp_capi.so" include/smpp.h
 
+step "the README's C example against an SMSC on loopback (the cdylib's SMSC session, driven from Python)"
+awk '/^```c$/ { on = 1; next } /^```$/ { on = 0 } on' README.md > "$out/send_alarm.c"
+# shellcheck disable=SC2086
+gcc "${cflags[@]}" "$out/send_alarm.c" "$target/debug/libsmpp_capi.a" $native_libs -o "$out/send_alarm"
+rm -f "$out/smsc.port"
+python3 tests/python/smsc_server.py "$target/debug/libsmpp_capi.so" include/smpp.h "$out/smsc.port" &
+smsc=$!
+for _ in $(seq 100); do [ -s "$out/smsc.port" ] && break; sleep 0.1; done
+timeout 30 "$out/send_alarm" "$(cat "$out/smsc.port")" 34600000000
+wait "$smsc"
+
 step "the ESME firmware under QEMU, and what smpp-capi adds to its flash"
 firmware/measure.sh "$target/thumbv7em-none-eabihf/release/libsmpp_capi.a"
 
