@@ -35,6 +35,8 @@ const _: () = assert!(abi::SMPP_WINDOW as usize == inner::W);
 #[cfg(all(target_os = "none", feature = "panic-handler"))]
 #[panic_handler]
 fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
+    // The C standard's `void abort(void)`: no arguments, never returns, callable in any
+    // state. Declaring it `safe` asserts that signature, which every C library has.
     unsafe extern "C" {
         safe fn abort() -> !;
     }

@@ -17,15 +17,11 @@ use crate::inner::{Head, Inner, MAGIC_DEAD, MAGIC_LIVE, MAGIC_POISONED, W};
 /// string without a NUL this far is a mistake, reported instead of read on.
 const MAX_CSTR: usize = 256;
 
-/// The live session in `s`, borrowed for the call.
+/// Checks that `p` holds a live session.
 ///
 /// # Safety
-/// `s` is NULL, or points to storage that `smpp_esme_init_` or `smpp_smsc_init_` initialized (or that is zeroed,
-/// or was deinitialized), at least `size_of::<Inner>()` octets long, and no other call uses
-/// it meanwhile. The magic number catches zeroed and deinitialized storage; storage never
-/// initialized at all is outside the contract.
-pub(crate) unsafe fn live<'a>(s: *mut smpp_session) -> Result<&'a mut Inner, i32> {
-    let p = s.cast::<Inner>();
+/// As [`live`].
+unsafe fn check(p: *mut Inner) -> Result<(), i32> {
     if p.is_null() {
         return Err(SMPP_ERR_NULL_POINTER);
     }
@@ -35,21 +31,28 @@ pub(crate) unsafe fn live<'a>(s: *mut smpp_session) -> Result<&'a mut Inner, i32
     // SAFETY: `p` is non-null and aligned, and the storage is large enough for an `Inner`
     // (the caller's contract), so its `magic` field is in bounds and aligned; it is read
     // through a raw pointer, creating no reference to an `Inner` that may not be there.
-    let magic = unsafe { magic_of(p).read() };
-    match magic {
-        MAGIC_LIVE => {}
-        MAGIC_POISONED => return Err(SMPP_ERR_PANIC),
-        _ => return Err(SMPP_ERR_NOT_INITIALIZED),
+    match unsafe { magic_of(p).read() } {
+        MAGIC_LIVE => Ok(()),
+        MAGIC_POISONED => Err(SMPP_ERR_PANIC),
+        _ => Err(SMPP_ERR_NOT_INITIALIZED),
     }
-    // SAFETY: the magic says `init` wrote a whole `Inner` here (it writes the magic last, with
-    // the value) and `deinit` has not run since (it clears the magic); no other reference to
-    // it exists during this call (one call at a time, no callbacks into C).
-    Ok(unsafe { &mut *p })
 }
 
-/// Where the `magic` field of the `Inner` at `p` is (computed without dereferencing `p`).
-fn magic_of(p: *mut Inner) -> *mut u32 {
-    p.cast::<u8>().wrapping_add(offset_of!(Inner, head.magic)).cast::<u32>()
+/// The live session in `s`, borrowed for the call.
+///
+/// # Safety
+/// `s` is NULL, or points to storage that `smpp_esme_init_` or `smpp_smsc_init_` initialized
+/// (or that is zeroed, or was deinitialized), at least `size_of::<Inner>()` octets long, and no
+/// other call uses it meanwhile. The magic number catches zeroed and deinitialized storage; storage never
+/// initialized at all is outside the contract.
+pub(crate) unsafe fn live<'a>(s: *mut smpp_session) -> Result<&'a mut Inner, i32> {
+    let p = s.cast::<Inner>();
+    // SAFETY: forwarded to the caller.
+    unsafe { check(p) }?;
+    // SAFETY: the magic says `init` wrote a whole `Inner` here (it writes the magic last) and
+    // `deinit` has not run since (it clears the magic); no other reference to it exists during
+    // this call (one call at a time, no callbacks into C).
+    Ok(unsafe { &mut *p })
 }
 
 /// [`live`] for the getters, which only read.
@@ -57,8 +60,16 @@ fn magic_of(p: *mut Inner) -> *mut u32 {
 /// # Safety
 /// As [`live`].
 pub(crate) unsafe fn live_ref<'a>(s: *const smpp_session) -> Result<&'a Inner, i32> {
-    // SAFETY: the same contract; the mutable borrow is only ever read through.
-    unsafe { live(s.cast_mut()) }.map(|inner| &*inner)
+    let p = s.cast::<Inner>().cast_mut();
+    // SAFETY: forwarded to the caller.
+    unsafe { check(p) }?;
+    // SAFETY: as in `live`; the reference is shared and only read through.
+    Ok(unsafe { &*p })
+}
+
+/// Where the `magic` field of the `Inner` at `p` is (computed without dereferencing `p`).
+fn magic_of(p: *mut Inner) -> *mut u32 {
+    p.cast::<u8>().wrapping_add(offset_of!(Inner, head.magic)).cast::<u32>()
 }
 
 /// Marks the session in `s` unusable after a caught panic.
