@@ -721,13 +721,19 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
         self.tx.free() >= len + self.reserved()
     }
 
+    /// Ends the requests whose response is overdue, earliest first. Once the link is judged
+    /// dead (too many timeouts in a row with nothing received), the session closes and the
+    /// requests not judged yet end as lost with it, not as timed out.
     fn expire_requests(&mut self, now: Instant) {
-        for i in 0..W {
-            let Some(o) = self.window.get(i) else { continue };
-            if o.state != SlotState::Waiting || o.deadline > now {
-                continue;
-            }
-            let part = o.part();
+        let limit = self.config.dead_after_timeouts;
+        loop {
+            // The overdue request sent first (the earliest deadline, then the lowest send count).
+            let next = (0..W)
+                .filter_map(|i| Some((i, self.window.get(i)?)))
+                .filter(|(_, o)| o.state == SlotState::Waiting && o.deadline <= now)
+                .min_by_key(|(_, o)| (o.deadline, o.sent.wrapping_sub(self.sends)))
+                .map(|(i, o)| (i, o.part()));
+            let Some((i, part)) = next else { break };
             self.window.end(i, SlotState::TimedOut);
             self.release_stored(i);
             self.counters.response_timeouts = self.counters.response_timeouts.wrapping_add(1);
@@ -735,12 +741,12 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
             if let Some((g, p)) = part {
                 self.messages.record(g, p, Some(crate::PartFailure::Timeout));
             }
+            if limit > 0 && self.silent_timeouts >= limit && matches!(self.state, State::Bound(_) | State::Unbinding) {
+                self.close_with(CloseReason::LinkDead);
+                return;
+            }
         }
         self.update_response_timer();
-        let limit = self.config.dead_after_timeouts;
-        if limit > 0 && self.silent_timeouts >= limit && matches!(self.state, State::Bound(_) | State::Unbinding) {
-            self.close_with(CloseReason::LinkDead);
-        }
     }
 
     /// A request now waits until `deadline`: the response timer fires no later.

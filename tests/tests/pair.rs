@@ -1674,3 +1674,25 @@ fn keepalive_every_interval_shorter_than_its_timeout_still_finds_a_dead_link() {
     let links = pdus(&p.esme_wire).iter().filter(|x| x.0 == CommandId::ENQUIRE_LINK).count();
     assert_eq!(links, 1, "one enquire_link in flight at a time");
 }
+
+/// Requests sent together to a peer that went silent time out together; once the link is found
+/// dead (after `dead_after_timeouts` of them) the rest end as lost with the connection, so that
+/// an application that resubmits lost requests sends them again.
+#[test]
+fn once_the_link_is_found_dead_the_other_overdue_requests_are_lost_not_timed_out() {
+    let mut bufs = Buffers::new();
+    let esme_cfg = Config { dead_after_timeouts: 2, keepalive: Keepalive::Off, ..cfg() };
+    let mut p: Pair<'_, 8> = Pair::new(&mut bufs, esme_cfg, cfg());
+    p.bind(BindKind::Transmitter);
+    p.faults.smsc_mute = true;
+    for _ in 0..8 {
+        p.esme.submit(p.now, &sm(b"x")).unwrap();
+    }
+    p.run();
+    p.advance(30_000);
+    let outs = p.outcomes();
+    assert_eq!(outs.len(), 8);
+    assert_eq!(outs.iter().filter(|(_, o)| *o == Outcome::Timeout).count(), 2);
+    assert_eq!(outs.iter().filter(|(_, o)| *o == Outcome::ConnectionLost).count(), 6);
+    assert_eq!(p.esme_events.last(), Some(&Event::Closed(CloseReason::LinkDead)));
+}

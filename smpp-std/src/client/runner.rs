@@ -82,6 +82,8 @@ pub(crate) struct Runner<T: Transport, F, const W: usize> {
     closing: bool,
     /// The current attempt got bound.
     bound: bool,
+    /// Requests the current connection lost and that go again on the next one.
+    lost_now: Vec<MessageKey>,
     _transport: std::marker::PhantomData<fn() -> T>,
 }
 
@@ -144,6 +146,7 @@ where
             mo: Box::default(),
             closing: false,
             bound: false,
+            lost_now: Vec::new(),
             _transport: std::marker::PhantomData,
         }
     }
@@ -566,6 +569,16 @@ where
 
     /// Finishes a request: its outcome to whoever waits, its octets back to the pool.
     fn complete(&mut self, f: Inflight) {
+        // With the resubmit policy, a request the connection took with it goes again on the
+        // next connection instead of ending. (One that timed out on a live connection ends with
+        // its timeout: the SMSC may have it, and only the application can judge a duplicate.)
+        let resubmit = self.config.reconnect.is_some_and(|r| r.resubmit) && !self.closing;
+        let lost = matches!(f.outcome.failure, Some((_, Failure::ConnectionLost | Failure::NotSubmitted)));
+        if resubmit && lost {
+            self.lost_now.push(f.key);
+            self.backlog.push_front((f.key, f.request, f.reply, f.receipt));
+            return;
+        }
         if f.receipt && f.outcome.message_id().is_some() {
             self.shared.expect_receipts(f.key, &f.outcome);
         }
@@ -576,28 +589,21 @@ where
     /// After the main connection ended: what was in flight is failed or queued again.
     fn end_attempt(&mut self, links: &mut [Link<'_, T, W>]) -> End {
         let reason = links.first().and_then(|l| l.closed.clone()).unwrap_or(Disconnect::Eof);
-        let resubmit = self.config.reconnect.is_some_and(|r| r.resubmit) && !self.closing;
-        let mut lost = Vec::new();
         let mut left: Vec<Inflight> = self.inflight.drain().map(|(_, f)| f).collect();
         left.sort_by_key(|f| f.key);
         for mut f in left {
-            lost.push(f.key);
-            if resubmit {
-                self.backlog.push_front((f.key, f.request, f.reply, f.receipt));
-            } else {
-                let part = next_part(&f.outcome);
-                f.outcome.fail(part, Failure::ConnectionLost);
-                self.complete(f);
-            }
+            let part = next_part(&f.outcome);
+            f.outcome.fail(part, Failure::ConnectionLost);
+            self.complete(f);
         }
-        if resubmit {
-            // Keep the original order: they went in front of newer requests.
-            let n = lost.len();
-            let mut front: Vec<_> = self.backlog.drain(..n).collect();
-            front.sort_by_key(|(k, ..)| *k);
-            for item in front.into_iter().rev() {
-                self.backlog.push_front(item);
-            }
+        // The requests queued again went in front of newer ones; keep their original order.
+        let mut lost = std::mem::take(&mut self.lost_now);
+        lost.sort();
+        let n = lost.len().min(self.backlog.len());
+        let mut front: Vec<_> = self.backlog.drain(..n).collect();
+        front.sort_by_key(|(k, ..)| *k);
+        for item in front.into_iter().rev() {
+            self.backlog.push_front(item);
         }
         for link in links.iter() {
             let r = link.closed.clone().unwrap_or(Disconnect::Eof);
