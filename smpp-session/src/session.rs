@@ -1,7 +1,7 @@
 //! The session: its state, its inputs and outputs. Commands are in `commands.rs`, the handling
 //! of received frames in `dispatch.rs`.
 
-use smpp_codec::pdu::{self, MessageIdResp, Sm};
+use smpp_codec::pdu::Sm;
 use smpp_codec::text::receipt::DeliveryReceipt;
 use smpp_codec::{COctetStr, CommandId, CommandStatus, HEADER_LEN, Header, Pdu};
 
@@ -707,7 +707,9 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
     // ---- internals shared by the other files --------------------------------------------
 
     pub(crate) fn advance_clock(&mut self, now: Instant) {
-        self.now = self.now.max(now);
+        if now.0 > self.now.0 {
+            self.now = now;
+        }
     }
 
     /// Transmit room promised to what the session must always send: the control PDUs and an
@@ -721,19 +723,17 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
         self.tx.free() >= len + self.reserved()
     }
 
-    /// Ends the requests whose response is overdue, earliest first. Once the link is judged
-    /// dead (too many timeouts in a row with nothing received), the session closes and the
-    /// requests not judged yet end as lost with it, not as timed out.
+    /// Ends the requests whose response is overdue. Once the link is judged dead (too many
+    /// timeouts in a row with nothing received), the session closes and the overdue requests
+    /// not judged yet end as lost with it, not as timed out.
     fn expire_requests(&mut self, now: Instant) {
         let limit = self.config.dead_after_timeouts;
-        loop {
-            // The overdue request sent first (the earliest deadline, then the lowest send count).
-            let next = (0..W)
-                .filter_map(|i| Some((i, self.window.get(i)?)))
-                .filter(|(_, o)| o.state == SlotState::Waiting && o.deadline <= now)
-                .min_by_key(|(_, o)| (o.deadline, o.sent.wrapping_sub(self.sends)))
-                .map(|(i, o)| (i, o.part()));
-            let Some((i, part)) = next else { break };
+        for i in 0..W {
+            let Some(o) = self.window.get(i) else { continue };
+            if o.state != SlotState::Waiting || o.deadline > now {
+                continue;
+            }
+            let part = o.part();
             self.window.end(i, SlotState::TimedOut);
             self.release_stored(i);
             self.counters.response_timeouts = self.counters.response_timeouts.wrapping_add(1);
@@ -810,8 +810,8 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
     }
 
     fn in_flight(&self, seq: u32) -> bool {
-        self.window.may_use_seq(seq)
-            || [self.control.bind, self.control.unbind, self.control.keepalive].contains(&Some(seq))
+        let c = &self.control;
+        self.window.may_use_seq(seq) || c.bind == Some(seq) || c.unbind == Some(seq) || c.keepalive == Some(seq)
     }
 
     /// The next sequence number not in flight (1..=0x7FFFFFFF, wrapping).
@@ -839,15 +839,19 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
     /// Queues an answer the session writes on its own: empty-bodied for errors, and the
     /// default body for deliver_sm_resp, data_sm_resp and the header-only responses.
     pub(crate) fn reply(&mut self, id: CommandId, status: CommandStatus, seq: u32) {
-        match id {
-            CommandId::DELIVER_SM_RESP | CommandId::DATA_SM_RESP if status.is_ok() => {
-                let body = MessageIdResp::default();
-                let len = pdu::encoded_len(&body);
-                if self.tx.push_with(len, |buf| pdu::emit(id, seq, status, &body, buf)) == Ok(true) {
-                    self.counters.pdus_sent = self.counters.pdus_sent.wrapping_add(1);
-                }
-            }
-            _ => self.queue_header_only(id, status, seq),
+        let len = reply_len(id, status);
+        let header =
+            Header { command_length: len as u32, command_id: id, command_status: status, sequence_number: seq };
+        // The body, when there is one, is an empty message_id: its NUL (written by hand, so
+        // that an ESME that only acknowledges does not link a body encoder).
+        let written = self.tx.push_with(len, |buf| {
+            let (head, body) = buf.split_at_mut(HEADER_LEN.min(buf.len()));
+            header.emit(head)?;
+            body.fill(0);
+            Ok::<_, smpp_codec::Error>(len)
+        });
+        if written == Ok(true) {
+            self.counters.pdus_sent = self.counters.pdus_sent.wrapping_add(1);
         }
     }
 

@@ -4,10 +4,9 @@ use crate::time::Instant;
 
 /// The session's timers.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
-#[repr(u8)]
 pub(crate) enum Timer {
     /// ESME: bind_resp due.
-    Bind = 0,
+    Bind,
     /// unbind_resp due.
     Unbind,
     /// SMSC: a bind (and the application's decision) due.
@@ -24,26 +23,69 @@ pub(crate) enum Timer {
     PeerKeepalive,
 }
 
-const COUNT: usize = Timer::PeerKeepalive as usize + 1;
-
 /// Marks a stopped timer (no deadline is that late).
 const STOPPED: u64 = u64::MAX;
 
-/// One optional deadline per [`Timer`], in milliseconds, [`STOPPED`] when not running.
+/// One deadline per [`Timer`], in milliseconds, [`STOPPED`] when not running. Named fields
+/// rather than an array: a timer is reached without an index check (a few hundred octets of
+/// code on a Cortex-M).
 #[derive(Copy, Clone, Debug)]
-pub(crate) struct TimerTable([u64; COUNT]);
+pub(crate) struct TimerTable {
+    bind: u64,
+    unbind: u64,
+    session_init: u64,
+    keepalive: u64,
+    keepalive_response: u64,
+    throttle_pause: u64,
+    response: u64,
+    peer_keepalive: u64,
+}
 
 impl Default for TimerTable {
     fn default() -> Self {
-        TimerTable([STOPPED; COUNT])
+        TimerTable {
+            bind: STOPPED,
+            unbind: STOPPED,
+            session_init: STOPPED,
+            keepalive: STOPPED,
+            keepalive_response: STOPPED,
+            throttle_pause: STOPPED,
+            response: STOPPED,
+            peer_keepalive: STOPPED,
+        }
     }
 }
 
 impl TimerTable {
-    pub(crate) fn set(&mut self, timer: Timer, at: Instant) {
-        if let Some(slot) = self.0.get_mut(timer as usize) {
-            *slot = at.0.min(STOPPED - 1);
+    fn slot(&mut self, timer: Timer) -> &mut u64 {
+        match timer {
+            Timer::Bind => &mut self.bind,
+            Timer::Unbind => &mut self.unbind,
+            Timer::SessionInit => &mut self.session_init,
+            Timer::Keepalive => &mut self.keepalive,
+            Timer::KeepaliveResponse => &mut self.keepalive_response,
+            Timer::ThrottlePause => &mut self.throttle_pause,
+            Timer::Response => &mut self.response,
+            Timer::PeerKeepalive => &mut self.peer_keepalive,
         }
+    }
+
+    fn value(&self, timer: Timer) -> u64 {
+        match timer {
+            Timer::Bind => self.bind,
+            Timer::Unbind => self.unbind,
+            Timer::SessionInit => self.session_init,
+            Timer::Keepalive => self.keepalive,
+            Timer::KeepaliveResponse => self.keepalive_response,
+            Timer::ThrottlePause => self.throttle_pause,
+            Timer::Response => self.response,
+            Timer::PeerKeepalive => self.peer_keepalive,
+        }
+    }
+
+    pub(crate) fn set(&mut self, timer: Timer, at: Instant) {
+        // A deadline of u64::MAX would read as stopped; one millisecond earlier is the same.
+        *self.slot(timer) = if at.0 == STOPPED { STOPPED - 1 } else { at.0 };
     }
 
     pub(crate) fn set_opt(&mut self, timer: Timer, at: Option<Instant>) {
@@ -54,26 +96,38 @@ impl TimerTable {
     }
 
     pub(crate) fn stop(&mut self, timer: Timer) {
-        if let Some(slot) = self.0.get_mut(timer as usize) {
-            *slot = STOPPED;
-        }
+        *self.slot(timer) = STOPPED;
     }
 
     pub(crate) fn get(&self, timer: Timer) -> Option<Instant> {
-        self.0.get(timer as usize).copied().filter(|t| *t != STOPPED).map(Instant)
+        let t = self.value(timer);
+        if t == STOPPED { None } else { Some(Instant(t)) }
     }
 
     /// Whether `timer` is set and due at `now`.
     pub(crate) fn is_due(&self, timer: Timer, now: Instant) -> bool {
-        self.get(timer).is_some_and(|t| t <= now)
+        // A stopped timer is never due: STOPPED is above any `now` the session keeps.
+        self.value(timer) <= now.0 && self.value(timer) != STOPPED
     }
 
     pub(crate) fn stop_all(&mut self) {
-        self.0 = [STOPPED; COUNT];
+        *self = TimerTable::default();
     }
 
     /// The earliest deadline.
     pub(crate) fn next(&self) -> Option<Instant> {
-        self.0.iter().copied().min().filter(|t| *t != STOPPED).map(Instant)
+        let t = [
+            self.bind,
+            self.unbind,
+            self.session_init,
+            self.keepalive,
+            self.keepalive_response,
+            self.throttle_pause,
+            self.response,
+            self.peer_keepalive,
+        ]
+        .into_iter()
+        .fold(STOPPED, u64::min);
+        if t == STOPPED { None } else { Some(Instant(t)) }
     }
 }
