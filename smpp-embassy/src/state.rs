@@ -1,0 +1,364 @@
+//! What the application's handles and the runner share: the tickets of the messages the
+//! application follows, the one request waiting to enter the session, the link status, and the
+//! queue of messages from handsets. Everything sits behind one blocking mutex, held only for
+//! short synchronous sections, never across an `.await`.
+
+use core::cell::RefCell;
+use core::task::{Context, Poll};
+
+use embassy_sync::blocking_mutex::Mutex;
+use embassy_sync::blocking_mutex::raw::RawMutex;
+use embassy_sync::channel::Channel;
+use embassy_sync::waitqueue::{MultiWakerRegistration, WakerRegistration};
+use smpp_codec::MessageState;
+use smpp_codec::text::receipt::IdMatch;
+use smpp_codec::text::segment::{Concatenation, Encoding};
+use smpp_session::{Handle, PartOf};
+
+use crate::types::{Failure, LinkState, LinkStatus, MessageOutcome, MessageReceipt, MoMessage, OwnedAddress, Resubmit};
+
+/// Tasks that may wait at once on one wait list before all are woken to register again.
+const WAITERS: usize = 4;
+
+/// Where a ticket stands.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Phase {
+    /// Not in use.
+    Free,
+    /// Its request waits in the request slot.
+    Queued,
+    /// Handed to the session; the outcome is to come.
+    InFlight,
+    /// The outcome is known (receipts may still come).
+    Done,
+}
+
+/// One message the application follows, from submission to its last receipt.
+#[derive(Debug)]
+pub(crate) struct TicketSlot<const IDS: usize> {
+    /// Bumped each time the slot is freed, so that a stale [`Ticket`](crate::Ticket) touches
+    /// nothing.
+    pub(crate) generation: u16,
+    pub(crate) phase: Phase,
+    /// The session's handle of the message (or of the request, for a PDU).
+    pub(crate) handle: Handle,
+    pub(crate) wants_receipt: bool,
+    pub(crate) outcome: MessageOutcome<IDS>,
+    /// The `err:` code of the first receipt that was not DELIVRD.
+    pub(crate) error: Option<u16>,
+    pub(crate) waker: WakerRegistration,
+}
+
+impl<const IDS: usize> TicketSlot<IDS> {
+    const fn new() -> Self {
+        TicketSlot {
+            generation: 0,
+            phase: Phase::Free,
+            handle: Handle(0),
+            wants_receipt: false,
+            outcome: MessageOutcome::new(),
+            error: None,
+            waker: WakerRegistration::new(),
+        }
+    }
+
+    /// The receipt of the message, once every accepted part with a kept id has a final one.
+    pub(crate) fn receipt(&self) -> Option<MessageReceipt> {
+        let kept = self.outcome.ids.len();
+        let (done, delivered, worst) = self.outcome.ids.receipts();
+        if kept == 0 || usize::from(done) < kept {
+            return None;
+        }
+        Some(MessageReceipt {
+            state: worst.map_or(MessageState::Delivered, |(_, s)| s),
+            parts: done,
+            delivered,
+            error: self.error,
+        })
+    }
+
+    fn finish(&mut self) {
+        self.phase = Phase::Done;
+        self.waker.wake();
+    }
+}
+
+/// What a queued request is.
+#[derive(Debug)]
+pub(crate) enum RequestKind {
+    /// A text for the session's `submit_text`; `data` holds it in UTF-8.
+    Text {
+        from: OwnedAddress,
+        to: OwnedAddress,
+        encoding: Option<Encoding>,
+        concatenation: Concatenation,
+        receipt: bool,
+    },
+    /// A whole PDU encoded by the application (sequence number 0); `data` holds it.
+    Frame,
+}
+
+/// The request waiting to enter the session.
+#[derive(Debug)]
+pub(crate) struct Request<const TEXT: usize> {
+    pub(crate) ticket: usize,
+    pub(crate) kind: RequestKind,
+    pub(crate) data: heapless::Vec<u8, TEXT>,
+}
+
+/// Everything behind the mutex.
+#[derive(Debug)]
+pub(crate) struct Inner<const T: usize, const TEXT: usize, const IDS: usize> {
+    pub(crate) tickets: [TicketSlot<IDS>; T],
+    pub(crate) request: Option<Request<TEXT>>,
+    /// The runner has the request out of the slot; no other request may enter.
+    pub(crate) taken: bool,
+    /// A request was posted (or the stop asked) since the runner last looked.
+    pub(crate) posted: bool,
+    /// The application asked to unbind and stop.
+    pub(crate) stop: bool,
+    pub(crate) link: LinkStatus,
+    pub(crate) resubmit: Resubmit,
+    pub(crate) id_match: IdMatch,
+    /// Receipts that matched no message followed.
+    pub(crate) unmatched_receipts: u32,
+    pub(crate) runner: WakerRegistration,
+    /// Tasks waiting for a free ticket and an empty request slot.
+    pub(crate) room: MultiWakerRegistration<WAITERS>,
+    /// Tasks waiting for the link to change.
+    pub(crate) link_waiters: MultiWakerRegistration<WAITERS>,
+}
+
+/// The storage the application's [`Client`](crate::Client) handles and the
+/// [`Runner`](crate::Runner) share. Create one (in a `static`, or anywhere that outlives both)
+/// and pass it to [`new`](crate::new).
+///
+/// - `T`: messages the application can follow at once, from submission until its
+///   [`Ticket`](crate::Ticket) is dropped (the receipt wait included).
+/// - `TEXT`: octets of one queued request: a text in UTF-8, or an encoded PDU.
+/// - `IDS`: octets for the SMSC's message ids of one message (3 + the id's length per part).
+/// - `MO`: octets of user data kept of a message from a handset.
+///
+/// `M` is the mutex kind: `NoopRawMutex` when the handles and the runner run on one executor,
+/// `CriticalSectionRawMutex` when they do not.
+pub struct State<M: RawMutex, const T: usize = 4, const TEXT: usize = 160, const IDS: usize = 64, const MO: usize = 160>
+{
+    pub(crate) inner: Mutex<M, RefCell<Inner<T, TEXT, IDS>>>,
+    pub(crate) mo: Channel<M, MoMessage<MO>, 1>,
+}
+
+impl<M: RawMutex, const T: usize, const TEXT: usize, const IDS: usize, const MO: usize> Default
+    for State<M, T, TEXT, IDS, MO>
+{
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<M: RawMutex, const T: usize, const TEXT: usize, const IDS: usize, const MO: usize> core::fmt::Debug
+    for State<M, T, TEXT, IDS, MO>
+{
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("State").finish_non_exhaustive()
+    }
+}
+
+impl<M: RawMutex, const T: usize, const TEXT: usize, const IDS: usize, const MO: usize> State<M, T, TEXT, IDS, MO> {
+    /// Empty storage; `const`, so that it can sit in a `static` (with `StaticCell` or
+    /// `ConstStaticCell`).
+    pub const fn new() -> Self {
+        State {
+            inner: Mutex::new(RefCell::new(Inner {
+                tickets: [const { TicketSlot::new() }; T],
+                request: None,
+                taken: false,
+                posted: false,
+                stop: false,
+                link: LinkStatus::new(),
+                resubmit: Resubmit { attempts: 2, pause: embassy_time::Duration::from_secs(1) },
+                id_match: IdMatch::Exact,
+                unmatched_receipts: 0,
+                runner: WakerRegistration::new(),
+                room: MultiWakerRegistration::new(),
+                link_waiters: MultiWakerRegistration::new(),
+            })),
+            mo: Channel::new(),
+        }
+    }
+
+    /// Runs `f` on the shared state, inside the mutex.
+    pub(crate) fn with<R>(&self, f: impl FnOnce(&mut Inner<T, TEXT, IDS>) -> R) -> R {
+        self.inner.lock(|cell| f(&mut cell.borrow_mut()))
+    }
+}
+
+impl<const T: usize, const TEXT: usize, const IDS: usize> Inner<T, TEXT, IDS> {
+    pub(crate) fn ticket(&mut self, index: usize, generation: u16) -> Option<&mut TicketSlot<IDS>> {
+        self.tickets.get_mut(index).filter(|t| t.generation == generation && t.phase != Phase::Free)
+    }
+
+    /// Frees a ticket: its queued request goes too, and a task waiting for room is woken.
+    pub(crate) fn release(&mut self, index: usize, generation: u16) {
+        let Some(t) = self.ticket(index, generation) else { return };
+        let queued = t.phase == Phase::Queued;
+        t.phase = Phase::Free;
+        t.generation = t.generation.wrapping_add(1);
+        t.waker = WakerRegistration::new();
+        if queued && self.request.as_ref().is_some_and(|r| r.ticket == index) {
+            self.request = None;
+        }
+        self.room.wake();
+    }
+
+    /// The ticket of the message or request with this session handle.
+    fn by_handle(&mut self, handle: Handle) -> Option<&mut TicketSlot<IDS>> {
+        self.tickets.iter_mut().find(|t| matches!(t.phase, Phase::InFlight | Phase::Done) && t.handle == handle)
+    }
+
+    /// Takes the queued request out of the slot for the runner, with its ticket's generation;
+    /// the slot stays held (no other request enters) until [`submitted`](Self::submitted),
+    /// [`refused`](Self::refused) or [`put_back`](Self::put_back).
+    pub(crate) fn take_request(&mut self) -> Option<(Request<TEXT>, u16)> {
+        let r = self.request.take()?;
+        let generation = self.tickets.get(r.ticket)?.generation;
+        self.taken = true;
+        Some((r, generation))
+    }
+
+    /// The runner could not submit the request now: it waits in the slot again, unless its
+    /// ticket was dropped meanwhile.
+    pub(crate) fn put_back(&mut self, request: Request<TEXT>, generation: u16) {
+        self.taken = false;
+        if self.ticket(request.ticket, generation).is_some_and(|t| t.phase == Phase::Queued) {
+            self.request = Some(request);
+        } else {
+            self.room.wake();
+        }
+    }
+
+    /// The request entered the session as `handle`.
+    pub(crate) fn submitted(&mut self, index: usize, generation: u16, handle: Handle) {
+        self.taken = false;
+        if let Some(t) = self.ticket(index, generation) {
+            t.phase = Phase::InFlight;
+            t.handle = handle;
+        }
+        self.room.wake();
+    }
+
+    /// The request can never be sent.
+    pub(crate) fn refused(&mut self, index: usize, generation: u16, failure: Failure) {
+        self.taken = false;
+        if let Some(t) = self.ticket(index, generation) {
+            t.outcome.fail(1, failure);
+            t.finish();
+        }
+        self.room.wake();
+    }
+
+    /// The outcome of a single request, or of one part of a message.
+    pub(crate) fn outcome(&mut self, handle: Handle, part: Option<PartOf>, failure: Option<Failure>, id: &[u8]) {
+        let key = part.map_or(handle, |p| p.message);
+        let Some(t) = self.by_handle(key) else { return };
+        let (index, total) = part.map_or((1, 1), |p| (p.index, p.total));
+        t.outcome.parts = total;
+        match failure {
+            None => {
+                t.outcome.accepted = t.outcome.accepted.saturating_add(1);
+                t.outcome.ids.push(index, id);
+            }
+            Some(f) => t.outcome.fail(index, f),
+        }
+        if part.is_none() {
+            t.finish();
+        }
+    }
+
+    /// A multi-part message has every part's outcome.
+    pub(crate) fn message_done(&mut self, message: Handle, total: u8, accepted: u8, failed: Option<(u8, Failure)>) {
+        let Some(t) = self.by_handle(message) else { return };
+        t.outcome.parts = total;
+        t.outcome.accepted = accepted;
+        if let Some((p, f)) = failed {
+            t.outcome.fail(p, f);
+        }
+        t.finish();
+    }
+
+    /// A final receipt for message id `id`: recorded on the part it names. False when no
+    /// followed message has that id.
+    pub(crate) fn receipt(&mut self, id: &[u8], state: MessageState, error: Option<u16>) -> bool {
+        let mode = self.id_match;
+        let exact = |t: &TicketSlot<IDS>| {
+            t.wants_receipt && t.phase == Phase::Done && t.outcome.ids.find(id, IdMatch::Exact).is_some()
+        };
+        // Byte for byte across every message first: a tolerant match must not steal a receipt.
+        let index = self.tickets.iter().position(exact).or_else(|| {
+            self.tickets
+                .iter()
+                .position(|t| t.wants_receipt && t.phase == Phase::Done && t.outcome.ids.find(id, mode).is_some())
+        });
+        let Some(t) = index.and_then(|i| self.tickets.get_mut(i)) else {
+            self.unmatched_receipts = self.unmatched_receipts.wrapping_add(1);
+            return false;
+        };
+        let Some(at) = t.outcome.ids.find(id, mode) else { return false };
+        if t.outcome.ids.set_state(at, state) {
+            if state != MessageState::Delivered && t.error.is_none() {
+                t.error = error;
+            }
+            t.waker.wake();
+        }
+        true
+    }
+
+    /// The runner stopped: a queued request fails as stopped, one in flight as lost.
+    pub(crate) fn fail_unsent(&mut self) {
+        self.request = None;
+        self.taken = false;
+        for t in self.tickets.iter_mut() {
+            let failure = match t.phase {
+                Phase::Queued => Failure::Stopped,
+                Phase::InFlight => Failure::ConnectionLost,
+                Phase::Free | Phase::Done => continue,
+            };
+            t.outcome.fail(1, failure);
+            t.finish();
+        }
+        self.room.wake();
+    }
+
+    /// Wakes every ticket's waiter (the runner stopped: receipt waits end).
+    pub(crate) fn wake_all(&mut self) {
+        for t in self.tickets.iter_mut() {
+            t.waker.wake();
+        }
+        self.room.wake();
+    }
+
+    pub(crate) fn set_link(&mut self, state: LinkState) {
+        if self.link.state != state {
+            self.link.state = state;
+            self.link_waiters.wake();
+        }
+    }
+
+    pub(crate) fn update_link(&mut self, f: impl FnOnce(&mut LinkStatus)) {
+        f(&mut self.link);
+        self.link_waiters.wake();
+    }
+
+    /// The runner's wait for a request or a stop: ready when one was posted since it last
+    /// looked.
+    pub(crate) fn poll_posted(&mut self, cx: &mut Context<'_>) -> Poll<()> {
+        if core::mem::take(&mut self.posted) {
+            return Poll::Ready(());
+        }
+        self.runner.register(cx.waker());
+        Poll::Pending
+    }
+
+    pub(crate) fn stopped(&self) -> bool {
+        self.link.state == LinkState::Stopped
+    }
+}
