@@ -8,7 +8,7 @@ use embassy_sync::blocking_mutex::raw::RawMutex;
 use embassy_time::Timer;
 use smpp_codec::{CommandStatus, Pdu};
 
-use crate::state::{Phase, Request, RequestKind, State};
+use crate::state::{Phase, RequestKind, RequestSlot, State};
 use crate::types::{
     Failure, LinkState, LinkStatus, MessageOutcome, MessageReceipt, MoMessage, OwnedAddress, ReceiptError, Resubmit,
     Text,
@@ -83,19 +83,21 @@ impl<'a, M: RawMutex, const T: usize, const TEXT: usize, const IDS: usize, const
     /// Cancel-safe: until it returns nothing is queued. Dropping the returned [`Ticket`] before
     /// the runner took the request withdraws it (it is never sent).
     pub async fn submit_text(&self, text: &Text<'_>) -> Result<Ticket<'a, M, T, TEXT, IDS, MO>, Error> {
-        let from = OwnedAddress::new(&text.from).ok_or(Error::Address)?;
-        let to = OwnedAddress::new(&text.to).ok_or(Error::Address)?;
+        if OwnedAddress::new(&text.from).is_none() || OwnedAddress::new(&text.to).is_none() {
+            return Err(Error::Address);
+        }
         if text.text.len() > TEXT {
             return Err(Error::TooLong);
         }
-        let kind = RequestKind::Text {
-            from,
-            to,
-            encoding: text.encoding,
-            concatenation: text.concatenation,
-            receipt: text.receipt,
-        };
-        self.post(kind, text.receipt, |data| data.extend_from_slice(text.text.as_bytes()).is_ok()).await
+        self.post(text.receipt, |slot| {
+            slot.kind = RequestKind::Text {
+                encoding: text.encoding,
+                concatenation: text.concatenation,
+                receipt: text.receipt,
+            };
+            slot.from.set(&text.from) && slot.to.set(&text.to) && slot.data.extend_from_slice(text.text.as_bytes()).is_ok()
+        })
+        .await
     }
 
     /// Queues a request PDU (submit_sm, data_sm, query_sm, submit_multi, ...), encoded here
@@ -123,8 +125,9 @@ impl<'a, M: RawMutex, const T: usize, const TEXT: usize, const IDS: usize, const
             Pdu::DataSm(d) => d.registered_delivery.0 & 0x03 != 0,
             _ => false,
         };
-        self.post(RequestKind::Frame, receipt, |data| {
-            data.resize_default(len).is_ok() && pdu.emit(0, CommandStatus::Ok, data).is_ok_and(|n| n == len)
+        self.post(receipt, |slot| {
+            slot.kind = RequestKind::Frame;
+            slot.data.resize_default(len).is_ok() && pdu.emit(0, CommandStatus::Ok, &mut slot.data).is_ok_and(|n| n == len)
         })
         .await
     }
@@ -166,12 +169,25 @@ impl<'a, M: RawMutex, const T: usize, const TEXT: usize, const IDS: usize, const
     /// # Cancel safety
     /// Cancel-safe: a message is taken only when the future completes.
     pub async fn receive_message(&self) -> MoMessage<MO> {
-        self.state.mo.receive().await
+        poll_fn(|cx| {
+            // Registered first: a message that comes meanwhile wakes us.
+            self.state.with(|i| i.mo_waiters.register(cx.waker()));
+            match self.try_receive_message() {
+                Some(m) => Poll::Ready(m),
+                None => Poll::Pending,
+            }
+        })
+        .await
     }
 
     /// The next message from a handset, if one is waiting.
     pub fn try_receive_message(&self) -> Option<MoMessage<MO>> {
-        self.state.mo.try_receive().ok()
+        let mut slot = self.state.mo.try_lock().ok()?;
+        if !slot.present {
+            return None;
+        }
+        slot.present = false;
+        Some(slot.message.clone())
     }
 
     /// Asks the runner to unbind (after the requests in flight have their outcomes or the
@@ -236,41 +252,55 @@ impl<'a, M: RawMutex, const T: usize, const TEXT: usize, const IDS: usize, const
         self.state.with(|i| i.resubmit)
     }
 
-    /// Waits for a free ticket and an empty request slot, then takes both at once and fills
-    /// the slot with `fill`.
+    /// Waits for a free ticket and an empty request slot, then takes both and fills the slot
+    /// with `fill` (false: it does not fit).
     async fn post(
         &self,
-        kind: RequestKind,
         wants_receipt: bool,
-        fill: impl Fn(&mut heapless::Vec<u8, TEXT>) -> bool,
+        fill: impl Fn(&mut RequestSlot<TEXT>) -> bool,
     ) -> Result<Ticket<'a, M, T, TEXT, IDS, MO>, Error> {
-        let mut kind = Some(kind);
         poll_fn(|cx| {
-            self.state.with(|i| {
-                if i.stop || i.stopped() {
-                    return Poll::Ready(Err(Error::Stopped));
+            // Registered first: room that frees up meanwhile wakes us.
+            let free = self.state.with(|i| {
+                i.room.register(cx.waker());
+                match i.stop || i.stopped() {
+                    true => Err(Error::Stopped),
+                    false => Ok(i.tickets.iter().position(|t| t.phase == Phase::Free)),
                 }
-                let free = i.tickets.iter().position(|t| t.phase == Phase::Free);
-                let (Some(index), true) = (free, i.request.is_none() && !i.taken) else {
-                    i.room.register(cx.waker());
-                    return Poll::Pending;
-                };
-                let mut data = heapless::Vec::new();
-                let Some(kind) = kind.take() else { return Poll::Ready(Err(Error::Stopped)) };
-                if !fill(&mut data) {
-                    return Poll::Ready(Err(Error::TooLong));
-                }
-                let Some(t) = i.tickets.get_mut(index) else { return Poll::Ready(Err(Error::Stopped)) };
+            });
+            let index = match free {
+                Err(e) => return Poll::Ready(Err(e)),
+                Ok(None) => return Poll::Pending,
+                Ok(Some(index)) => index,
+            };
+            let Ok(mut slot) = self.state.request.try_lock() else { return Poll::Pending };
+            if slot.present {
+                return Poll::Pending;
+            }
+            let generation = self.state.with(|i| {
+                let t = i.tickets.get_mut(index)?;
                 t.phase = Phase::Queued;
                 t.wants_receipt = wants_receipt;
                 t.outcome = MessageOutcome::new();
                 t.error = None;
-                let generation = t.generation;
-                i.request = Some(Request { ticket: index, kind, data });
+                Some(t.generation)
+            });
+            let Some(generation) = generation else { return Poll::Ready(Err(Error::Stopped)) };
+            slot.data.clear();
+            if !fill(&mut slot) {
+                drop(slot);
+                self.state.with(|i| i.release(index, generation));
+                return Poll::Ready(Err(Error::TooLong));
+            }
+            slot.present = true;
+            slot.ticket = index;
+            slot.generation = generation;
+            drop(slot);
+            self.state.with(|i| {
                 i.posted = true;
                 i.runner.wake();
-                Poll::Ready(Ok(Ticket { state: self.state, index, generation }))
-            })
+            });
+            Poll::Ready(Ok(Ticket { state: self.state, index, generation }))
         })
         .await
     }
@@ -381,6 +411,6 @@ impl<M: RawMutex, const T: usize, const TEXT: usize, const IDS: usize, const MO:
     for Ticket<'_, M, T, TEXT, IDS, MO>
 {
     fn drop(&mut self) {
-        self.state.with(|i| i.release(self.index, self.generation));
+        self.state.release(self.index, self.generation);
     }
 }

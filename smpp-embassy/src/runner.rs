@@ -4,7 +4,9 @@
 //!
 //! Every protocol decision is the session's; this loop only moves octets, requests and events.
 
-use core::future::{pending, poll_fn};
+use core::future::{Future, pending, poll_fn};
+use core::pin::{Pin, pin};
+use core::task::{Context, Poll};
 
 use embassy_futures::select::{Either, Either3, select, select3};
 use embassy_sync::blocking_mutex::raw::RawMutex;
@@ -19,9 +21,9 @@ use smpp_session::{
 };
 
 use crate::connect::Connect;
-use crate::state::{Request, RequestKind, State};
+use crate::state::{RequestKind, RequestSlot, State};
 use crate::time::{now, to_embassy, to_embassy_duration};
-use crate::types::{Config, Failure, LinkState, MoMessage, OwnedAddress};
+use crate::types::{Config, Failure, LinkState};
 
 /// Octets of one encoded part while `submit_text` writes it (a part's user data is at most 140
 /// octets; with [`Concatenation::Payload`](smpp_codec::text::segment::Concatenation) the whole
@@ -153,6 +155,25 @@ pub fn new<
     (crate::Client { state }, Runner { state, connector, config, buffers, progress })
 }
 
+/// Polls a future through a call the compiler does not inline, so that the future's
+/// temporaries get a frame of their own instead of adding to the frame of the future that awaits
+/// it: the runner's stack high-water mark is the sum of the frames on one path, and the compiler
+/// sums the temporaries of every branch it inlines into one frame.
+struct Framed<'p, F>(Pin<&'p mut F>);
+
+impl<F: Future> Future for Framed<'_, F> {
+    type Output = F::Output;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        poll_framed(self.0.as_mut(), cx)
+    }
+}
+
+#[inline(never)]
+fn poll_framed<F: Future>(f: Pin<&mut F>, cx: &mut Context<'_>) -> Poll<F::Output> {
+    f.poll(cx)
+}
+
 /// How one connection ended.
 enum End {
     /// The application asked to stop and the session is closed.
@@ -171,6 +192,9 @@ impl<M: RawMutex, const T: usize, const TEXT: usize, const IDS: usize, const MO:
     for StopGuard<'_, M, T, TEXT, IDS, MO>
 {
     fn drop(&mut self) {
+        if let Ok(mut slot) = self.state.request.try_lock() {
+            slot.present = false;
+        }
         self.state.with(|i| {
             i.fail_unsent();
             i.set_link(LinkState::Stopped);
@@ -210,7 +234,8 @@ impl<'a, M: RawMutex, C: Connect, const W: usize, const T: usize, const TEXT: us
             }
             state.with(|i| i.set_link(LinkState::Connecting));
             debug!("smpp: connecting");
-            let attempt = select(with_timeout(config.connect_timeout, connector.connect()), wait_stop(state)).await;
+            let connect = pin!(select(with_timeout(config.connect_timeout, connector.connect()), wait_stop(state)));
+            let attempt = Framed(connect).await;
             let bound = match attempt {
                 Either::Second(()) => return Ok(()),
                 Either::First(Err(_)) => {
@@ -223,8 +248,11 @@ impl<'a, M: RawMutex, C: Connect, const W: usize, const T: usize, const TEXT: us
                 }
                 Either::First(Ok(Ok(mut conn))) => {
                     info!("smpp: connected");
-                    let end = serve::<C, M, W, T, TEXT, IDS, MO>(state, config, buffers, progress, &mut conn).await;
-                    C::close(&mut conn).await;
+                    let end = {
+                        let served = pin!(serve::<C, M, W, T, TEXT, IDS, MO>(state, config, buffers, progress, &mut conn));
+                        Framed(served).await
+                    };
+                    Framed(pin!(C::close(&mut conn))).await;
                     match end {
                         End::Stopped => return Ok(()),
                         End::Lost { bound } => bound,
@@ -250,6 +278,7 @@ impl<'a, M: RawMutex, C: Connect, const W: usize, const T: usize, const TEXT: us
 }
 
 /// Checks the buffers and the credentials before the first connection.
+#[inline(never)]
 fn check<const W: usize>(config: &Config<'_>, buffers: &mut Buffers<'_>) -> Result<(), RunError> {
     Session::<W, 0>::esme(config.session, &mut *buffers.rx, &mut *buffers.tx, Instant(0)).map_err(RunError::Buffers)?;
     let bind = bind_pdu(config);
@@ -269,10 +298,10 @@ async fn wait_stop<M: RawMutex, const T: usize, const TEXT: usize, const IDS: us
 ) {
     poll_fn(|cx| {
         state.with(|i| match i.stop {
-            true => core::task::Poll::Ready(()),
+            true => Poll::Ready(()),
             false => {
                 i.runner.register(cx.waker());
-                core::task::Poll::Pending
+                Poll::Pending
             }
         })
     })
@@ -329,20 +358,9 @@ async fn serve<
     progress: &mut Progress,
     conn: &mut C::Connection<'_>,
 ) -> End {
-    let start = now();
-    let mut session_config = config.session;
-    session_config.ack_mode = AckMode::Manual;
-    let Ok(session) = Session::<W, 0>::esme(session_config, &mut *buffers.rx, &mut *buffers.tx, start) else {
+    let Some(mut session) = open::<W>(config, buffers, Handle(progress.next_handle), now()) else {
         return End::Lost { bound: false };
     };
-    let mut session = match buffers.part_store.is_empty() {
-        true => session,
-        false => session.with_part_store(&mut *buffers.part_store),
-    };
-    session.set_next_handle(Handle(progress.next_handle));
-    if session.bind(start, config.bind, &bind_pdu(config)).is_err() {
-        return End::Lost { bound: false };
-    }
     state.with(|i| i.set_link(LinkState::Binding));
     let mut link: Link<W> =
         Link { bound: false, stopping: false, alive: true, lost: 0, closed: None, acks: heapless::Vec::new() };
@@ -440,6 +458,26 @@ async fn serve<
     }
 }
 
+/// A session for a new connection, its bind sent. Built in a frame of its own: the session is
+/// moved into the runner's future once, from here.
+#[inline(never)]
+fn open<'b, const W: usize>(
+    config: &Config<'_>,
+    buffers: &'b mut Buffers<'_>,
+    next_handle: Handle,
+    at: Instant,
+) -> Option<Session<'b, W, 0>> {
+    let mut session_config = config.session;
+    session_config.ack_mode = AckMode::Manual;
+    let mut session = Session::<W, 0>::esme(session_config, &mut *buffers.rx, &mut *buffers.tx, at).ok()?;
+    if !buffers.part_store.is_empty() {
+        session = session.with_part_store(&mut *buffers.part_store);
+    }
+    session.set_next_handle(next_handle);
+    session.bind(at, config.bind, &bind_pdu(config)).ok()?;
+    Some(session)
+}
+
 /// Why sending stopped before the transmit buffer was empty.
 enum Stall {
     /// The session's deadline came first.
@@ -473,6 +511,7 @@ async fn write_out<C: Connect, const W: usize>(
 }
 
 /// Hands one event of the session to the application.
+#[inline(never)]
 fn on_event<M: RawMutex, const W: usize, const T: usize, const TEXT: usize, const IDS: usize, const MO: usize>(
     event: Event,
     session: &mut Session<'_, W, 0>,
@@ -526,16 +565,7 @@ fn on_event<M: RawMutex, const W: usize, const T: usize, const TEXT: usize, cons
             }
         }
         Event::Message { token } | Event::DataSm { token } => {
-            let status = match mo_of::<W, MO>(session) {
-                Some(m) => match state.mo.try_send(m) {
-                    Ok(()) => CommandStatus::Ok,
-                    Err(_) => {
-                        debug!("smpp: message from a handset refused: the queue is full");
-                        TRY_LATER
-                    }
-                },
-                None => CommandStatus::Ok,
-            };
+            let status = deliver_mo::<M, W, T, TEXT, IDS, MO>(state, session);
             if let Some(token) = token {
                 ack(session, link, token, status);
             }
@@ -557,28 +587,43 @@ fn parse_code(digits: &[u8]) -> Option<u16> {
     digits.iter().try_fold(0u16, |n, &d| d.is_ascii_digit().then(|| n * 10 + u16::from(d - b'0')))
 }
 
-/// The message from a handset behind the event just polled, copied.
-fn mo_of<const W: usize, const MO: usize>(session: &Session<'_, W, 0>) -> Option<MoMessage<MO>> {
-    let (source, dest, esm_class, data_coding, data) = match session.pdu()? {
-        Pdu::DeliverSm(sm) => (sm.source, sm.dest, sm.esm_class, sm.data_coding, sm.message()),
-        Pdu::DataSm(d) => {
+/// Copies the message from a handset behind the event just polled into the application's slot;
+/// returns the answer for the SMSC: "try later" while the slot is taken.
+#[inline(never)]
+fn deliver_mo<M: RawMutex, const W: usize, const T: usize, const TEXT: usize, const IDS: usize, const MO: usize>(
+    state: &State<M, T, TEXT, IDS, MO>,
+    session: &Session<'_, W, 0>,
+) -> CommandStatus {
+    let (source, dest, esm_class, data_coding, data) = match session.pdu() {
+        Some(Pdu::DeliverSm(sm)) => (sm.source, sm.dest, sm.esm_class, sm.data_coding, sm.message()),
+        Some(Pdu::DataSm(d)) => {
             let payload = d.tlvs.message_payload().ok().flatten().unwrap_or_default();
             (d.source, d.dest, d.esm_class, d.data_coding, payload)
         }
-        _ => return None,
+        _ => return CommandStatus::Ok,
     };
+    let Ok(mut slot) = state.mo.try_lock() else { return TRY_LATER };
+    if slot.present {
+        debug!("smpp: message from a handset refused: the last one was not taken yet");
+        return TRY_LATER;
+    }
+    let m = &mut slot.message;
+    m.from.set_lossy(&source);
+    m.to.set_lossy(&dest);
+    m.esm_class = esm_class;
+    m.data_coding = data_coding;
     let n = data.len().min(MO);
-    Some(MoMessage {
-        from: OwnedAddress::lossy(&source),
-        to: OwnedAddress::lossy(&dest),
-        esm_class,
-        data_coding,
-        data: heapless::Vec::from_slice(data.get(..n).unwrap_or_default()).unwrap_or_default(),
-        truncated: n < data.len(),
-    })
+    m.data.clear();
+    let _ = m.data.extend_from_slice(data.get(..n).unwrap_or_default());
+    m.truncated = n < data.len();
+    slot.present = true;
+    drop(slot);
+    state.with(|i| i.mo_waiters.wake());
+    CommandStatus::Ok
 }
 
 /// Answers a message or receipt; keeps the answer for later when the transmit buffer is full.
+#[inline(never)]
 fn ack<const W: usize>(
     session: &mut Session<'_, W, 0>,
     link: &mut Link<W>,
@@ -591,6 +636,7 @@ fn ack<const W: usize>(
     }
 }
 
+#[inline(never)]
 fn retry_acks<const W: usize>(session: &mut Session<'_, W, 0>, link: &mut Link<W>) {
     if link.acks.is_empty() {
         return;
@@ -601,6 +647,7 @@ fn retry_acks<const W: usize>(session: &mut Session<'_, W, 0>, link: &mut Link<W
 }
 
 /// Hands the queued request to the session when it can take it.
+#[inline(never)]
 fn submit_pending<M: RawMutex, const W: usize, const T: usize, const TEXT: usize, const IDS: usize, const MO: usize>(
     state: &State<M, T, TEXT, IDS, MO>,
     session: &mut Session<'_, W, 0>,
@@ -611,47 +658,59 @@ fn submit_pending<M: RawMutex, const W: usize, const T: usize, const TEXT: usize
     if session.paused_until(at).is_some() || session.outstanding() >= session.effective_window() {
         return Waiting::Session;
     }
-    // Taken out of the slot (and the slot held) so that the session encodes it outside the
-    // mutex: a critical section must not last as long as splitting and encoding a text.
-    let Some((request, generation)) = state.with(|i| i.take_request()) else { return Waiting::No };
+    // The slot is read in place, outside the state's mutex: a critical section must not last as
+    // long as splitting and encoding a text. The application never holds the slot across an
+    // await, so it is free here (unless another executor holds it this instant: then the
+    // posting wakes us again).
+    let Ok(mut slot) = state.request.try_lock() else { return Waiting::Session };
+    if !slot.present {
+        return Waiting::No;
+    }
+    let (index, generation) = (slot.ticket, slot.generation);
+    if !state.with(|i| i.is_queued(index, generation)) {
+        // Its ticket was dropped meanwhile: withdrawn.
+        slot.present = false;
+        state.with(|i| i.room.wake());
+        return Waiting::No;
+    }
     let result = match kind.can_transmit() {
         false => Err(CommandError::InvalidState),
-        true => submit(session, &request, at, progress.reference),
+        true => submit(session, &slot, at, progress.reference),
     };
-    state.with(|i| match result {
+    match result {
         Ok(handle) => {
-            if matches!(request.kind, RequestKind::Text { .. }) {
+            if matches!(slot.kind, RequestKind::Text { .. }) {
                 progress.reference = progress.reference.wrapping_add(1);
             }
+            slot.present = false;
+            drop(slot);
             debug!("smpp: submitted as {}", handle.0);
-            i.submitted(request.ticket, generation, handle);
+            state.with(|i| i.submitted(index, generation, handle));
             Waiting::No
         }
-        Err(e) if e.is_busy() => {
-            let waiting = match e {
-                CommandError::TransmitBufferFull => Waiting::Transmit,
-                _ => Waiting::Session,
-            };
-            i.put_back(request, generation);
-            waiting
-        }
+        Err(CommandError::TransmitBufferFull) => Waiting::Transmit,
+        Err(e) if e.is_busy() => Waiting::Session,
         Err(e) => {
             warn!("smpp: request refused: {}", e);
-            i.refused(request.ticket, generation, Failure::Refused(e));
+            slot.present = false;
+            drop(slot);
+            state.with(|i| i.refused(index, generation, Failure::Refused(e)));
             Waiting::No
         }
-    })
+    }
 }
 
+#[inline(never)]
 fn submit<const W: usize, const TEXT: usize>(
     session: &mut Session<'_, W, 0>,
-    request: &Request<TEXT>,
+    request: &RequestSlot<TEXT>,
     at: Instant,
     reference: u16,
 ) -> Result<Handle, CommandError> {
+    let (from, to) = (&request.from, &request.to);
     match &request.kind {
         RequestKind::Frame => session.send_frame(at, &request.data),
-        RequestKind::Text { from, to, encoding, concatenation, receipt } => {
+        RequestKind::Text { encoding, concatenation, receipt } => {
             let text = core::str::from_utf8(&request.data).map_err(|_| CommandError::NotARequest)?;
             let template = SubmitSm {
                 registered_delivery: match receipt {

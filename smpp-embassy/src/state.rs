@@ -1,14 +1,16 @@
 //! What the application's handles and the runner share: the tickets of the messages the
-//! application follows, the one request waiting to enter the session, the link status, and the
-//! queue of messages from handsets. Everything sits behind one blocking mutex, held only for
-//! short synchronous sections, never across an `.await`.
+//! application follows and the link status, behind one blocking mutex held only for short
+//! synchronous sections; and two slots, each behind an embassy-sync mutex taken with `try_lock`
+//! and never held across an `.await`: the request waiting to enter the session, and the message
+//! from a handset waiting for the application. The runner reads the request and writes the
+//! message in place: no copy of either passes through its stack.
 
 use core::cell::RefCell;
 use core::task::{Context, Poll};
 
 use embassy_sync::blocking_mutex::Mutex;
 use embassy_sync::blocking_mutex::raw::RawMutex;
-use embassy_sync::channel::Channel;
+use embassy_sync::mutex::Mutex as SlotMutex;
 use embassy_sync::waitqueue::{MultiWakerRegistration, WakerRegistration};
 use smpp_codec::MessageState;
 use smpp_codec::text::receipt::IdMatch;
@@ -86,33 +88,50 @@ impl<const IDS: usize> TicketSlot<IDS> {
 /// What a queued request is.
 #[derive(Debug)]
 pub(crate) enum RequestKind {
-    /// A text for the session's `submit_text`; `data` holds it in UTF-8.
-    Text {
-        from: OwnedAddress,
-        to: OwnedAddress,
-        encoding: Option<Encoding>,
-        concatenation: Concatenation,
-        receipt: bool,
-    },
-    /// A whole PDU encoded by the application (sequence number 0); `data` holds it.
+    /// A text for the session's `submit_text`; the slot's `data` holds it in UTF-8.
+    Text { encoding: Option<Encoding>, concatenation: Concatenation, receipt: bool },
+    /// A whole PDU encoded by the application (sequence number 0) in `data`.
     Frame,
 }
 
-/// The request waiting to enter the session.
+/// The request slot: one request waiting to enter the session.
 #[derive(Debug)]
-pub(crate) struct Request<const TEXT: usize> {
+pub(crate) struct RequestSlot<const TEXT: usize> {
+    /// Whether it holds a request.
+    pub(crate) present: bool,
     pub(crate) ticket: usize,
+    pub(crate) generation: u16,
     pub(crate) kind: RequestKind,
+    pub(crate) from: OwnedAddress,
+    pub(crate) to: OwnedAddress,
     pub(crate) data: heapless::Vec<u8, TEXT>,
+}
+
+impl<const TEXT: usize> RequestSlot<TEXT> {
+    const fn new() -> Self {
+        RequestSlot {
+            present: false,
+            ticket: 0,
+            generation: 0,
+            kind: RequestKind::Frame,
+            from: OwnedAddress::empty(),
+            to: OwnedAddress::empty(),
+            data: heapless::Vec::new(),
+        }
+    }
+}
+
+/// The slot of the message from a handset waiting for the application.
+#[derive(Debug)]
+pub(crate) struct MoSlot<const MO: usize> {
+    pub(crate) present: bool,
+    pub(crate) message: MoMessage<MO>,
 }
 
 /// Everything behind the mutex.
 #[derive(Debug)]
-pub(crate) struct Inner<const T: usize, const TEXT: usize, const IDS: usize> {
+pub(crate) struct Inner<const T: usize, const IDS: usize> {
     pub(crate) tickets: [TicketSlot<IDS>; T],
-    pub(crate) request: Option<Request<TEXT>>,
-    /// The runner has the request out of the slot; no other request may enter.
-    pub(crate) taken: bool,
     /// A request was posted (or the stop asked) since the runner last looked.
     pub(crate) posted: bool,
     /// The application asked to unbind and stop.
@@ -127,6 +146,8 @@ pub(crate) struct Inner<const T: usize, const TEXT: usize, const IDS: usize> {
     pub(crate) room: MultiWakerRegistration<WAITERS>,
     /// Tasks waiting for the link to change.
     pub(crate) link_waiters: MultiWakerRegistration<WAITERS>,
+    /// Tasks waiting for a message from a handset.
+    pub(crate) mo_waiters: MultiWakerRegistration<WAITERS>,
 }
 
 /// The storage the application's [`Client`](crate::Client) handles and the
@@ -143,8 +164,9 @@ pub(crate) struct Inner<const T: usize, const TEXT: usize, const IDS: usize> {
 /// `CriticalSectionRawMutex` when they do not.
 pub struct State<M: RawMutex, const T: usize = 4, const TEXT: usize = 160, const IDS: usize = 64, const MO: usize = 160>
 {
-    pub(crate) inner: Mutex<M, RefCell<Inner<T, TEXT, IDS>>>,
-    pub(crate) mo: Channel<M, MoMessage<MO>, 1>,
+    pub(crate) inner: Mutex<M, RefCell<Inner<T, IDS>>>,
+    pub(crate) request: SlotMutex<M, RequestSlot<TEXT>>,
+    pub(crate) mo: SlotMutex<M, MoSlot<MO>>,
 }
 
 impl<M: RawMutex, const T: usize, const TEXT: usize, const IDS: usize, const MO: usize> Default
@@ -170,8 +192,6 @@ impl<M: RawMutex, const T: usize, const TEXT: usize, const IDS: usize, const MO:
         State {
             inner: Mutex::new(RefCell::new(Inner {
                 tickets: [const { TicketSlot::new() }; T],
-                request: None,
-                taken: false,
                 posted: false,
                 stop: false,
                 link: LinkStatus::new(),
@@ -181,33 +201,51 @@ impl<M: RawMutex, const T: usize, const TEXT: usize, const IDS: usize, const MO:
                 runner: WakerRegistration::new(),
                 room: MultiWakerRegistration::new(),
                 link_waiters: MultiWakerRegistration::new(),
+                mo_waiters: MultiWakerRegistration::new(),
             })),
-            mo: Channel::new(),
+            request: SlotMutex::new(RequestSlot::new()),
+            mo: SlotMutex::new(MoSlot { present: false, message: MoMessage::empty() }),
         }
     }
 
     /// Runs `f` on the shared state, inside the mutex.
-    pub(crate) fn with<R>(&self, f: impl FnOnce(&mut Inner<T, TEXT, IDS>) -> R) -> R {
+    pub(crate) fn with<R>(&self, f: impl FnOnce(&mut Inner<T, IDS>) -> R) -> R {
         self.inner.lock(|cell| f(&mut cell.borrow_mut()))
+    }
+
+    /// Frees a ticket; its request leaves the slot if it is still there.
+    pub(crate) fn release(&self, index: usize, generation: u16) {
+        if !self.with(|i| i.release(index, generation)) {
+            return;
+        }
+        // The slot is never held across an await: it is free unless another executor holds
+        // it this instant, and then the runner finds the ticket gone before it submits.
+        if let Ok(mut slot) = self.request.try_lock() {
+            if slot.present && slot.ticket == index && slot.generation == generation {
+                slot.present = false;
+            }
+        }
     }
 }
 
-impl<const T: usize, const TEXT: usize, const IDS: usize> Inner<T, TEXT, IDS> {
+impl<const T: usize, const IDS: usize> Inner<T, IDS> {
     pub(crate) fn ticket(&mut self, index: usize, generation: u16) -> Option<&mut TicketSlot<IDS>> {
         self.tickets.get_mut(index).filter(|t| t.generation == generation && t.phase != Phase::Free)
     }
 
-    /// Frees a ticket: its queued request goes too, and a task waiting for room is woken.
-    pub(crate) fn release(&mut self, index: usize, generation: u16) {
-        let Some(t) = self.ticket(index, generation) else { return };
-        let queued = t.phase == Phase::Queued;
+    /// Frees a ticket and wakes a task waiting for one; false when it was not this ticket's.
+    pub(crate) fn release(&mut self, index: usize, generation: u16) -> bool {
+        let Some(t) = self.ticket(index, generation) else { return false };
         t.phase = Phase::Free;
         t.generation = t.generation.wrapping_add(1);
         t.waker = WakerRegistration::new();
-        if queued && self.request.as_ref().is_some_and(|r| r.ticket == index) {
-            self.request = None;
-        }
         self.room.wake();
+        true
+    }
+
+    /// Whether the ticket still waits for its queued request to be sent.
+    pub(crate) fn is_queued(&mut self, index: usize, generation: u16) -> bool {
+        self.ticket(index, generation).is_some_and(|t| t.phase == Phase::Queued)
     }
 
     /// The ticket of the message or request with this session handle.
@@ -215,30 +253,8 @@ impl<const T: usize, const TEXT: usize, const IDS: usize> Inner<T, TEXT, IDS> {
         self.tickets.iter_mut().find(|t| matches!(t.phase, Phase::InFlight | Phase::Done) && t.handle == handle)
     }
 
-    /// Takes the queued request out of the slot for the runner, with its ticket's generation;
-    /// the slot stays held (no other request enters) until [`submitted`](Self::submitted),
-    /// [`refused`](Self::refused) or [`put_back`](Self::put_back).
-    pub(crate) fn take_request(&mut self) -> Option<(Request<TEXT>, u16)> {
-        let r = self.request.take()?;
-        let generation = self.tickets.get(r.ticket)?.generation;
-        self.taken = true;
-        Some((r, generation))
-    }
-
-    /// The runner could not submit the request now: it waits in the slot again, unless its
-    /// ticket was dropped meanwhile.
-    pub(crate) fn put_back(&mut self, request: Request<TEXT>, generation: u16) {
-        self.taken = false;
-        if self.ticket(request.ticket, generation).is_some_and(|t| t.phase == Phase::Queued) {
-            self.request = Some(request);
-        } else {
-            self.room.wake();
-        }
-    }
-
     /// The request entered the session as `handle`.
     pub(crate) fn submitted(&mut self, index: usize, generation: u16, handle: Handle) {
-        self.taken = false;
         if let Some(t) = self.ticket(index, generation) {
             t.phase = Phase::InFlight;
             t.handle = handle;
@@ -248,7 +264,6 @@ impl<const T: usize, const TEXT: usize, const IDS: usize> Inner<T, TEXT, IDS> {
 
     /// The request can never be sent.
     pub(crate) fn refused(&mut self, index: usize, generation: u16, failure: Failure) {
-        self.taken = false;
         if let Some(t) = self.ticket(index, generation) {
             t.outcome.fail(1, failure);
             t.finish();
@@ -314,8 +329,6 @@ impl<const T: usize, const TEXT: usize, const IDS: usize> Inner<T, TEXT, IDS> {
 
     /// The runner stopped: a queued request fails as stopped, one in flight as lost.
     pub(crate) fn fail_unsent(&mut self) {
-        self.request = None;
-        self.taken = false;
         for t in self.tickets.iter_mut() {
             let failure = match t.phase {
                 Phase::Queued => Failure::Stopped,
@@ -334,6 +347,7 @@ impl<const T: usize, const TEXT: usize, const IDS: usize> Inner<T, TEXT, IDS> {
             t.waker.wake();
         }
         self.room.wake();
+        self.mo_waiters.wake();
     }
 
     pub(crate) fn set_link(&mut self, state: LinkState) {

@@ -31,18 +31,42 @@ pub struct OwnedAddress {
 }
 
 impl OwnedAddress {
+    /// The empty address.
+    pub const fn empty() -> Self {
+        OwnedAddress { ton: Ton::Unknown, npi: Npi::Unknown, addr: heapless::Vec::new(), truncated: false }
+    }
+
     /// A copy of `a`; `None` when it is longer than [`ADDRESS_MAX`].
     pub fn new(a: &Address<'_>) -> Option<Self> {
-        let addr = heapless::Vec::from_slice(a.addr.as_bytes()).ok()?;
-        Some(OwnedAddress { ton: a.ton, npi: a.npi, addr, truncated: false })
+        let mut owned = Self::empty();
+        owned.set(a).then_some(owned)
     }
 
     /// A copy of `a`, cut to [`ADDRESS_MAX`] octets (and flagged) when longer.
     pub fn lossy(a: &Address<'_>) -> Self {
+        let mut owned = Self::empty();
+        owned.set_lossy(a);
+        owned
+    }
+
+    /// Becomes a copy of `a`; false (and unchanged) when `a` is longer than [`ADDRESS_MAX`].
+    pub(crate) fn set(&mut self, a: &Address<'_>) -> bool {
+        if a.addr.as_bytes().len() > ADDRESS_MAX {
+            return false;
+        }
+        self.set_lossy(a);
+        true
+    }
+
+    /// Becomes a copy of `a`, cut to [`ADDRESS_MAX`] octets.
+    pub(crate) fn set_lossy(&mut self, a: &Address<'_>) {
         let bytes = a.addr.as_bytes();
         let n = bytes.len().min(ADDRESS_MAX);
-        let addr = heapless::Vec::from_slice(bytes.get(..n).unwrap_or_default()).unwrap_or_default();
-        OwnedAddress { ton: a.ton, npi: a.npi, addr, truncated: n < bytes.len() }
+        self.ton = a.ton;
+        self.npi = a.npi;
+        self.addr.clear();
+        let _ = self.addr.extend_from_slice(bytes.get(..n).unwrap_or_default());
+        self.truncated = n < bytes.len();
     }
 
     /// The address as the codec takes it.
@@ -350,6 +374,17 @@ pub struct MoMessage<const N: usize> {
 }
 
 impl<const N: usize> MoMessage<N> {
+    pub(crate) const fn empty() -> Self {
+        MoMessage {
+            from: OwnedAddress::empty(),
+            to: OwnedAddress::empty(),
+            esm_class: EsmClass(0),
+            data_coding: DataCoding(0),
+            data: heapless::Vec::new(),
+            truncated: false,
+        }
+    }
+
     /// The user data header, when esm_class says there is one and it reads.
     pub fn udh(&self) -> Option<Udh> {
         match self.esm_class.udhi() {

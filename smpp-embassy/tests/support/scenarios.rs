@@ -311,7 +311,12 @@ pub async fn cancel_pending(c: TestClient, smsc: &Shared) {
     // The window is full: the fifth waits in the request slot, and is dropped there.
     let fifth = text("34600000072", "never sent");
     match select(c.send_text(&fifth), Timer::after(Duration::from_millis(100))).await {
-        Either::First(r) => panic!("the fifth message went through a full window: {:?}", r.map(|t| t.try_outcome())),
+        Either::First(r) => panic!(
+            "the fifth message went through a full window: {:?} at {} ms; SMSC: {:?}",
+            r.map(|t| t.try_outcome()),
+            Instant::now().as_millis(),
+            stats(smsc, |s| (s.submits, s.accepted, s.submit_times.clone()))
+        ),
         Either::Second(()) => {}
     }
     for t in &tickets {
