@@ -90,12 +90,11 @@ impl<'a, M: RawMutex, const T: usize, const TEXT: usize, const IDS: usize, const
             return Err(Error::TooLong);
         }
         self.post(text.receipt, |slot| {
-            slot.kind = RequestKind::Text {
-                encoding: text.encoding,
-                concatenation: text.concatenation,
-                receipt: text.receipt,
-            };
-            slot.from.set(&text.from) && slot.to.set(&text.to) && slot.data.extend_from_slice(text.text.as_bytes()).is_ok()
+            slot.kind =
+                RequestKind::Text { encoding: text.encoding, concatenation: text.concatenation, receipt: text.receipt };
+            slot.from.set(&text.from)
+                && slot.to.set(&text.to)
+                && slot.data.extend_from_slice(text.text.as_bytes()).is_ok()
         })
         .await
     }
@@ -127,7 +126,8 @@ impl<'a, M: RawMutex, const T: usize, const TEXT: usize, const IDS: usize, const
         };
         self.post(receipt, |slot| {
             slot.kind = RequestKind::Frame;
-            slot.data.resize_default(len).is_ok() && pdu.emit(0, CommandStatus::Ok, &mut slot.data).is_ok_and(|n| n == len)
+            slot.data.resize_default(len).is_ok()
+                && pdu.emit(0, CommandStatus::Ok, &mut slot.data).is_ok_and(|n| n == len)
         })
         .await
     }

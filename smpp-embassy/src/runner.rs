@@ -234,8 +234,11 @@ impl<'a, M: RawMutex, C: Connect, const W: usize, const T: usize, const TEXT: us
             }
             state.with(|i| i.set_link(LinkState::Connecting));
             debug!("smpp: connecting");
-            let connect = pin!(select(with_timeout(config.connect_timeout, connector.connect()), wait_stop(state)));
-            let attempt = Framed(connect).await;
+            // The attempt's future lives in this block only, not beside the connection's.
+            let attempt = {
+                let connect = pin!(select(with_timeout(config.connect_timeout, connector.connect()), wait_stop(state)));
+                Framed(connect).await
+            };
             let bound = match attempt {
                 Either::Second(()) => return Ok(()),
                 Either::First(Err(_)) => {
@@ -249,7 +252,8 @@ impl<'a, M: RawMutex, C: Connect, const W: usize, const T: usize, const TEXT: us
                 Either::First(Ok(Ok(mut conn))) => {
                     info!("smpp: connected");
                     let end = {
-                        let served = pin!(serve::<C, M, W, T, TEXT, IDS, MO>(state, config, buffers, progress, &mut conn));
+                        let served =
+                            pin!(serve::<C, M, W, T, TEXT, IDS, MO>(state, config, buffers, progress, &mut conn));
                         Framed(served).await
                     };
                     Framed(pin!(C::close(&mut conn))).await;
@@ -308,12 +312,9 @@ async fn wait_stop<M: RawMutex, const T: usize, const TEXT: usize, const IDS: us
     .await;
 }
 
-/// Sleeps until `deadline`, forever without one.
-async fn sleep_until(deadline: Option<Instant>) {
-    match deadline {
-        Some(at) => Timer::at(to_embassy(at)).await,
-        None => pending::<()>().await,
-    }
+/// A timer for `deadline`; one that never fires without one.
+fn sleep_until(deadline: Option<Instant>) -> Timer {
+    Timer::at(deadline.map_or(embassy_time::Instant::MAX, to_embassy))
 }
 
 /// What the session of one connection needs beside itself.
@@ -377,7 +378,8 @@ async fn serve<
         };
         if session.is_closed() {
             if link.alive && !session.transmit().is_empty() {
-                let _ = with_timeout(FINAL_WRITE, write_out::<C, W>(conn, &mut session, None)).await;
+                let last = Instant(now().0.saturating_add(FINAL_WRITE.as_millis()));
+                let _ = write_out::<C, W>(conn, &mut session, Some(last)).await;
             }
             break;
         }

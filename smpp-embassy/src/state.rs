@@ -195,7 +195,9 @@ impl<M: RawMutex, const T: usize, const TEXT: usize, const IDS: usize, const MO:
                 posted: false,
                 stop: false,
                 link: LinkStatus::new(),
-                resubmit: Resubmit { attempts: 2, pause: embassy_time::Duration::from_secs(1) },
+                // Set by `new` from the configuration. Zeros here keep the whole state in .bss
+                // (no initial image in flash).
+                resubmit: Resubmit { attempts: 0, pause: embassy_time::Duration::from_ticks(0) },
                 id_match: IdMatch::Exact,
                 unmatched_receipts: 0,
                 runner: WakerRegistration::new(),

@@ -424,14 +424,15 @@ impl<const N: usize> MoMessage<N> {
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum LinkState {
+    /// Not connected: before the first attempt, and between attempts (after the back-off's
+    /// pause the next one starts).
+    Disconnected,
     /// Connecting (or resolving the SMSC's name).
     Connecting,
     /// Connected; bind sent.
     Binding,
     /// Bound: messages go out.
     Bound(BindKind),
-    /// Not connected; the next attempt comes after the back-off.
-    Disconnected,
     /// The runner has stopped (unbind, attempts exhausted, or its future was dropped).
     Stopped,
 }
