@@ -32,6 +32,10 @@ for target in thumbv7em-none-eabihf thumbv6m-none-eabi; do
   cargo build --locked -p smpp-embassy --target "$target" --no-default-features
 done
 
+step "MSRV 1.87 without embassy-net (smoltcp 0.13 needs 1.91)"
+rustup toolchain install 1.87 --profile minimal >/dev/null
+cargo +1.87 check --locked -p smpp-embassy --no-default-features
+
 step "host tests: two embassy-net stacks joined in memory, and the TAP device (required here)"
 SMPP_REQUIRE_TAP=1 cargo test --locked -p smpp-embassy
 

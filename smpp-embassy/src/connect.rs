@@ -20,10 +20,19 @@ pub trait Connect {
         Self: 'c;
 
     /// Opens a connection.
+    ///
+    /// # Cancel safety
+    /// The runner drops an unfinished `connect` when its connect timeout passes or the
+    /// application stops it; the next call must start afresh (for [`TcpConnector`], the
+    /// half-open socket is dropped with the future and the next attempt makes a new one).
     fn connect(&mut self) -> impl Future<Output = Result<Self::Connection<'_>, Self::Error>>;
 
     /// Pushes written octets out. Default: the stream's `flush`. A transport that sends
     /// without one (a TCP socket) can skip it.
+    ///
+    /// # Cancel safety
+    /// Dropped when a session deadline comes first, and called again later: it must lose
+    /// nothing when dropped.
     fn flush<'c>(
         connection: &mut Self::Connection<'c>,
     ) -> impl Future<Output = Result<(), <Self::Connection<'c> as ErrorType>::Error>>
@@ -35,6 +44,9 @@ pub trait Connect {
 
     /// Ends a connection before it is dropped: after an unbind, or when the session closed.
     /// Default: nothing (dropping it is enough).
+    ///
+    /// # Cancel safety
+    /// Only dropped with the runner's own future; the connection is dropped right after.
     fn close<'c>(connection: &mut Self::Connection<'c>) -> impl Future<Output = ()>
     where
         Self: 'c,

@@ -306,15 +306,14 @@ impl<const T: usize, const IDS: usize> Inner<T, IDS> {
     /// followed message has that id.
     pub(crate) fn receipt(&mut self, id: &[u8], state: MessageState, error: Option<u16>) -> bool {
         let mode = self.id_match;
-        let exact = |t: &TicketSlot<IDS>| {
-            t.wants_receipt && t.phase == Phase::Done && t.outcome.ids.find(id, IdMatch::Exact).is_some()
-        };
+        // A part's receipt may come before the next part's response: in flight counts too.
+        let waiting = |t: &TicketSlot<IDS>| t.wants_receipt && matches!(t.phase, Phase::InFlight | Phase::Done);
         // Byte for byte across every message first: a tolerant match must not steal a receipt.
-        let index = self.tickets.iter().position(exact).or_else(|| {
-            self.tickets
-                .iter()
-                .position(|t| t.wants_receipt && t.phase == Phase::Done && t.outcome.ids.find(id, mode).is_some())
-        });
+        let index = self
+            .tickets
+            .iter()
+            .position(|t| waiting(t) && t.outcome.ids.find(id, IdMatch::Exact).is_some())
+            .or_else(|| self.tickets.iter().position(|t| waiting(t) && t.outcome.ids.find(id, mode).is_some()));
         let Some(t) = index.and_then(|i| self.tickets.get_mut(i)) else {
             self.unmatched_receipts = self.unmatched_receipts.wrapping_add(1);
             return false;
@@ -376,5 +375,85 @@ impl<const T: usize, const IDS: usize> Inner<T, IDS> {
 
     pub(crate) fn stopped(&self) -> bool {
         self.link.state == LinkState::Stopped
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use embassy_sync::blocking_mutex::raw::NoopRawMutex;
+
+    type Small = State<NoopRawMutex, 2, 16, 32, 16>;
+
+    /// Takes ticket `index` as a queued request, the way `Client::post` does.
+    fn queue(s: &Small, index: usize) -> u16 {
+        let generation = s.with(|i| {
+            let t = &mut i.tickets[index];
+            t.phase = Phase::Queued;
+            t.wants_receipt = true;
+            t.generation
+        });
+        let mut slot = s.request.try_lock().unwrap();
+        slot.present = true;
+        slot.ticket = index;
+        slot.generation = generation;
+        generation
+    }
+
+    #[test]
+    fn dropping_a_queued_ticket_withdraws_its_request_and_a_stale_one_touches_nothing() {
+        let s = Small::new();
+        let g = queue(&s, 0);
+        s.release(0, g);
+        assert!(!s.request.try_lock().unwrap().present, "withdrawn");
+        assert_eq!(s.with(|i| i.tickets[0].phase), Phase::Free);
+        // The slot is reused; the old ticket's generation no longer names it.
+        let g2 = queue(&s, 0);
+        assert_ne!(g, g2);
+        s.release(0, g);
+        assert!(s.request.try_lock().unwrap().present, "a stale release leaves the new request alone");
+        assert!(s.with(|i| i.is_queued(0, g2)));
+    }
+
+    #[test]
+    fn outcomes_and_receipts_reach_the_ticket_by_handle_and_id() {
+        let s = Small::new();
+        let g = queue(&s, 1);
+        s.with(|i| {
+            i.id_match = IdMatch::CaseInsensitive;
+            i.submitted(1, g, Handle(7));
+            // A part of another message, and the parts of this one.
+            i.outcome(Handle(3), Some(PartOf { message: Handle(9), index: 1, total: 1 }), None, b"zz");
+            i.outcome(Handle(8), Some(PartOf { message: Handle(7), index: 1, total: 2 }), None, b"AB1");
+            // Part 1's receipt before part 2's response.
+            assert!(i.receipt(b"ab1", MessageState::Delivered, None), "matched ignoring case, in flight");
+            i.outcome(Handle(9), Some(PartOf { message: Handle(7), index: 2, total: 2 }), None, b"ab2");
+            assert_eq!(i.tickets[1].phase, Phase::InFlight, "done only with MessageDone");
+            i.message_done(Handle(7), 2, 2, None);
+            let t = &i.tickets[1];
+            assert_eq!(t.phase, Phase::Done);
+            assert!(t.outcome.is_accepted());
+            assert_eq!(t.outcome.ids.get(2), Some("ab2"));
+            assert!(t.receipt().is_none(), "part 2 has no receipt yet");
+            assert!(!i.receipt(b"cd3", MessageState::Delivered, None));
+            assert_eq!(i.unmatched_receipts, 1);
+            assert!(i.receipt(b"AB2", MessageState::Expired, Some(27)));
+            let r = i.tickets[1].receipt().unwrap();
+            assert_eq!((r.state, r.parts, r.delivered, r.error), (MessageState::Expired, 2, 1, Some(27)));
+        });
+    }
+
+    #[test]
+    fn a_stopped_runner_fails_what_it_had_not_answered() {
+        let s = Small::new();
+        let g0 = queue(&s, 0);
+        s.with(|i| {
+            i.tickets[1].phase = Phase::InFlight;
+            i.fail_unsent();
+            assert_eq!(i.tickets[0].outcome.failure(), Some(Failure::Stopped));
+            assert_eq!(i.tickets[1].outcome.failure(), Some(Failure::ConnectionLost));
+            assert!(i.tickets.iter().all(|t| t.phase == Phase::Done));
+            assert!(i.ticket(0, g0).is_some());
+        });
     }
 }
