@@ -151,8 +151,9 @@ fn a_hostile_smsc_never_panics_the_runner() {
         let shared: &'static Shared = leak(smsc::shared());
         spawn(spawner, hostile_then_sane(smsc_stack, shared));
         let (client, result) = esme(spawner, esme_stack, [10, 0, 0, 1], scenarios::esme_config());
-        let link = client.wait_link(|l| l.binds > HOSTILE_ROUNDS as u32).await;
-        assert_eq!(link.failed_attempts, 0, "bound on every hostile connection and then on the sane one");
+        // Bound on every hostile connection (between them the listener is away: those attempts
+        // are refused), then on the sane one.
+        client.wait_link(|l| l.binds > HOSTILE_ROUNDS as u32).await;
         scenarios::standard_text(client, shared).await;
         assert!(!result.signaled(), "the runner is still running");
     });
