@@ -19,7 +19,9 @@ use smpp_session::{Handle, PartOf};
 
 use crate::types::{Failure, LinkState, LinkStatus, MessageOutcome, MessageReceipt, MoMessage, OwnedAddress, Resubmit};
 
-/// Tasks that may wait at once on one wait list before all are woken to register again.
+/// Tasks each wait list remembers. When more wait on one list, all are woken to register again:
+/// never a lost wake, but with more waiting tasks than this they keep waking each other until
+/// there is room, so keep the number of tasks that submit (or wait for the link) at once below it.
 const WAITERS: usize = 4;
 
 /// Where a ticket stands.
