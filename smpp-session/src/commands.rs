@@ -7,7 +7,7 @@ use smpp_codec::{CommandId, CommandStatus, Error as CodecError, HEADER_LEN, Pdu,
 use crate::buffer::TxMark;
 use crate::error::CommandError;
 use crate::event::{BindFailure, CloseReason, Handle, IncomingToken};
-use crate::session::{CONTROL_RESERVE, RESPONSE_RESERVE, reply_len};
+use crate::session::{ANSWER_RESERVE, CONTROL_RESERVE, RESPONSE_RESERVE, reply_len};
 use crate::timers::Timer;
 use crate::window::{Outstanding, SlotState};
 use crate::{BindKind, Instant, Role, Session, State};
@@ -163,7 +163,7 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
         error: impl Fn() -> Option<CommandError>,
         write: impl FnOnce(&mut [u8]) -> Result<usize, CodecError>,
     ) -> Result<(), CommandError> {
-        if len + keep + CONTROL_RESERVE + HEADER_LEN * W > self.tx.capacity() {
+        if len + keep + CONTROL_RESERVE + ANSWER_RESERVE * W > self.tx.capacity() {
             return Err(error().unwrap_or(CommandError::TooLarge));
         }
         if !self.has_room(len + keep) {
@@ -629,7 +629,7 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
         }
         // The answer takes the room kept for this request, and more if its body needs it.
         let len = body.map_or(reply_len(resp_id, status), |b| pdu::encoded_len(b));
-        if self.tx.free() + HEADER_LEN < len + self.reserved() {
+        if self.tx.free() + ANSWER_RESERVE < len + self.reserved() {
             return Err(CommandError::TransmitBufferFull);
         }
         match body {
@@ -664,7 +664,7 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
     pub fn nack(&mut self, now: Instant, token: IncomingToken, status: CommandStatus) -> Result<(), CommandError> {
         self.advance_clock(now);
         let pending = self.incoming.get(token).ok_or(CommandError::UnknownToken)?;
-        if self.tx.free() + HEADER_LEN < HEADER_LEN + self.reserved() {
+        if self.tx.free() + ANSWER_RESERVE < HEADER_LEN + self.reserved() {
             return Err(CommandError::TransmitBufferFull);
         }
         self.queue_header_only(CommandId::GENERIC_NACK, status, pending.seq);

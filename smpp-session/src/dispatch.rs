@@ -432,7 +432,7 @@ fn room_needed(action: Action, role: Role, ack: AckMode) -> usize {
         Action::Reply { id, status, .. } => reply_len(id, status),
         Action::Incoming { id, .. } if id.expects_response() => {
             // Answered now (automatic acks), or room kept for the application's answer.
-            if role == Role::Esme && ack == AckMode::Auto { HEADER_LEN + 1 } else { HEADER_LEN }
+            if role == Role::Esme && ack == AckMode::Auto { HEADER_LEN + 1 } else { crate::session::ANSWER_RESERVE }
         }
         // Control answers and responses use the room the session keeps.
         _ => 0,

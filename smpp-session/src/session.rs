@@ -116,6 +116,10 @@ use smpp_codec::pdu::Decoder;
 /// enquire_link, one unbind or unbind_resp, and one generic_nack when framing is lost.
 pub(crate) const CONTROL_RESERVE: usize = 3 * HEADER_LEN;
 
+/// Room kept for the session's own answer to each pending peer request: a header, and the
+/// empty message_id of a deliver_sm_resp or data_sm_resp.
+pub(crate) const ANSWER_RESERVE: usize = HEADER_LEN + 1;
+
 /// Room an application request leaves free after it, so that the session can still answer the
 /// peer: a response with a full message_id.
 pub(crate) const RESPONSE_RESERVE: usize = HEADER_LEN + smpp_codec::pdu::MESSAGE_ID_MAX + 16;
@@ -304,7 +308,7 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
 
     /// The smallest transmit buffer [`Session::new`] accepts for this window.
     pub const fn min_transmit_buffer() -> usize {
-        RESPONSE_RESERVE + CONTROL_RESERVE + HEADER_LEN * W
+        RESPONSE_RESERVE + CONTROL_RESERVE + ANSWER_RESERVE * W
     }
 
     fn with_decoder(
@@ -715,7 +719,7 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
     /// Transmit room promised to what the session must always send: the control PDUs and an
     /// answer to each pending peer request.
     pub(crate) fn reserved(&self) -> usize {
-        CONTROL_RESERVE + HEADER_LEN * self.incoming.len()
+        CONTROL_RESERVE + ANSWER_RESERVE * self.incoming.len()
     }
 
     /// Whether an ordinary write of `len` octets leaves the reserve intact.

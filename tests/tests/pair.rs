@@ -1696,3 +1696,30 @@ fn once_the_link_is_found_dead_the_other_overdue_requests_are_lost_not_timed_out
     assert_eq!(outs.iter().filter(|(_, o)| *o == Outcome::ConnectionLost).count(), 6);
     assert_eq!(p.esme_events.last(), Some(&Event::Closed(CloseReason::LinkDead)));
 }
+
+/// The room kept for a pending peer request holds its acknowledgement with a body (a
+/// deliver_sm_resp is 17 octets): a manual ack always fits, however full the buffer got.
+#[test]
+fn a_manual_ack_always_fits_the_room_kept_for_it() {
+    use smpp_codec::pdu::DeliverSm;
+    for (extra, flood) in (0..17).flat_map(|e| [(e, 0), (e, 40)]) {
+        let manual = Config { ack_mode: AckMode::Manual, ..cfg() };
+        let (mut rx, mut tx) = ([0u8; 2048], vec![0u8; Session::<'_, 2>::min_transmit_buffer() + extra]);
+        let mut esme: Session<'_, 2> = Session::esme(manual, &mut rx, &mut tx, Instant(0)).unwrap();
+        esme.bind(Instant(0), BindKind::Receiver, &Bind::new("u", "p")).unwrap();
+        drain_one(&mut esme);
+        assert_eq!(esme.handle_input(Instant(0), &[0, 0, 0, 17, 0x80, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0]), 17);
+        drain_one(&mut esme);
+        let mo = DeliverSm::new(Address::international("1"), Address::international("2"), b"hi");
+        let raw = emit(&Pdu::DeliverSm(mo), 9, CommandStatus::OK);
+        assert_eq!(esme.handle_input(Instant(1), &raw), raw.len());
+        let Some(Event::Message { token: Some(token) }) = esme.poll_event() else { panic!() };
+        // The peer's enquire_link flood fills the buffer with answers; nothing is sent.
+        for seq in 0..flood {
+            let link = emit(&Pdu::EnquireLink, 100 + seq, CommandStatus::OK);
+            let _ = esme.handle_input(Instant(1), &link);
+            while esme.poll_event().is_some() {}
+        }
+        assert_eq!(esme.ack(Instant(2), token, CommandStatus::OK), Ok(()), "{extra} more octets, flood of {flood}");
+    }
+}
