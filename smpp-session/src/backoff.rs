@@ -47,7 +47,13 @@ impl Backoff {
         let step = self.initial.0.saturating_mul(1u64 << self.attempts.min(32)).min(self.max.0);
         self.attempts = self.attempts.saturating_add(1);
         let half = step / 2;
-        let jitter = ((step - half) as u128 * u128::from(random) / u128::from(u32::MAX)) as u64;
+        let span = step - half;
+        // span × random / u32::MAX without 128-bit arithmetic (a library call on a Cortex-M):
+        // exact below 2^32 ms (49 days), and 2^-32 short of it beyond.
+        let jitter = match u32::try_from(span) {
+            Ok(s) => u64::from(s) * u64::from(random) / u64::from(u32::MAX),
+            Err(_) => (span >> 32).saturating_mul(u64::from(random)),
+        };
         Some(Duration(half + jitter))
     }
 
@@ -59,5 +65,21 @@ impl Backoff {
     /// Call after a successful bind.
     pub fn reset(&mut self) {
         self.attempts = 0;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_delay_spans_half_to_all_of_the_step_even_for_long_steps() {
+        for (initial, max) in [(1_000, 60_000), (1 << 40, 1 << 41), (u64::MAX / 4, u64::MAX / 2)] {
+            let mut low = Backoff::new(Duration(initial), Duration(max), None);
+            let mut high = low;
+            assert_eq!(low.next_delay(0), Some(Duration(initial / 2)));
+            let top = high.next_delay(u32::MAX).map(|d| d.0).unwrap_or(0);
+            assert!(top <= initial && top >= initial - (initial >> 31).max(1), "{initial}: {top}");
+        }
     }
 }

@@ -360,6 +360,39 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
         })
     }
 
+    /// Makes a closed session ready for a new connection opened at `now`, in place (a
+    /// microcontroller need not build a new session, two kilobytes, on its stack). Handles and
+    /// sequence numbers go on from where they were, the counters keep counting, and the ids of
+    /// accepted submissions stay remembered, so that a receipt that comes on the new connection
+    /// for a message sent on the old one still names it. Everything else starts afresh.
+    ///
+    /// # Errors
+    /// [`CommandError::InvalidState`] until the session is closed and its
+    /// [`Event::Closed`] has been polled (what it reported before would be lost).
+    pub fn reset(&mut self, now: Instant) -> Result<(), crate::CommandError> {
+        if !(self.state == State::Closed && self.notices.finished) {
+            return Err(crate::CommandError::InvalidState);
+        }
+        self.rx.clear();
+        self.tx.consume(self.tx.len());
+        self.store.set_top(0);
+        self.state = State::Open;
+        self.now = now;
+        self.window.clear();
+        self.messages = Messages::new();
+        self.incoming.clear();
+        self.control = Control::default();
+        self.throttle = Throttle::new(window_of::<W>(&self.config), self.config.throttle_pause);
+        self.timers = TimerTable::default();
+        if self.role == Role::Smsc {
+            self.timers.set(Timer::SessionInit, now + self.config.session_init_timeout);
+        }
+        self.last_rx = now;
+        self.silent_timeouts = 0;
+        self.notices = Notices::default();
+        Ok(())
+    }
+
     /// Gives the session storage for the encoded parts of multi-part messages in flight, so that
     /// a part the SMSC throttles is sent again after the pause (up to
     /// [`Config::part_retries`] times) instead of failing its message. A part that does not fit

@@ -107,6 +107,15 @@ impl<const W: usize> Window<W> {
         Window { slots: [None; W], unreported: 0, used: 0, outstanding: 0, retrying: 0, next_seq: 1, monotonic: true }
     }
 
+    /// Empties every slot, keeping the sequence numbers (a new connection of the same session).
+    pub(crate) fn clear(&mut self) {
+        self.slots = [None; W];
+        self.unreported = 0;
+        self.used = 0;
+        self.outstanding = 0;
+        self.retrying = 0;
+    }
+
     /// Requests awaiting a response (or a retry).
     pub(crate) const fn outstanding(&self) -> usize {
         self.outstanding

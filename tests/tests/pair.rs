@@ -1723,3 +1723,31 @@ fn a_manual_ack_always_fits_the_room_kept_for_it() {
         assert_eq!(esme.ack(Instant(2), token, CommandStatus::OK), Ok(()), "{extra} more octets, flood of {flood}");
     }
 }
+
+/// A closed session is made ready for a new connection in place: handles go on, and a receipt
+/// that comes on the new connection for a message accepted on the old one names it.
+#[test]
+fn a_closed_session_is_reset_for_the_next_connection() {
+    let mut bufs = Buffers::new();
+    let mut p: Pair<'_, 4> = Pair::new(&mut bufs, cfg(), cfg());
+    p.policy.submit = Box::new(|_, _, text| Reaction::Accept(if text == b"x" { "before" } else { "after" }.into()));
+    p.bind(BindKind::Transceiver);
+    let h = p.esme.submit(p.now, &sm(b"x")).unwrap();
+    p.run();
+    assert_eq!(p.esme.reset(p.now), Err(CommandError::InvalidState), "not closed yet");
+    p.drop_connection();
+    assert_eq!(p.esme_events.last(), Some(&Event::Closed(CloseReason::ConnectionLost)));
+    p.esme.reset(p.now).unwrap();
+    p.smsc.reset(p.now).unwrap();
+    assert_eq!(p.esme.state(), State::Open);
+    p.bind(BindKind::Transceiver);
+    assert!(matches!(p.esme_events.last(), Some(Event::Bound { .. })));
+    let next = p.esme.submit(p.now, &sm(b"y")).unwrap();
+    assert!(next.0 > h.0, "handles go on");
+    p.run();
+    smpp_tests::send_receipt(&mut p.smsc, p.now, "before", "447700900123").unwrap();
+    p.run();
+    let receipts: Vec<_> = p.esme_events.iter().filter(|e| matches!(e, Event::Receipt { .. })).collect();
+    assert_eq!(receipts.len(), 1);
+    assert!(matches!(receipts[0], Event::Receipt { submit: Some(s), .. } if *s == h), "{receipts:?}");
+}
