@@ -753,7 +753,7 @@ fn bad_tlv(body: &[u8], start: usize, tag: Option<u16>) -> usize {
 /// The decode error of a frame, with the offset of the field it names.
 fn locate(id: CommandId, frame: &[u8], at: usize, e: Error) -> DecodeError {
     let body = frame.get(HEADER_LEN..).unwrap_or(&[]);
-    let reason = e.to_string();
+    let text = e.to_string();
     let in_body = |off: usize| at + HEADER_LEN + off;
     let field_at = |f: Field| -> usize {
         let w = walk(id, body);
@@ -776,6 +776,8 @@ fn locate(id: CommandId, frame: &[u8], at: usize, e: Error) -> DecodeError {
         Error::TrailingBytes => ("body".to_owned(), in_body(walk(id, body).end)),
         _ => ("body".to_owned(), at + HEADER_LEN),
     };
+    // The codec's message starts with the field's name, which is said already.
+    let reason = text.strip_prefix(&format!("{field}: ")).unwrap_or(&text).to_owned();
     DecodeError { offset, field, reason }
 }
 

@@ -7,9 +7,12 @@ use std::time::{Duration, Instant};
 use clap::{Args, ValueEnum};
 use crossbeam_channel::RecvTimeoutError;
 use serde_json::json;
-use smpp_codec::MessageState;
+use smpp_codec::pdu::{SHORT_MESSAGE_MAX, Sm};
 use smpp_codec::text::engagelab::TemplateBody;
+use smpp_codec::text::gsm7::{self, Tables};
 use smpp_codec::text::segment::Concatenation;
+use smpp_codec::text::{latin1, ucs2};
+use smpp_codec::{DataCoding, MessageState, Priority, RegisteredDelivery, Tlv, TlvTag, Tlvs};
 use smpp_session::BindKind;
 use smpp_std::{Addr, Error, Failure, MessageOutcome, Receipt, TextEncoding, TextMessage};
 
@@ -167,6 +170,30 @@ fn body(args: &SendArgs) -> Result<String, Failed> {
     }
 }
 
+/// A template body in `encoding`: UCS-2 unless asked otherwise (EngageLab's advice, so that
+/// its braces arrive as they are), GSM 03.38 (one septet per octet) or Latin-1.
+fn template_octets(body: &str, encoding: TextEncoding) -> Result<(Vec<u8>, DataCoding), Failed> {
+    let mut out = vec![0u8; body.len() * 4 + 4];
+    let gsm = |out: &mut [u8]| gsm7::encode(body, Tables::DEFAULT, out).ok();
+    let (n, dc) = match encoding {
+        TextEncoding::Gsm7 => {
+            (gsm(&mut out).ok_or_else(|| Failed("the template body is not GSM 03.38 text".into()))?, 0)
+        }
+        TextEncoding::Auto => match gsm(&mut out) {
+            Some(n) => (n, 0),
+            None => (ucs2::encode(body, &mut out).map_err(|e| Failed(format!("the template body: {e:?}")))?, 8),
+        },
+        TextEncoding::Latin1 => (
+            latin1::encode(body, false, &mut out)
+                .map_err(|_| Failed("the template body is not Latin-1 text".into()))?,
+            3,
+        ),
+        _ => (ucs2::encode(body, &mut out).map_err(|e| Failed(format!("the template body: {e:?}")))?, 8),
+    };
+    out.truncate(n);
+    Ok((out, DataCoding(dc)))
+}
+
 /// What happened to one message.
 struct Sent {
     outcome: Option<MessageOutcome>,
@@ -254,6 +281,10 @@ pub fn run(args: SendArgs, stop: &Interrupted) -> Outcome {
         })
         .collect();
 
+    let template = match args.template {
+        Some(_) => Some(template_octets(&text, encoding)?),
+        None => None,
+    };
     let mut out = Out::new(args.format.json);
     let client = args.conn.connect(config)?;
     let started = Instant::now();
@@ -266,6 +297,7 @@ pub fn run(args: SendArgs, stop: &Interrupted) -> Outcome {
     let mut done = 0usize;
     let mut interrupted = false;
     for (i, msg) in messages.into_iter().enumerate() {
+        let Some(recipient) = to.get(i) else { break };
         if stop.is_set() {
             interrupted = true;
             break;
@@ -282,7 +314,29 @@ pub fn run(args: SendArgs, stop: &Interrupted) -> Outcome {
                 }
             }
         }
-        match client.send_text_tagged(msg, i as u64, &tx) {
+        let submitted = match &template {
+            // A template body is one request to the provider, never split into SMS parts.
+            Some((octets, data_coding)) => {
+                let payload = [Tlv::octets(TlvTag::MESSAGE_PAYLOAD, octets)];
+                let fits = octets.len() <= SHORT_MESSAGE_MAX;
+                let sm = Sm {
+                    service_type: msg.service_type.as_str().into(),
+                    source: msg.from.as_address(),
+                    dest: recipient.addr.as_address(),
+                    priority_flag: Priority(msg.priority),
+                    schedule_delivery_time: msg.schedule.as_str().into(),
+                    validity_period: msg.validity.as_str().into(),
+                    registered_delivery: if msg.receipt { RegisteredDelivery::RECEIPT } else { RegisteredDelivery(0) },
+                    data_coding: *data_coding,
+                    short_message: if fits { octets } else { &[] },
+                    tlvs: if fits { Tlvs::EMPTY } else { Tlvs::from_slice(&payload) },
+                    ..Sm::default()
+                };
+                client.submit_tagged(&sm, i as u64, &tx)
+            }
+            None => client.send_text_tagged(msg, i as u64, &tx),
+        };
+        match submitted {
             Ok(_) => queued += 1,
             Err(Error::Text(why)) => {
                 let _ = client.close();
