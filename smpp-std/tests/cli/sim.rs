@@ -61,7 +61,7 @@ fn the_simulators_faults_and_profiles_are_flags() {
         "--throttle-every",
         "2",
         "--undeliverable",
-        "*9",
+        "*1",
         "--delay-ms",
         "5",
         "--split-writes",
