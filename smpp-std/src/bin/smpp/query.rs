@@ -103,11 +103,12 @@ pub fn query(args: QueryArgs) -> Outcome {
                        "state": a.state.name().map_or_else(|| a.state.raw().to_string(), str::to_owned),
                        "state_name": state_long_name(a.state), "final_date": final_date, "error_code": a.error_code}),
                 || {
+                    let short = a.state.name().map_or_else(|| a.state.raw().to_string(), str::to_owned);
+                    let long = state_long_name(a.state);
+                    let state = if short == long { short } else { format!("{short} ({long})") };
                     format!(
-                        "{}: {} ({}), final date {}, error code {}",
+                        "{}: {state}, final date {}, error code {}",
                         a.message_id,
-                        a.state.name().unwrap_or("?"),
-                        state_long_name(a.state),
                         final_date.as_deref().unwrap_or("- (not final)"),
                         a.error_code
                     )
