@@ -334,3 +334,73 @@ fn the_demo_sends_three_texts_and_shows_their_receipts() {
     assert_eq!(human.code, 0, "{human:?}");
     assert!(human.stdout.contains("unicode receipt for"), "{human:?}");
 }
+
+/// An SMSC that accepts every submit_sm and answers it with an ACCEPTD receipt (an
+/// intermediate state the simulator never sends), for `connections` connections in turn.
+fn intermediate_smsc(connections: usize) -> (u16, std::thread::JoinHandle<()>) {
+    use smpp_codec::pdu::{BindResp, MessageIdResp, Sm};
+    use smpp_codec::{Address, CommandId, EsmClass, MessageState, Pdu, Tlv, TlvTag, Tlvs};
+
+    use crate::listen::{read_pdu, write_pdu};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let t = std::thread::spawn(move || {
+        for n in 0..connections {
+            let (mut s, _) = listener.accept().unwrap();
+            let mut buf = Vec::new();
+            let id = format!("abc{n}");
+            while let Some((h, _)) = read_pdu(&mut s, &mut buf) {
+                match h.command_id {
+                    CommandId::BIND_TRANSCEIVER => {
+                        let r = Pdu::BindTransceiverResp(BindResp { system_id: "SMSC".into(), ..BindResp::default() });
+                        write_pdu(&mut s, &r, h.sequence_number, CommandStatus::OK);
+                    }
+                    CommandId::SUBMIT_SM => {
+                        write_pdu(
+                            &mut s,
+                            &Pdu::SubmitSmResp(MessageIdResp::new(&id)),
+                            h.sequence_number,
+                            CommandStatus::OK,
+                        );
+                        let text = format!("id:{id} submit date:2504231542 done date:2504231543 stat:ACCEPTD err:000");
+                        let tlvs = [
+                            Tlv::cstr(TlvTag::RECEIPTED_MESSAGE_ID, id.as_str()),
+                            Tlv::message_state(MessageState::ACCEPTED),
+                        ];
+                        let mut sm =
+                            Sm::new(Address::international("34600000001"), Address::default(), text.as_bytes());
+                        sm.esm_class = EsmClass::DELIVERY_RECEIPT;
+                        sm.tlvs = Tlvs::from_slice(&tlvs);
+                        write_pdu(&mut s, &Pdu::DeliverSm(sm), 77, CommandStatus::OK);
+                    }
+                    CommandId::UNBIND => {
+                        write_pdu(&mut s, &Pdu::UnbindResp, h.sequence_number, CommandStatus::OK);
+                        break;
+                    }
+                    _ => {}
+                }
+            }
+        }
+    });
+    (port, t)
+}
+
+#[test]
+fn an_intermediate_receipt_is_success_only_with_accept_intermediate() {
+    let (port, smsc) = intermediate_smsc(2);
+    let c = conn_port(port);
+    let r = run(&with(&["send", "--to", "+34600000001", "--text", "hi", "--wait-receipt", "2", "--json"], &c));
+    assert_eq!(r.code, 1, "ACCEPTD is not DELIVRD: {r:?}");
+    assert_eq!(r.events("receipt")[0]["stat"], "ACCEPTD");
+    assert!(r.stderr.contains("1 of 1 message(s) not DELIVRD"), "{r:?}");
+    let r = run(&with(
+        &["send", "--to", "+34600000001", "--text", "hi", "--wait-receipt", "5", "--accept-intermediate", "--json"],
+        &c,
+    ));
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.stderr.is_empty(), "{r:?}");
+    let receipt = &r.events("receipt")[0];
+    assert_eq!((receipt["stat"].as_str(), receipt["state"].as_str()), (Some("ACCEPTD"), Some("ACCEPTED")));
+    assert_eq!(r.events("summary")[0]["delivered"], 1);
+    smsc.join().unwrap();
+}

@@ -94,7 +94,7 @@ fn scripted_smsc(parts: Vec<Vec<u8>>) -> (u16, std::thread::JoinHandle<Vec<(Comm
     (port, t)
 }
 
-fn read_pdu(s: &mut TcpStream, buf: &mut Vec<u8>) -> Option<(Header, Vec<u8>)> {
+pub(crate) fn read_pdu(s: &mut TcpStream, buf: &mut Vec<u8>) -> Option<(Header, Vec<u8>)> {
     loop {
         if let Ok(Frame::Complete(n)) = frame_len(buf, 70_000) {
             let frame: Vec<u8> = buf.drain(..n).collect();
@@ -108,7 +108,7 @@ fn read_pdu(s: &mut TcpStream, buf: &mut Vec<u8>) -> Option<(Header, Vec<u8>)> {
     }
 }
 
-fn write_pdu(s: &mut TcpStream, pdu: &Pdu<'_>, seq: u32, status: CommandStatus) {
+pub(crate) fn write_pdu(s: &mut TcpStream, pdu: &Pdu<'_>, seq: u32, status: CommandStatus) {
     let mut out = vec![0u8; pdu.encoded_len()];
     let n = pdu.emit(seq, status, &mut out).unwrap();
     s.write_all(&out[..n]).unwrap();
