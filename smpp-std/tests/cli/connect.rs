@@ -404,3 +404,37 @@ fn an_intermediate_receipt_is_success_only_with_accept_intermediate() {
     assert_eq!(r.events("summary")[0]["delivered"], 1);
     smsc.join().unwrap();
 }
+
+#[test]
+fn ctrl_c_during_a_send_unbinds_and_says_so() {
+    let server = server_with(Profile::labsmobile(), |c| {
+        c.with_faults(Faults { response_delay: Duration::from_secs(5), ..Faults::default() })
+    });
+    let events = server.subscribe(64);
+    let c = conn(&server);
+    let send = Live::spawn(&with(&["send", "--to", "+34600000001", "--text", "slow", "--json", "--timeout", "20"], &c));
+    // Bound, the submission waiting for its (held back) answer.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !events.try_iter().any(|e| matches!(e, ServerEvent::Submitted { .. })) {
+        assert!(Instant::now() < deadline, "no submission");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    send.interrupt();
+    let r = send.finish(Duration::from_secs(10));
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(r.stderr.contains("interrupted"), "{r:?}");
+    assert_eq!(r.json().last().unwrap()["interrupted"], true);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let closed = events.try_iter().find_map(|e| match e {
+            ServerEvent::Closed { reason, .. } => Some(reason.name()),
+            _ => None,
+        });
+        if let Some(reason) = closed {
+            assert_eq!(reason, "peer_unbound", "Ctrl-C unbinds");
+            break;
+        }
+        assert!(Instant::now() < deadline, "the connection did not end");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
