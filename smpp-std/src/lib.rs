@@ -21,7 +21,7 @@ pub mod transport;
 
 pub use client::{
     AckToken, Addr, Client, ClientConfig, ClientEvent, Completion, Disconnect, Failure, MessageId, MessageKey,
-    MessageOutcome, MoMessage, Pending, Receipt, Reconnect, TextEncoding, TextMessage,
+    MessageOutcome, MoMessage, Pending, QueryAnswer, Receipt, Reconnect, TextEncoding, TextMessage,
 };
 pub use error::Error;
 pub use secret::Password;

@@ -150,7 +150,9 @@ pub fn generate(names: &[&str], valid_from: i64, valid_until: i64) -> io::Result
     let now = time::OffsetDateTime::now_utc();
     let mut ca = CertificateParams::new(Vec::<String>::new()).map_err(err)?;
     ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    ca.distinguished_name.push(DnType::CommonName, "smpp simulator CA (throwaway)");
+    // A name of its own: a client that trusts another throwaway CA then finds no issuer (an
+    // unknown CA) rather than a namesake whose signature does not match.
+    ca.distinguished_name.push(DnType::CommonName, format!("smpp simulator CA (throwaway) {:08x}", unique()));
     ca.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
     ca.not_before = now - time::Duration::days(1);
     ca.not_after = now + time::Duration::days(3650);
@@ -170,12 +172,23 @@ pub fn generate(names: &[&str], valid_from: i64, valid_until: i64) -> io::Result
     })
 }
 
+/// A value that differs from one call (and one process) to the next.
+fn unique() -> u32 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos()));
+    h.finish() as u32
+}
+
 /// Explains a TLS failure in the terms an operator acts on.
 fn explain(e: &rustls::Error) -> String {
     use rustls::{CertificateError, Error as E};
     match e {
         E::InvalidCertificate(CertificateError::UnknownIssuer) => {
             "the server's certificate is signed by an unknown CA (give the right --ca-file)".into()
+        }
+        E::InvalidCertificate(CertificateError::BadSignature) => {
+            "the server's certificate was not signed by the CA trusted here (give the right --ca-file)".into()
         }
         E::InvalidCertificate(CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. }) => {
             "the server's certificate is not for this host name".into()

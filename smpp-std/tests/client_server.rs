@@ -82,3 +82,41 @@ fn the_client_reconnects_after_the_smsc_goes_away_and_comes_back() {
     client.close().unwrap();
     drop(second);
 }
+
+#[test]
+fn query_sm_answers_come_back_with_their_fields_and_cancel_sm_with_its_status() {
+    use smpp_codec::pdu::{CancelSm, QuerySm};
+    use smpp_codec::{CommandStatus, Pdu};
+    let mut profile = Profile::labsmobile();
+    profile.receipts.delay = Duration::from_secs(3600);
+    let server = Server::start("127.0.0.1:0", ServerConfig::new("smppclient1", "password", profile)).unwrap();
+    let client: Client = Client::connect(server.local_addr(), ClientConfig::new("smppclient1", "password")).unwrap();
+    let from = Addr::sender("Alarm").unwrap();
+    let msg = TextMessage::new(from.clone(), Addr::number("+34600000001").unwrap(), "zone 3").with_receipt();
+    let o = client.send_text(msg).unwrap().wait(Duration::from_secs(5)).unwrap();
+    let id = o.message_id().unwrap().to_string();
+    assert!(o.query.is_none(), "a submission carries no query answer");
+
+    let q = QuerySm { message_id: id.as_str().into(), source: from.as_address() };
+    let answer = client.send(&Pdu::QuerySm(q)).unwrap().wait(Duration::from_secs(5)).unwrap();
+    assert_eq!(answer.status, Some(CommandStatus::OK));
+    let query = answer.query.expect("query_sm_resp fields");
+    assert_eq!(query.message_id, id);
+    assert_eq!(query.state, MessageState::ENROUTE);
+    assert_eq!(query.final_date, "");
+
+    let c = CancelSm { message_id: id.as_str().into(), source: from.as_address(), ..CancelSm::default() };
+    let cancelled = client.send(&Pdu::CancelSm(c)).unwrap().wait(Duration::from_secs(5)).unwrap();
+    assert_eq!(cancelled.status, Some(CommandStatus::OK));
+    assert!(cancelled.query.is_none());
+    let after = client.send(&Pdu::QuerySm(q)).unwrap().wait(Duration::from_secs(5)).unwrap();
+    let query = after.query.expect("query_sm_resp fields");
+    assert_eq!(query.state, MessageState::DELETED);
+    assert_eq!(query.final_date.len(), 16, "{query:?}");
+
+    let unknown = QuerySm { message_id: "ffffffffffff0".into(), source: from.as_address() };
+    let missing = client.send(&Pdu::QuerySm(unknown)).unwrap().wait(Duration::from_secs(5)).unwrap();
+    assert_eq!(missing.failure, Some((1, smpp_std::Failure::Status(CommandStatus::QUERY_FAILED))), "{missing:?}");
+    assert!(missing.query.is_none());
+    client.close().unwrap();
+}

@@ -20,7 +20,7 @@ use smpp_codec::{CommandStatus, Pdu};
 pub use shared::Completion;
 pub use types::{
     AckToken, Addr, ClientConfig, ClientEvent, Disconnect, Failure, MessageId, MessageKey, MessageOutcome, MoMessage,
-    Receipt, Reconnect, TextEncoding, TextMessage,
+    QueryAnswer, Receipt, Reconnect, TextEncoding, TextMessage,
 };
 
 use crate::error::Error;

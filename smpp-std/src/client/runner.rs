@@ -25,7 +25,7 @@ use super::receipts::ReceiptIndex;
 use super::shared::{Command, Completion, Reply, Shared};
 use super::types::{
     AckToken, Addr, ClientConfig, ClientEvent, Disconnect, Failure, MessageId, MessageKey, MessageOutcome, MoMessage,
-    Receipt, TextEncoding, TextMessage,
+    QueryAnswer, Receipt, TextEncoding, TextMessage,
 };
 use crate::clock::Clock;
 use crate::conn::Conn;
@@ -509,6 +509,7 @@ where
                                 if f.outcome.failure.is_none() {
                                     f.outcome.status = outcome.status();
                                 }
+                                f.outcome.query = query_answer(&link.session);
                                 if outcome.is_ok() && f.receipt {
                                     if let Some(id) = id {
                                         self.receipts.insert(&id, f.key, 1, self.clock.now());
@@ -725,6 +726,19 @@ fn submit_text<const W: usize>(
     let options = TextOptions { encoding, concatenation: msg.concatenation, reference };
     let mut scratch = vec![0u8; msg.text.len() * 4 + 16].into_boxed_slice();
     session.submit_text(now, &template, &msg.text, options, &mut scratch)
+}
+
+/// The fields of the query_sm_resp behind the outcome just polled, when it carried them.
+fn query_answer<const W: usize>(session: &Session<'_, W>) -> Option<QueryAnswer> {
+    match session.pdu()? {
+        Pdu::QuerySmResp(r) if !r.final_date.is_absent() => Some(QueryAnswer {
+            message_id: String::from_utf8_lossy(r.message_id.as_bytes()).into_owned(),
+            final_date: String::from_utf8_lossy(r.final_date.as_bytes()).into_owned(),
+            state: r.message_state,
+            error_code: r.error_code,
+        }),
+        _ => None,
+    }
 }
 
 /// A receipt date as `YYYY-MM-DD hh:mm[:ss]`.

@@ -311,11 +311,27 @@ pub struct MessageOutcome {
     pub failure: Option<(u8, Failure)>,
     /// The request's response status when it was not a submission (query_sm, cancel_sm).
     pub status: Option<CommandStatus>,
+    /// What a query_sm_resp said (when the request was a query_sm and the response carried
+    /// its fields).
+    pub query: Option<QueryAnswer>,
+}
+
+/// The fields of a query_sm_resp: the state of a message the SMSC accepted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QueryAnswer {
+    /// The message asked about.
+    pub message_id: String,
+    /// When it reached its final state, as an SMPP time; empty while it is not final.
+    pub final_date: String,
+    /// Its state.
+    pub state: MessageState,
+    /// The network error code (GSM), 0 for none.
+    pub error_code: u8,
 }
 
 impl MessageOutcome {
     pub(crate) fn new(key: MessageKey, parts: u8) -> Self {
-        MessageOutcome { key, parts, first: None, rest: Vec::new(), failure: None, status: None }
+        MessageOutcome { key, parts, first: None, rest: Vec::new(), failure: None, status: None, query: None }
     }
 
     pub(crate) fn failed(key: MessageKey, parts: u8, failure: Failure) -> Self {

@@ -2,7 +2,9 @@
 //! standard, a Unicode (with emoji) and a long concatenated SMS, and print each message id and
 //! delivery receipt as they arrive.
 //!
-//! `cargo run -p smpp-std --example demo`
+//! `cargo run -p smpp-std --example demo` (the `smpp demo` command does the same).
+
+mod texts;
 
 use std::time::Duration;
 
@@ -15,11 +17,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client: Client = Client::connect(server.local_addr(), ClientConfig::new("smppclient1", "password"))?;
     println!("bound as transceiver");
 
-    let texts = [
-        ("standard", "Alarm panel 12: zone 3 (back door) opened at 02:14.".to_string()),
-        ("unicode", "Alarma 🚨 panel 12: zona 3 abierta — ¿todo en orden? ✅".to_string()),
-        ("long", "Alarm panel 12 daily report: all zones armed at 22:00, zone 3 opened at 02:14, siren sounded for 30 s, patrol dispatched at 02:16 and the zone was closed again at 02:31. Battery 87 %, mains power present, signal -71 dBm.".repeat(2)),
-    ];
+    let texts = texts::texts();
     let mut sent = Vec::new();
     for (kind, text) in texts {
         let msg = TextMessage::new(Addr::sender("Alarm")?, Addr::number("+34600000001")?, text).with_receipt();
