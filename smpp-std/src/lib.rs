@@ -1,10 +1,4 @@
-//! SMPP over std: a pipelined blocking client, an SMSC server and simulator, and the `smpp`
-//! command-line tool, around the sans-IO [`smpp_session::Session`].
-//!
-//! The adapter holds no protocol logic: sockets, threads and clocks around the session. Each
-//! connection is driven by one thread that sleeps in a poll until the socket, the application
-//! or the session's next deadline needs it, reads straight into the session's receive buffer and
-//! writes straight from its transmit buffer, many PDUs per system call.
+#![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
