@@ -138,6 +138,11 @@ pub struct Generated {
     pub chain: Vec<CertificateDer<'static>>,
     /// Its key.
     pub key: PrivateKeyDer<'static>,
+    /// The server's certificate chain (its certificate, then the CA's), PEM: for a server
+    /// that reads files, such as another SMPP implementation under test.
+    pub chain_pem: String,
+    /// The key, PEM (PKCS#8).
+    pub key_pem: String,
 }
 
 /// Generates a throwaway CA and a server certificate for `names`.
@@ -167,6 +172,8 @@ pub fn generate(names: &[&str], valid_from: i64, valid_until: i64) -> io::Result
     let leaf_cert = leaf.signed_by(&leaf_key, &issuer).map_err(err)?;
     Ok(Generated {
         ca_pem: ca_cert.pem(),
+        chain_pem: format!("{}{}", leaf_cert.pem(), ca_cert.pem()),
+        key_pem: leaf_key.serialize_pem(),
         chain: vec![leaf_cert.der().clone(), ca_cert.der().clone()],
         key: PrivateKeyDer::try_from(leaf_key.serialize_der()).map_err(|e| io::Error::other(e.to_string()))?,
     })

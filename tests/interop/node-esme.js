@@ -8,7 +8,11 @@
 // are split here, a UDH before each part, never inside an escape or a surrogate pair), answers
 // every deliver_sm, and once a receipt has come for every part it unbinds. It prints one JSON
 // object per line for everything it receives, as node-smpp decoded it.
+//
+// With SMPP_TLS_CA set (a PEM file of the CA to trust), it connects with TLS (ssmpp://) and
+// checks the server's certificate against that CA and the name 127.0.0.1.
 'use strict';
+const fs = require('fs');
 const smpp = require('smpp');
 
 const out = (obj) => process.stdout.write(JSON.stringify(obj) + '\n');
@@ -56,7 +60,10 @@ process.stdin.on('data', (d) => { input += d; });
 process.stdin.on('end', () => run(JSON.parse(input)));
 
 function run(messages) {
-  const session = smpp.connect({ url: `smpp://127.0.0.1:${port}` });
+  const ca = process.env.SMPP_TLS_CA;
+  const session = ca
+    ? smpp.connect({ url: `ssmpp://127.0.0.1:${port}`, ca: fs.readFileSync(ca), rejectUnauthorized: true })
+    : smpp.connect({ url: `smpp://127.0.0.1:${port}` });
   let expected = 0;
   let receipts = 0;
   let unbinding = false;
@@ -68,7 +75,8 @@ function run(messages) {
       session.close();
     });
   };
-  session.on('connect', () => {
+  session.on(ca ? 'secureConnect' : 'connect', () => {
+    if (ca) out({ event: 'secure', authorized: session.socket.authorized, protocol: session.socket.getProtocol() });
     session.bind_transceiver({ system_id: systemId, password }, (pdu) => {
       out({ event: 'bind_resp', status: pdu.command_status, system_id: pdu.system_id });
       if (pdu.command_status !== 0) {

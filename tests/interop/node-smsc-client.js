@@ -2,7 +2,11 @@
 // with an id, and a delivery receipt (esm_class 4, text and TLVs) for each submission that asks
 // for one, sent to a receiver or transceiver bind. One JSON object per line for everything it
 // receives, so the Rust test can check what node-smpp decoded.
+//
+// With SMPP_TLS_CERT and SMPP_TLS_KEY (PEM files) set, it listens with TLS instead (node-smpp's
+// secure server, Node's own TLS stack).
 'use strict';
+const fs = require('fs');
 const smpp = require('smpp');
 
 const out = (obj) => process.stdout.write(JSON.stringify(obj) + '\n');
@@ -23,7 +27,12 @@ function flushReceipts() {
   }
 }
 
-const server = smpp.createServer({ debug: false }, (session) => {
+const options = { debug: false };
+if (process.env.SMPP_TLS_CERT && process.env.SMPP_TLS_KEY) {
+  options.cert = fs.readFileSync(process.env.SMPP_TLS_CERT);
+  options.key = fs.readFileSync(process.env.SMPP_TLS_KEY);
+}
+const server = smpp.createServer(options, (session) => {
   for (const kind of ['bind_transmitter', 'bind_receiver', 'bind_transceiver']) {
     session.on(kind, (pdu) => {
       out({ event: kind, system_id: pdu.system_id, password: pdu.password, seq: pdu.sequence_number });
@@ -67,7 +76,7 @@ const server = smpp.createServer({ debug: false }, (session) => {
   session.on('error', (e) => out({ event: 'error', message: String(e) }));
 });
 
-server.listen(0, '127.0.0.1', () => out({ event: 'listening', port: server.address().port }));
+server.listen(0, '127.0.0.1', () => out({ event: 'listening', port: server.address().port, tls: !!options.cert }));
 setTimeout(() => process.exit(0), 30000).unref();
 process.stdin.on('end', () => process.exit(0));
 process.stdin.resume();

@@ -1,7 +1,8 @@
 //! The smpp-std client against node-smpp's server (npm `smpp` 0.5.1, from the committed
 //! lockfile) on loopback: a transceiver bind, and a transmitter with a receiver bind beside it;
 //! a standard, a UCS-2 (emoji) and a long text, each with its receipt; enquire_link both ways;
-//! unbind. What node-smpp decoded is checked against what was sent.
+//! unbind; the same over TLS against node-smpp's secure server (Node's TLS stack), and a client
+//! that trusts another CA refused. What node-smpp decoded is checked against what was sent.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
 use std::io::{BufRead, BufReader};
@@ -30,6 +31,11 @@ impl Drop for Node {
 
 impl Node {
     fn start() -> Option<Node> {
+        Node::start_with(&[])
+    }
+
+    /// node-smpp's server with environment variables (its TLS files).
+    fn start_with(env: &[(&str, &Path)]) -> Option<Node> {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("interop");
         let required = std::env::var_os("SMPP_REQUIRE_INTEROP").is_some();
         if Command::new("node").arg("--version").output().is_err() {
@@ -43,6 +49,7 @@ impl Node {
         }
         let mut child = Command::new("node")
             .arg("node-smsc-client.js")
+            .envs(env.iter().copied())
             .current_dir(&dir)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -167,4 +174,55 @@ fn a_transmitter_gets_its_receipts_through_a_receiver_bind_beside_it() {
     assert_eq!(count(&events, "bind_transmitter"), 1);
     assert_eq!(count(&events, "bind_receiver"), 1);
     assert_eq!(count(&events, "deliver_sm_resp"), 1);
+}
+
+/// The client over TLS (rustls) against node-smpp's secure server (Node's TLS stack): the
+/// server's certificate checked against a generated CA, then a text with its receipt, the
+/// keepalive and unbind, as over TCP.
+#[test]
+fn the_tls_client_against_node_smpps_tls_server() {
+    let generated = smpp_std::tls::generate(&["localhost", "127.0.0.1"], -60, 86_400).unwrap();
+    let tmp = std::env::temp_dir().join(format!("smpp-interop-client-tls-{}", std::process::id()));
+    std::fs::create_dir_all(&tmp).unwrap();
+    let (ca, cert, key) = (tmp.join("ca.pem"), tmp.join("chain.pem"), tmp.join("key.pem"));
+    std::fs::write(&ca, &generated.ca_pem).unwrap();
+    std::fs::write(&cert, &generated.chain_pem).unwrap();
+    std::fs::write(&key, &generated.key_pem).unwrap();
+    let node = Node::start_with(&[("SMPP_TLS_CERT", &cert), ("SMPP_TLS_KEY", &key)]);
+    let Some(node) = node else { return };
+    let mut config = ClientConfig::new("rust", "secret");
+    config.session.keepalive = Keepalive::Every(smpp_session::Duration::from_millis(100));
+    let options = smpp_std::tls::TlsOptions { ca_file: Some(ca.clone()), ..Default::default() };
+    // A client that trusts another CA is refused before any SMPP is spoken.
+    let other = smpp_std::tls::generate(&["127.0.0.1"], -60, 86_400).unwrap();
+    let other_ca = tmp.join("other-ca.pem");
+    std::fs::write(&other_ca, &other.ca_pem).unwrap();
+    let wrong = smpp_std::tls::TlsOptions { ca_file: Some(other_ca), ..Default::default() };
+    let refused = Client::<8>::connect_tls("127.0.0.1", node.port, &wrong, config.clone());
+    let why = refused.err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(why.contains("unknown CA"), "{why}");
+
+    let client: Client<8> = Client::connect_tls("127.0.0.1", node.port, &options, config).unwrap();
+    let _ = std::fs::remove_dir_all(&tmp);
+    let [_, unicode, long] = texts();
+    let mut outcomes = Vec::new();
+    for t in [unicode, long] {
+        let msg =
+            TextMessage::new(Addr::sender("Test").unwrap(), Addr::number("+447700900123").unwrap(), t).with_receipt();
+        outcomes.push(client.send_text(msg).unwrap().wait(Duration::from_secs(10)).unwrap());
+    }
+    for o in &outcomes {
+        assert!(o.is_accepted(), "{o:?}");
+        let receipts = client.wait_for_receipt(o, Duration::from_secs(10)).unwrap();
+        assert_eq!(receipts.len(), usize::from(o.parts));
+        assert!(receipts.iter().all(|r| r.is_delivered()), "{receipts:?}");
+    }
+    std::thread::sleep(Duration::from_millis(250));
+    client.close().unwrap();
+    let events = node.collect(|e| count(e, "unbind") == 1);
+    assert_eq!(count(&events, "bind_transceiver"), 1, "one bind: the refused client never got past TLS");
+    assert_eq!(count(&events, "submit_sm"), 3);
+    assert_eq!(count(&events, "deliver_sm_resp"), 3);
+    assert!(count(&events, "enquire_link") >= 1, "the keepalive went over TLS");
+    assert!(events.iter().any(|e| e["event"] == "enquire_link_resp" && e["status"] == 0));
 }

@@ -71,8 +71,14 @@ fn server() -> Server {
 
 /// Runs a peer script with the messages on its stdin; returns its JSON lines.
 fn run_peer(program: &Path, script: &str, port: u16, messages: &Value) -> Vec<Value> {
+    run_peer_with(program, script, port, messages, &[])
+}
+
+/// The same with environment variables for the peer.
+fn run_peer_with(program: &Path, script: &str, port: u16, messages: &Value, env: &[(&str, &Path)]) -> Vec<Value> {
     let mut child = Command::new(program)
         .arg(script)
+        .envs(env.iter().copied())
         .args([port.to_string().as_str(), USER, PASS])
         .current_dir(dir())
         .stdin(Stdio::piped())
@@ -192,6 +198,38 @@ fn node_smpp_client_against_our_server() {
     // node-smpp decoded the UCS-2 message's receipt too, and split the long ones into parts.
     let parts = |r: u64| events_of(&lines, "submit_sm_resp").iter().filter(|l| l["ref"] == r).count();
     assert!(parts(2) >= 3 && parts(300) >= 3, "{lines:?}");
+}
+
+/// node-smpp's TLS client (Node's own TLS stack, `ssmpp://`) against our server with TLS: the
+/// server's certificate checked against a generated CA and the address 127.0.0.1, then the
+/// same texts, receipts and unbind as over plain TCP.
+#[test]
+fn node_smpp_tls_client_against_our_tls_server() {
+    let Some(node) = node() else { return };
+    let generated = smpp_std::tls::generate(&["localhost", "127.0.0.1"], -60, 86_400).unwrap();
+    let tmp = std::env::temp_dir().join(format!("smpp-interop-tls-{}", std::process::id()));
+    std::fs::create_dir_all(&tmp).unwrap();
+    let ca = tmp.join("ca.pem");
+    std::fs::write(&ca, &generated.ca_pem).unwrap();
+    let tls = smpp_std::tls::server_config_from(generated.chain, generated.key).unwrap();
+    let mut profile = Profile::labsmobile();
+    profile.receipts.delay = Duration::from_millis(50);
+    let server = Server::start("127.0.0.1:0", ServerConfig::new(USER, PASS, profile).with_tls(tls)).unwrap();
+    let events = server.subscribe(10_000);
+    let messages = json!([
+        {"ref": 21, "to": "34600000001", "text": "Over TLS from node-smpp: {ok} €5", "data_coding": 0, "concat": null},
+        {"ref": 22, "to": "34600000001", "text": "TLS ✅ 🔒 ".repeat(12), "data_coding": 8, "concat": "udh8"},
+    ]);
+    let lines = run_peer_with(&node, "node-esme.js", server.local_addr().port(), &messages, &[("SMPP_TLS_CA", &ca)]);
+    let _ = std::fs::remove_dir_all(&tmp);
+    std::thread::sleep(Duration::from_millis(50));
+    let server_events: Vec<ServerEvent> = events.try_iter().collect();
+    summary("node-smpp over TLS", &lines, &server_events);
+    let secure = events_of(&lines, "secure");
+    assert_eq!(secure.len(), 1, "{lines:?}");
+    assert_eq!(secure[0]["authorized"], true, "node checked our certificate: {}", secure[0]);
+    eprintln!("  negotiated {}", secure[0]["protocol"]);
+    check(&lines, &messages, &server_events, "NodeESME");
 }
 
 #[test]
