@@ -130,7 +130,7 @@ pub fn server_config_from(
 
 /// A CA made for the occasion and a certificate it signed for `names` (host names or IP
 /// addresses), valid from `not_before` to `not_after` (seconds from now, negative for the past).
-#[derive(Debug)]
+/// Its `Debug` shows the certificates, never the key.
 pub struct Generated {
     /// The CA certificate, PEM.
     pub ca_pem: String,
@@ -143,6 +143,18 @@ pub struct Generated {
     pub chain_pem: String,
     /// The key, PEM (PKCS#8).
     pub key_pem: String,
+}
+
+impl std::fmt::Debug for Generated {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Generated")
+            .field("ca_pem", &self.ca_pem)
+            .field("chain", &self.chain)
+            .field("key", &"***")
+            .field("chain_pem", &self.chain_pem)
+            .field("key_pem", &"***")
+            .finish()
+    }
 }
 
 /// Generates a throwaway CA and a server certificate for `names`.

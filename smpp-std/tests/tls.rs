@@ -54,6 +54,8 @@ fn tls_server(valid: (i64, i64), log: Option<Sink>) -> (Server, std::path::PathB
     let dbg = format!("{g:?}");
     let key = format!("{:?}", &g.key.secret_der()[..12]);
     assert!(!dbg.contains(&key), "the key shows in Debug: {dbg}");
+    let pem_body = g.key_pem.lines().nth(1).unwrap();
+    assert!(!dbg.contains(pem_body), "the PEM key shows in Debug: {dbg}");
     let config = tls::server_config_from(g.chain, g.key).unwrap();
     let mut profile = Profile::labsmobile();
     profile.receipts.delay = Duration::from_millis(20);
