@@ -7,7 +7,7 @@ use smpp_codec::text::BufferTooSmall;
 use smpp_codec::text::engagelab::{ServiceType, TemplateBody};
 use smpp_codec::text::gsm7::{self, Language, Tables, Unrepresentable};
 use smpp_codec::text::reassembly::{DropReason, Pushed, Reassembler};
-use smpp_codec::text::receipt::{Base, DeliveryReceipt, IdMatch, ReceiptDate, ReceiptText, ids_match};
+use smpp_codec::text::receipt::{Base, DeliveryReceipt, IdMatch, IdPrint, ReceiptDate, ReceiptText, ids_match};
 use smpp_codec::text::segment::{Concatenation, Encoding, SegmentError, Segmenter, choose, plan, preview};
 use smpp_codec::text::udh::Udh;
 use smpp_codec::text::{latin1, ucs2};
@@ -372,6 +372,58 @@ fn ids_match_across_bases_when_asked() {
     assert!(ids_match(b"ABCDEF", b"abcdef", hex_then_decimal));
 }
 
+/// Every mode, for the properties below.
+fn id_modes() -> impl Strategy<Value = IdMatch> {
+    let base = prop_oneof![Just(Base::Hex), Just(Base::Decimal), Just(Base::Auto)];
+    prop_oneof![
+        Just(IdMatch::Exact),
+        Just(IdMatch::CaseInsensitive),
+        (base.clone(), base).prop_map(|(submit, receipt)| IdMatch::Numeric { submit, receipt }),
+    ]
+}
+
+/// An id and another that is often the same id in another form: another case, more or fewer
+/// leading zeros, the same number in the other base, or unrelated.
+fn id_pairs() -> impl Strategy<Value = (String, String)> {
+    let id = "[0-9a-fA-F]{0,20}|[0-9]{1,40}|[ -~]{0,64}";
+    (id, any::<u8>(), 0usize..4).prop_map(|(a, how, zeros): (String, u8, usize)| {
+        let b = match how % 6 {
+            0 => a.to_ascii_uppercase(),
+            1 => a.to_ascii_lowercase(),
+            2 => format!("{}{a}", "0".repeat(zeros)),
+            3 => u128::from_str_radix(&a, 16).map_or_else(|_| a.clone(), |v| v.to_string()),
+            4 => a.parse::<u128>().map_or_else(|_| a.clone(), |v| format!("{v:x}")),
+            _ => format!("{a}{zeros}"),
+        };
+        (a, b)
+    })
+}
+
+#[test]
+fn id_prints_match_as_the_ids_do_in_the_known_cases() {
+    let pairs: [(&[u8], &[u8]); 8] = [
+        (b"68090a534e551", b"68090A534E551"),
+        (b"100", b"64"),
+        (b"64", b"100"),
+        (b"0000000012345678", b"305419896"),
+        (b"0000000012345678", b"12345678"),
+        (b"1a", b"26"),
+        (b"ABCDEF", b"abcdef"),
+        (b"", b"0"),
+    ];
+    let bases = [Base::Hex, Base::Decimal, Base::Auto];
+    let mut modes = vec![IdMatch::Exact, IdMatch::CaseInsensitive];
+    modes.extend(bases.iter().flat_map(|&s| bases.iter().map(move |&r| IdMatch::Numeric { submit: s, receipt: r })));
+    for (a, b) in pairs {
+        for &m in &modes {
+            let (pa, pb) = (IdPrint::submitted(a, m), IdPrint::receipted(b, m));
+            assert_eq!(pa.matches(&pb, m), ids_match(a, b, m), "{a:?} {b:?} {m:?}");
+            assert_eq!(pa.is_exact(&pb), a == b);
+        }
+    }
+    assert_eq!(core::mem::size_of::<IdPrint>(), 32);
+}
+
 #[test]
 fn reassembly_in_any_order_with_duplicates_and_eviction() {
     let mut r: Reassembler<2, 4, 64> = Reassembler::new();
@@ -439,6 +491,15 @@ fn text_strategy() -> impl Strategy<Value = String> {
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    /// A print matches as [`ids_match`] says the ids do, in every mode, and is exact exactly
+    /// when the ids are equal.
+    #[test]
+    fn id_prints_match_as_ids_match_says((a, b) in id_pairs(), mode in id_modes()) {
+        let (pa, pb) = (IdPrint::submitted(a.as_bytes(), mode), IdPrint::receipted(b.as_bytes(), mode));
+        prop_assert_eq!(pa.matches(&pb, mode), ids_match(a.as_bytes(), b.as_bytes(), mode));
+        prop_assert_eq!(pa.is_exact(&pb), a == b);
+    }
 
     #[test]
     fn gsm_round_trips(text in proptest::collection::vec(prop::sample::select(

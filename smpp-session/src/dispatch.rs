@@ -403,20 +403,15 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
             Ok((_, Pdu::SubmitMultiResp(r))) => r.message_id,
             _ => return,
         };
-        let mut copy = [0u8; crate::receipts::ID_MAX];
-        let bytes = id.as_bytes();
-        let n = bytes.len().min(copy.len());
-        if let (Some(dst), Some(src)) = (copy.get_mut(..n), bytes.get(..n)) {
-            dst.copy_from_slice(src);
-        }
-        self.recent.remember(copy.get(..n).unwrap_or(&[]), handle, part);
+        let mode = self.config.id_match;
+        self.recent.remember(id.as_bytes(), mode, handle, part);
     }
 
     /// Tells the session to expect a receipt for `message_id`, submitted as `submit` on another
     /// session (a transmitter bind beside this receiver): its [`Event::Receipt`] then names the
     /// submission.
     pub fn expect_receipt(&mut self, message_id: &[u8], submit: Handle, part: Option<PartOf>) {
-        self.recent.remember(message_id, submit, part);
+        self.recent.remember(message_id, self.config.id_match, submit, part);
     }
 }
 

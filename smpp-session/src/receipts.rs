@@ -1,29 +1,25 @@
 //! The message ids of recent submissions, to match a delivery receipt to its submission.
+//!
+//! Each id is kept as its [`IdPrint`] (32 octets) rather than its text (up to 64): the table
+//! answers "which submission is this receipt for", never "what was the id".
 
-use smpp_codec::text::receipt::{IdMatch, ids_match};
+use smpp_codec::text::receipt::{IdMatch, IdPrint};
 
 use crate::event::{Handle, PartOf};
-
-/// Longest message id remembered (SMPP's 65 with the NUL).
-pub(crate) const ID_MAX: usize = 64;
 
 /// An accepted submission.
 #[derive(Copy, Clone, Debug)]
 struct Entry {
+    print: IdPrint,
     handle: Handle,
     /// The message of a part (its index is 0 for a single message).
     message: Handle,
     index: u8,
     total: u8,
-    len: u8,
-    id: [u8; ID_MAX],
+    used: bool,
 }
 
 impl Entry {
-    fn id(&self) -> &[u8] {
-        self.id.get(..usize::from(self.len)).unwrap_or(&[])
-    }
-
     fn part(&self) -> Option<PartOf> {
         (self.index > 0).then_some(PartOf { message: self.message, index: self.index, total: self.total })
     }
@@ -38,22 +34,20 @@ pub(crate) struct RecentIds<const R: usize> {
 
 impl<const R: usize> RecentIds<R> {
     pub(crate) fn new() -> Self {
-        let empty = Entry { handle: Handle(0), message: Handle(0), index: 0, total: 0, len: 0, id: [0; ID_MAX] };
+        let empty =
+            Entry { print: IdPrint::default(), handle: Handle(0), message: Handle(0), index: 0, total: 0, used: false };
         RecentIds { entries: [empty; R], next: 0 }
     }
 
-    pub(crate) fn remember(&mut self, id: &[u8], handle: Handle, part: Option<PartOf>) {
+    /// Remembers the submission `handle` (a part of `part`) under the print of its `id`, made
+    /// for `mode`; an empty id is not remembered.
+    pub(crate) fn remember(&mut self, id: &[u8], mode: IdMatch, handle: Handle, part: Option<PartOf>) {
         if id.is_empty() || R == 0 {
             return;
         }
-        let id = id.get(..ID_MAX).unwrap_or(id);
-        let mut copy = [0u8; ID_MAX];
-        if let Some(dst) = copy.get_mut(..id.len()) {
-            dst.copy_from_slice(id);
-        }
         if let Some(entry) = self.entries.get_mut(self.next % R) {
             let (message, index, total) = part.map_or((Handle(0), 0, 0), |p| (p.message, p.index, p.total));
-            *entry = Entry { handle, message, index, total, len: id.len() as u8, id: copy };
+            *entry = Entry { print: IdPrint::submitted(id, mode), handle, message, index, total, used: true };
         }
         self.next = (self.next + 1) % R;
     }
@@ -61,11 +55,11 @@ impl<const R: usize> RecentIds<R> {
     /// The submission whose id matches `id`: an exact match first (it must win over a tolerant
     /// one: "10" is also decimal 10 = hex "a"), then the configured tolerant match.
     pub(crate) fn find(&self, id: &[u8], mode: IdMatch) -> Option<(Handle, Option<PartOf>)> {
-        let id = id.get(..ID_MAX).unwrap_or(id);
-        let all = self.entries.iter().filter(|e| e.len > 0);
-        all.clone()
-            .find(|e| e.id() == id)
-            .or_else(|| all.clone().find(|e| ids_match(e.id(), id, mode)))
+        let print = IdPrint::receipted(id, mode);
+        let used = self.entries.iter().filter(|e| e.used);
+        used.clone()
+            .find(|e| e.print.is_exact(&print))
+            .or_else(|| used.clone().find(|e| e.print.matches(&print, mode)))
             .map(|e| (e.handle, e.part()))
     }
 }

@@ -358,3 +358,95 @@ pub fn ids_match(submitted: &[u8], receipted: &[u8], mode: IdMatch) -> bool {
         }
     }
 }
+
+/// A message id reduced to 32 octets for matching under an [`IdMatch`], so that a table of ids
+/// awaiting receipts need not keep up to 64 octets of text for each.
+///
+/// Two prints match as their ids would under [`ids_match`], except that distinct ids collide
+/// with a probability of about 2⁻⁶⁴ per comparison (64-bit FNV-1a of the id, of the id in
+/// ASCII lower case and of each numeric reading). FNV is not collision-resistant against ids
+/// chosen to collide; only the SMSC chooses ids, and it could mislabel receipts anyway.
+///
+/// # Example
+/// ```
+/// use smpp_codec::text::receipt::{Base, IdMatch, IdPrint};
+/// let mode = IdMatch::default();
+/// let sent = IdPrint::submitted(b"68090A534E551", mode);
+/// assert!(sent.matches(&IdPrint::receipted(b"68090a534e551", mode), mode));
+/// assert!(!sent.is_exact(&IdPrint::receipted(b"68090a534e551", mode)));
+/// let hex_then_decimal = IdMatch::Numeric { submit: Base::Hex, receipt: Base::Decimal };
+/// let sent = IdPrint::submitted(b"0000000012345678", hex_then_decimal);
+/// assert!(sent.matches(&IdPrint::receipted(b"305419896", hex_then_decimal), hex_then_decimal));
+/// ```
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct IdPrint {
+    exact: u64,
+    folded: u64,
+    /// The numeric readings (only under [`IdMatch::Numeric`]); 0 for none (a reading that
+    /// hashes to 0 is kept as 1).
+    numbers: [u64; 2],
+}
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+
+fn fnv(h: u64, b: u8) -> u64 {
+    (h ^ u64::from(b)).wrapping_mul(FNV_PRIME)
+}
+
+impl IdPrint {
+    /// The print of an id from a submit_sm_resp (or data_sm_resp, submit_multi_resp).
+    pub fn submitted(id: &[u8], mode: IdMatch) -> IdPrint {
+        Self::new(id, mode, |m| m.0)
+    }
+
+    /// The print of an id from a delivery receipt.
+    pub fn receipted(id: &[u8], mode: IdMatch) -> IdPrint {
+        Self::new(id, mode, |m| m.1)
+    }
+
+    fn new(id: &[u8], mode: IdMatch, side: fn((Base, Base)) -> Base) -> IdPrint {
+        let (mut exact, mut folded) = (FNV_OFFSET, FNV_OFFSET);
+        for &b in id {
+            exact = fnv(exact, b);
+            folded = fnv(folded, b.to_ascii_lowercase());
+        }
+        let mut numbers = [0; 2];
+        if let IdMatch::Numeric { submit, receipt } = mode {
+            for (slot, v) in numbers.iter_mut().zip(values(id, side((submit, receipt)))) {
+                if let Some(v) = v {
+                    // Two 64-bit FNV rounds, one per half: one-to-one below 2⁶⁴ (as FNV's
+                    // multiplier is odd), but for a hash of 0, kept as 1.
+                    let h = (FNV_OFFSET ^ v as u64).wrapping_mul(FNV_PRIME);
+                    *slot = ((h ^ (v >> 64) as u64).wrapping_mul(FNV_PRIME)).max(1);
+                }
+            }
+        }
+        IdPrint { exact, folded, numbers }
+    }
+
+    /// Whether the two ids are the same octets.
+    pub fn is_exact(&self, other: &IdPrint) -> bool {
+        self.exact == other.exact
+    }
+
+    /// Whether this print (of a submitted id) and `receipted` name the same message under
+    /// `mode`, as [`ids_match`] says of the ids. Both prints must have been made with `mode`.
+    pub fn matches(&self, receipted: &IdPrint, mode: IdMatch) -> bool {
+        if self.is_exact(receipted) {
+            return true;
+        }
+        match mode {
+            IdMatch::Exact => false,
+            IdMatch::CaseInsensitive => self.folded == receipted.folded,
+            IdMatch::Numeric { .. } => {
+                self.folded == receipted.folded || self.readings().any(|a| receipted.readings().any(|b| a == b))
+            }
+        }
+    }
+
+    fn readings(&self) -> impl Iterator<Item = u64> + '_ {
+        self.numbers.iter().copied().filter(|&v| v != 0)
+    }
+}
