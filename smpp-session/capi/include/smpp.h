@@ -58,28 +58,28 @@
 /**
  * 64-bit words of `smpp_session` on 32-bit targets (Cortex-M, RISC-V 32, ...).
  */
-#define SMPP_SESSION_WORDS 255
+#define SMPP_SESSION_WORDS 231
 #endif
 
 #if (defined(SMPP_TARGET_64) && !defined(SMPP_WINDOW_32))
 /**
  * 64-bit words of `smpp_session` on 64-bit targets.
  */
-#define SMPP_SESSION_WORDS 271
+#define SMPP_SESSION_WORDS 246
 #endif
 
 #if (defined(SMPP_TARGET_32) && defined(SMPP_WINDOW_32))
 /**
  * 64-bit words of `smpp_session` on 32-bit targets, window 32.
  */
-#define SMPP_SESSION_WORDS 771
+#define SMPP_SESSION_WORDS 663
 #endif
 
 #if (defined(SMPP_TARGET_64) && defined(SMPP_WINDOW_32))
 /**
  * 64-bit words of `smpp_session` on 64-bit targets, window 32.
  */
-#define SMPP_SESSION_WORDS 787
+#define SMPP_SESSION_WORDS 678
 #endif
 
 /**

@@ -33,22 +33,22 @@ pub const SMPP_WINDOW: u32 = 8;
 #[cfg(feature = "window-32")]
 pub const SMPP_WINDOW: u32 = 32;
 
-// The session needs 1976 octets on 32-bit targets and 2104 on 64-bit ones (6104 and 6232 with
+// The session needs 1784 octets on 32-bit targets and 1904 on 64-bit ones (5240 and 5360 with
 // a window of 32); each figure below keeps 64 octets of room so that a small change inside the
 // session does not change the ABI. `lib.rs` checks that they suffice.
 
 /// 64-bit words of `smpp_session` on 32-bit targets (Cortex-M, RISC-V 32, ...).
 #[cfg(all(target_pointer_width = "32", not(feature = "window-32")))]
-pub const SMPP_SESSION_WORDS: usize = 255;
+pub const SMPP_SESSION_WORDS: usize = 231;
 /// 64-bit words of `smpp_session` on 64-bit targets.
 #[cfg(all(target_pointer_width = "64", not(feature = "window-32")))]
-pub const SMPP_SESSION_WORDS: usize = 271;
+pub const SMPP_SESSION_WORDS: usize = 246;
 /// 64-bit words of `smpp_session` on 32-bit targets, window 32.
 #[cfg(all(target_pointer_width = "32", feature = "window-32"))]
-pub const SMPP_SESSION_WORDS: usize = 771;
+pub const SMPP_SESSION_WORDS: usize = 663;
 /// 64-bit words of `smpp_session` on 64-bit targets, window 32.
 #[cfg(all(target_pointer_width = "64", feature = "window-32"))]
-pub const SMPP_SESSION_WORDS: usize = 787;
+pub const SMPP_SESSION_WORDS: usize = 678;
 
 /// Storage for one session, owned by the caller (static, stack, or heap): `smpp_esme_init` and
 /// `smpp_smsc_init` check its size and alignment. Its contents are private. Between init and
