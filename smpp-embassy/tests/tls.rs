@@ -599,6 +599,17 @@ fn record_buffer_sizes_against_the_std_server() {
         println!("TLS-SIZES server records {records:?}");
         println!("TLS-SIZES client hello {hello}");
         println!("TLS-SIZES largest handshake record {flight}, largest record after the handshake {after}");
+        let mut probe = connector(
+            network(spawner, port, 2048, crate::seen()),
+            TlsSettings::new("localhost", Trust::Ca(ca)),
+            FIRMWARE,
+        );
+        let (connector_size, connect_size) = (size_of_val(&probe), size_of_val(&probe.connect()));
+        let stream_size = size_of::<smpp_embassy::tls::TlsStream<'static, 'static>>();
+        println!(
+            "TLS-SIZES on the host (x86-64, pointers twice as long as on the MCU): the connector {connector_size} octets, \
+             its connect future (the handshake) {connect_size}, an open connection {stream_size}"
+        );
 
         let base = FIRMWARE;
         // The flight's size varies by a few octets with the length of its ECDSA signature.
