@@ -102,10 +102,11 @@ impl<'a> TlsSettings<'a> {
 ///
 /// The record buffers are embedded-tls's: `record_read` must hold the largest record the
 /// server sends (its handshake flight, with the certificate chain, is usually the largest), and
-/// `record_write` the client's hello (about 200 octets) and the longest record written (what
-/// does not fit is split). The stages hold records whole after the handshake (see the
-/// module's documentation in `wire.rs`): `stage_read` the largest record after the handshake
-/// (session tickets, SMPP PDUs), `stage_write` at least `record_write.len()`.
+/// `record_write` the client's hello (about 180 octets, more with a longer server name); a
+/// longer one only writes fewer records. The stages hold records whole after the handshake, so
+/// that the runner may drop a read or a write anywhere (see the crate's README): `stage_read`
+/// the largest record after the handshake (session tickets, SMPP PDUs), `stage_write` at least
+/// `record_write.len()`. The crate's `BENCHMARKS.md` has sizes that work against rustls.
 #[derive(Debug)]
 pub struct TlsBuffers<'a> {
     /// The TCP socket's receive buffer.
@@ -333,8 +334,8 @@ impl<R> core::fmt::Debug for TlsConnector<'_, R> {
 impl<'a, R: RngCore + CryptoRng> TlsConnector<'a, R> {
     /// TLS connections to `remote` over `stack`, checked as `settings` say, with `buffers` and
     /// the random number generator `rng`. The TCP socket is made here (it takes one of the
-    /// stack's sockets for as long as the connector lives) and aborts a connection whose sent
-    /// data is not acknowledged for 60 s.
+    /// stack's sockets for as long as the connector lives: the stack must have one free) and
+    /// aborts a connection whose sent data is not acknowledged for 60 s.
     ///
     /// # Errors
     /// Buffers that cannot work together ([`BufferError`]).
