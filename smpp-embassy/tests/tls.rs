@@ -18,6 +18,7 @@ mod support;
 use std::io::{Read as _, Write as _};
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use async_io::Async;
@@ -40,7 +41,7 @@ use smpp_embassy::tls::{
 use smpp_embassy::{Buffers, Config, Connect, LinkState, Remote, RunError, Runner, Text};
 use smpp_std::server::{Profile, Server, ServerConfig, ServerEvent};
 use support::scenarios::{self, IDS, MO, PASSWORD, SYSTEM_ID, TEXT, TICKETS, TestClient, TestState, WINDOW};
-use support::{SMSC_PORT, leak, run, serial, spawn};
+use support::{SMSC_PORT, leak, serial, spawn};
 
 type TlsRunner = Runner<'static, CriticalSectionRawMutex, TlsConnector<'static, OsRng>, WINDOW, TICKETS, TEXT, IDS, MO>;
 type RunResult = Signal<CriticalSectionRawMutex, Result<(), RunError>>;
@@ -153,6 +154,28 @@ impl Framing {
     }
 }
 
+/// Connections the bridges hold open.
+static BRIDGED: AtomicUsize = AtomicUsize::new(0);
+
+/// Runs `main` on an embassy executor (see `support::run`), then waits (a few seconds at most)
+/// until the bridges have closed every connection: the executor's tasks are never dropped, and
+/// a connection left open would keep the server waiting for it when the test stops it.
+fn run<F, Fut>(limit: Duration, main: F)
+where
+    F: FnOnce(embassy_executor::Spawner) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ()> + 'static,
+{
+    support::run(limit, move |spawner| async move {
+        main(spawner).await;
+        let _ = with_timeout(EDuration::from_secs(5), async {
+            while BRIDGED.load(Ordering::SeqCst) > 0 {
+                Timer::after(EDuration::from_millis(5)).await;
+            }
+        })
+        .await;
+    });
+}
+
 /// Accepts connections on `stack` port 2775 one at a time and copies each to the server on
 /// 127.0.0.1:`port`, in pieces of at most `piece` octets each way (a pause after each when
 /// `piece` is small, so that records arrive in several segments and the socket's buffers fill).
@@ -169,6 +192,7 @@ async fn bridge(stack: Stack<'static>, port: u16, piece: usize, seen: &'static M
             continue;
         };
         stream.get_ref().set_nodelay(true).unwrap();
+        BRIDGED.fetch_add(1, Ordering::SeqCst);
         let index = {
             let mut s = seen.lock().unwrap();
             s.from_client.push(Vec::new());
@@ -217,6 +241,8 @@ async fn bridge(stack: Stack<'static>, port: u16, piece: usize, seen: &'static M
             select(up, down).await;
         }
         let _ = stream.get_ref().shutdown(Shutdown::Both);
+        drop(stream);
+        BRIDGED.fetch_sub(1, Ordering::SeqCst);
         socket.close();
         let _ = with_timeout(EDuration::from_secs(1), socket.flush()).await;
     }
@@ -385,7 +411,7 @@ fn a_wrong_pin_fails_the_handshake_with_its_own_error_and_nothing_is_sent() {
         let link = client.link();
         assert_eq!((link.binds, link.failed_attempts, link.state), (0, 3, LinkState::Stopped));
     });
-    assert_eq!(smsc.server.stats().binds.load(std::sync::atomic::Ordering::SeqCst), 0, "the server saw no bind");
+    assert_eq!(smsc.server.stats().binds.load(Ordering::SeqCst), 0, "the server saw no bind");
     let s = seen.lock().unwrap();
     assert_eq!(s.from_client.len(), 9, "six handshakes and the runner's three attempts");
     drop(s);
@@ -430,7 +456,7 @@ fn a_plain_smpp_server_is_not_spoken_to_in_clear() {
         assert!(matches!(e, HandshakeError::NotTls), "{e:?}");
         assert!(TlsConnectError::Handshake(e).to_string().contains("does not speak TLS"));
     });
-    assert_eq!(plain.stats().binds.load(std::sync::atomic::Ordering::SeqCst), 0);
+    assert_eq!(plain.stats().binds.load(Ordering::SeqCst), 0);
     nothing_in_clear(seen);
     plain.stop();
 }
