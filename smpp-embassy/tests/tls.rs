@@ -39,7 +39,7 @@ use smpp_embassy::tls::{
     HandshakeError, MaxFragmentLength, TlsBuffers, TlsConnectError, TlsConnector, TlsSettings, Trust,
 };
 use smpp_embassy::{Buffers, Config, Connect, LinkState, Remote, RunError, Runner, Text};
-use smpp_std::server::{Profile, Server, ServerConfig, ServerEvent};
+use smpp_std::server::{Faults, Profile, Server, ServerConfig, ServerEvent};
 use support::scenarios::{self, IDS, MO, PASSWORD, SYSTEM_ID, TEXT, TICKETS, TestClient, TestState, WINDOW};
 use support::{SMSC_PORT, leak, serial, spawn};
 
@@ -89,11 +89,12 @@ impl TlsSmsc {
 }
 
 fn tls_smsc(valid: (i64, i64)) -> TlsSmsc {
-    tls_smsc_with(valid, None)
+    tls_smsc_with(valid, None, Faults::default())
 }
 
-/// The same, its records cut to `max_fragment_size` (rustls's own setting) if given.
-fn tls_smsc_with(valid: (i64, i64), max_fragment_size: Option<usize>) -> TlsSmsc {
+/// The same, its records cut to `max_fragment_size` (rustls's own setting) if given, injecting
+/// `faults`.
+fn tls_smsc_with(valid: (i64, i64), max_fragment_size: Option<usize>, faults: Faults) -> TlsSmsc {
     let g = smpp_std::tls::generate(&["localhost", "127.0.0.1"], valid.0, valid.1).unwrap();
     let ca = CertificateDer::from_pem_slice(g.ca_pem.as_bytes()).unwrap();
     let ca: &'static [u8] = Box::leak(ca.to_vec().into_boxed_slice());
@@ -106,8 +107,8 @@ fn tls_smsc_with(valid: (i64, i64), max_fragment_size: Option<usize>) -> TlsSmsc
     }
     let mut profile = Profile::labsmobile();
     profile.receipts.delay = Duration::from_millis(20);
-    let server =
-        Server::start("127.0.0.1:0", ServerConfig::new(SYSTEM_ID, PASSWORD, profile).with_tls(config)).unwrap();
+    let config = ServerConfig::new(SYSTEM_ID, PASSWORD, profile).with_tls(config).with_faults(faults);
+    let server = Server::start("127.0.0.1:0", config).unwrap();
     TlsSmsc { server, ca, leaf }
 }
 
@@ -360,6 +361,45 @@ fn the_servers_own_certificate_pinned_and_an_ip_address_as_the_name() {
     });
 }
 
+/// The server drops the connection after answering the first submission of each: the runner
+/// opens a new TLS connection on the same socket, binds again, and the receipt that was pending
+/// comes on it. The server writes in 7-octet pieces (rustls makes a record of each): many small
+/// records through the read stage.
+#[test]
+fn reconnects_over_tls_and_the_receipt_follows() {
+    let _one_at_a_time = serial();
+    let faults = Faults {
+        drop_after: Some(1),
+        write_chunk: Some(7),
+        chunk_pause: Duration::from_millis(1),
+        ..Faults::default()
+    };
+    let smsc = tls_smsc_with((-60, 3600), None, faults);
+    let (port, ca) = (smsc.port(), smsc.ca);
+    let seen = seen();
+    run(Duration::from_secs(60), move |spawner| async move {
+        let stack = network(spawner, port, 2048, seen);
+        let settings = TlsSettings::new("localhost", Trust::Ca(ca));
+        let (client, result) = esme(spawner, connector(stack, settings, FIRMWARE), scenarios::esme_config());
+        scenarios::within(10_000, "bind", client.wait_bound()).await.unwrap();
+        for (n, to) in ["34600000001", "34600000002"].into_iter().enumerate() {
+            let ticket = scenarios::within(10_000, "submit", client.send_text(&text(to, "Zone 3 open"))).await.unwrap();
+            assert!(ticket.outcome().await.is_accepted());
+            // Dropped after the answer: bound again on a new connection, where the receipt comes.
+            scenarios::within(10_000, "bound again", client.wait_link(|l| l.binds as usize >= n + 2)).await;
+            let receipt = scenarios::within(10_000, "receipt after the reconnection", ticket.receipt()).await.unwrap();
+            assert!(receipt.is_delivered(), "{receipt:?}");
+        }
+        scenarios::within(5000, "unbind", client.unbind()).await;
+        assert_eq!(scenarios::within(5000, "the runner ends", result.wait()).await, Ok(()));
+    });
+    let s = seen.lock().unwrap();
+    assert!(s.from_client.len() >= 3, "three connections at least: {}", s.from_client.len());
+    assert!(s.server_records.iter().flatten().filter(|r| **r <= 5 + 7 + 17).count() > 20, "small records");
+    drop(s);
+    nothing_in_clear(seen);
+}
+
 /// Connects once with `settings`: the handshake's error.
 async fn refused(stack: Stack<'static>, settings: TlsSettings<'static>) -> HandshakeError {
     let mut c = connector(stack, settings, FIRMWARE);
@@ -602,7 +642,7 @@ fn record_buffer_sizes_against_the_std_server() {
     let smsc = tls_smsc((-60, 3600));
     let (port, ca) = (smsc.port(), smsc.ca);
     // The same server with its records cut to 512 octets by its own configuration.
-    let small = tls_smsc_with((-60, 3600), Some(512));
+    let small = tls_smsc_with((-60, 3600), Some(512), Faults::default());
     let (small_port, small_ca) = (small.port(), small.ca);
     run(Duration::from_secs(120), move |spawner| async move {
         // What the server sends: the bridge's view of one connection.
