@@ -325,7 +325,12 @@ fn bind_submit_receipt_and_unbind_over_tls_with_a_pinned_ca() {
     run(Duration::from_secs(60), move |spawner| async move {
         let stack = network(spawner, port, 2048, seen);
         let settings = TlsSettings::new("localhost", Trust::Ca(ca));
-        let (client, result) = esme(spawner, connector(stack, settings, FIRMWARE), scenarios::esme_config());
+        let c = connector(stack, settings, FIRMWARE);
+        // What Debug shows: where, the name, what is pinned (its length, not its octets).
+        let shown = format!("{c:?}");
+        assert!(shown.contains("localhost") && shown.contains("Ca(") && shown.contains("octets)"), "{shown}");
+        assert!(!shown.contains(&format!("{:?}", &ca[..8])), "{shown}");
+        let (client, result) = esme(spawner, c, scenarios::esme_config());
         bind_submit_receipt_unbind(client, result).await;
         assert_eq!((client.link().binds, client.link().failed_attempts), (1, 0));
     });
