@@ -24,12 +24,15 @@ cargo fmt -p smpp-embassy --check
 (cd smpp-embassy/alarm-panel && cargo fmt --check)
 (cd smpp-embassy/qemu && cargo clippy --locked --release --target thumbv7em-none-eabihf --all-targets -- -D warnings)
 (cd smpp-embassy/alarm-panel && cargo clippy --locked --release -- -D warnings)
+cargo clippy --locked -p smpp-embassy --all-targets --features tls -- -D warnings
+(cd smpp-embassy/alarm-panel && cargo clippy --locked --release --features tls -- -D warnings)
 
 step "the library on no_std targets, with and without defmt and embassy-net"
 for target in thumbv7em-none-eabihf thumbv6m-none-eabi; do
   cargo build --locked -p smpp-embassy --target "$target"
   cargo build --locked -p smpp-embassy --target "$target" --features defmt
   cargo build --locked -p smpp-embassy --target "$target" --no-default-features
+  cargo build --locked -p smpp-embassy --target "$target" --features tls,defmt
 done
 
 step "MSRV 1.87 without embassy-net (smoltcp 0.13 needs 1.91)"
@@ -39,6 +42,11 @@ cargo +1.87 check --locked -p smpp-embassy --no-default-features
 step "host tests: two embassy-net stacks joined in memory, and the TAP device (required here)"
 SMPP_REQUIRE_TAP=1 cargo test --locked -p smpp-embassy
 
+step "TLS (feature tls): the verifier's unit tests, and the runner over embedded-tls against the std server"
+cargo test --locked -p smpp-embassy --features tls --lib
+tls_report=$(mktemp)
+cargo test --locked -p smpp-embassy --features tls --test tls -- --nocapture --test-threads=1 | tee "$tls_report"
+
 step "QEMU: vectors, the ESME/SMSC pair and the runner on mps2-an386 and lm3s6965evb"
 report=$(mktemp)
 smpp-embassy/qemu/run.sh | tee "$report"
@@ -46,4 +54,8 @@ smpp-embassy/qemu/run.sh | tee "$report"
 step "the firmware for its board (NUCLEO-F767ZI), its variants, and the footprint"
 QEMU_REPORT="$report" smpp-embassy/alarm-panel/footprint.sh
 rm -f "$report"
+
+step "the TLS variant of the firmware (--features tls) and its footprint (after footprint.sh, which rewrites BENCHMARKS.md)"
+TLS_REPORT="$tls_report" smpp-embassy/alarm-panel/footprint-tls.sh
+rm -f "$tls_report"
 

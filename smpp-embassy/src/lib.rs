@@ -16,6 +16,9 @@ mod state;
 mod time;
 mod types;
 
+#[cfg(feature = "tls")]
+pub mod tls;
+
 pub use client::{Client, Error, Ticket};
 pub use connect::Connect;
 #[cfg(feature = "embassy-net")]

@@ -10,7 +10,7 @@ use embassy_sync::blocking_mutex::raw::NoopRawMutex;
 use embassy_time::{Duration, Instant, Timer, with_deadline};
 use smpp_embassy::smpp_codec::Address;
 use smpp_embassy::smpp_session::{self, Backoff, Keepalive};
-use smpp_embassy::{Buffers, Client, Config, Failure, LinkState, Remote, Runner, State, TcpConnector, Text};
+use smpp_embassy::{Buffers, Client, Config, Failure, LinkState, Remote, Runner, State, Text};
 use static_cell::ConstStaticCell;
 
 use crate::Leds;
@@ -29,7 +29,11 @@ const MO: usize = 64;
 
 type Sms = Client<'static, NoopRawMutex, TICKETS, TEXT, IDS, MO>;
 type Ticket = smpp_embassy::Ticket<'static, NoopRawMutex, TICKETS, TEXT, IDS, MO>;
-type SmsRunner = Runner<'static, NoopRawMutex, TcpConnector<'static>, WINDOW, TICKETS, TEXT, IDS, MO>;
+#[cfg(not(feature = "tls"))]
+type Connector = smpp_embassy::TcpConnector<'static>;
+#[cfg(feature = "tls")]
+type Connector = crate::tls::Connector;
+type SmsRunner = Runner<'static, NoopRawMutex, Connector, WINDOW, TICKETS, TEXT, IDS, MO>;
 
 // Everything the SMPP side owns, in statics the linker places: no heap.
 static STATE: ConstStaticCell<State<NoopRawMutex, TICKETS, TEXT, IDS, MO>> = ConstStaticCell::new(State::new());
@@ -44,9 +48,19 @@ static SOCKET_RX: ConstStaticCell<[u8; 1024]> = ConstStaticCell::new([0; 1024]);
 static SOCKET_TX: ConstStaticCell<[u8; 1024]> = ConstStaticCell::new([0; 1024]);
 
 /// Starts the SMPP runner and the alarm task.
-pub fn start(spawner: Spawner, stack: Stack<'static>, alarm: ExtiInput<'static, Async>, leds: Leds, seed: u32) {
+pub fn start(
+    spawner: Spawner,
+    stack: Stack<'static>,
+    alarm: ExtiInput<'static, Async>,
+    leds: Leds,
+    seed: u32,
+    #[cfg(feature = "tls")] rng: crate::tls::Rng,
+) {
     let remote = Remote::Host(config::SMSC_HOST, config::SMSC_PORT);
-    let socket = TcpConnector::new(stack, remote, SOCKET_RX.take(), SOCKET_TX.take());
+    #[cfg(not(feature = "tls"))]
+    let socket = smpp_embassy::TcpConnector::new(stack, remote, SOCKET_RX.take(), SOCKET_TX.take());
+    #[cfg(feature = "tls")]
+    let socket = crate::tls::connector(stack, remote, SOCKET_RX.take(), SOCKET_TX.take(), rng);
     let mut smpp = Config::new(config::SYSTEM_ID, config::PASSWORD);
     // enquire_link after 30 s without traffic; a link that does not answer in 10 s is dead.
     smpp.session.keepalive = Keepalive::WhenIdle(smpp_session::Duration::from_secs(30));

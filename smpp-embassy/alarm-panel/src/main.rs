@@ -22,6 +22,8 @@ mod config;
 mod alarm;
 #[cfg(not(feature = "smpp"))]
 mod baseline;
+#[cfg(feature = "tls")]
+mod tls;
 
 use defmt::{info, unwrap};
 use embassy_executor::Spawner;
@@ -114,8 +116,11 @@ async fn main(spawner: Spawner) {
         fault: Output::new(p.PB14, Level::Low, Speed::Low),
     };
 
-    #[cfg(feature = "smpp")]
+    #[cfg(all(feature = "smpp", not(feature = "tls")))]
     alarm::start(spawner, stack, alarm, leds, rng.next_u32());
+    // The TLS handshakes take the TRNG.
+    #[cfg(feature = "tls")]
+    alarm::start(spawner, stack, alarm, leds, rng.next_u32(), rng);
     #[cfg(not(feature = "smpp"))]
     baseline::start(spawner, stack, alarm, leds);
 }
