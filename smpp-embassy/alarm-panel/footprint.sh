@@ -19,9 +19,9 @@ build() {
   cp target/thumbv7em-none-eabihf/release/alarm-panel "$out/$name.elf"
 }
 build smpp
-build baseline --no-default-features --features baseline
-build codec-only --no-default-features --features codec-only
-build rusmpp --no-default-features --features rusmpp
+build baseline --no-default-features --features baseline,defmt
+build codec-only --no-default-features --features codec-only,defmt
+build rusmpp --no-default-features --features rusmpp,defmt
 report=${QEMU_REPORT:-}
 if [ -z "$report" ]; then
   report="$out/qemu.txt"

@@ -1,7 +1,6 @@
 //! The panel's SMPP side: the runner keeps the link bound; on each alarm every recipient gets the
 //! text, and whoever's receipt does not say delivered gets it again after a growing pause.
 
-use defmt::{error, info, unwrap, warn};
 use embassy_executor::Spawner;
 use embassy_net::Stack;
 use embassy_stm32::exti::ExtiInput;
@@ -10,7 +9,7 @@ use embassy_sync::blocking_mutex::raw::NoopRawMutex;
 use embassy_time::{Duration, Instant, Timer, with_deadline};
 use smpp_embassy::smpp_codec::Address;
 use smpp_embassy::smpp_session::{self, Backoff, Keepalive};
-use smpp_embassy::{Buffers, Client, Config, Failure, LinkState, Remote, Runner, State, TcpConnector, Text};
+use smpp_embassy::{Buffers, Client, Config, Failure, LinkState, MoMessage, Remote, Runner, State, TcpConnector, Text};
 use static_cell::ConstStaticCell;
 
 use crate::Leds;
@@ -84,20 +83,31 @@ async fn link_task(sms: Sms, mut led: embassy_stm32::gpio::Output<'static>) {
     }
 }
 
-/// Messages from handsets are logged (a panel could take commands this way).
+/// Messages from handsets are taken (so the SMSC's deliveries are answered) and logged (a panel
+/// could take commands this way).
 #[embassy_executor::task]
 async fn inbox_task(sms: Sms) {
     loop {
         let m = sms.receive_message().await;
-        let mut text: heapless::String<MO> = heapless::String::new();
-        for c in m.chars() {
-            if text.push(c).is_err() {
-                break;
-            }
-        }
-        info!("message from {=str}: {=str}", m.from.as_str(), text.as_str());
+        log_message(&m);
     }
 }
+
+/// Logs a message from a handset with its text decoded.
+#[cfg(feature = "defmt")]
+fn log_message(m: &MoMessage<MO>) {
+    let mut text: heapless::String<MO> = heapless::String::new();
+    for c in m.chars() {
+        if text.push(c).is_err() {
+            break;
+        }
+    }
+    info!("message from {=str}: {=str}", m.from.as_str(), text.as_str());
+}
+
+/// Without logging there is nothing to do with the text.
+#[cfg(not(feature = "defmt"))]
+fn log_message(_: &MoMessage<MO>) {}
 
 #[embassy_executor::task]
 async fn alarm_task(
