@@ -10,7 +10,7 @@ use embassy_time::{Duration, Instant, Timer, with_deadline};
 use smpp_embassy::smpp_codec::Address;
 use smpp_embassy::smpp_session::{self, Backoff, Keepalive};
 use smpp_embassy::{Buffers, Client, Config, Failure, LinkState, MoMessage, Remote, Runner, State, TcpConnector, Text};
-use static_cell::ConstStaticCell;
+use static_cell::{ConstStaticCell, StaticCell};
 
 use crate::Leds;
 use crate::config::{self, RECIPIENTS_MAX};
@@ -41,6 +41,10 @@ static SESSION_TX: ConstStaticCell<[u8; 448]> = ConstStaticCell::new([0; 448]);
 /// The TCP socket's buffers (the same in the firmware without SMPP).
 static SOCKET_RX: ConstStaticCell<[u8; 1024]> = ConstStaticCell::new([0; 1024]);
 static SOCKET_TX: ConstStaticCell<[u8; 1024]> = ConstStaticCell::new([0; 1024]);
+/// The runner (with the session in it). Its task gets a reference: an `async fn` keeps its
+/// arguments apart from the locals that outlive an await (rust-lang/rust#62958), so a runner
+/// passed by value would take its size twice in the task's storage.
+static RUNNER: StaticCell<SmsRunner> = StaticCell::new();
 
 /// Starts the SMPP runner and the alarm task.
 pub fn start(spawner: Spawner, stack: Stack<'static>, alarm: ExtiInput<'static, Async>, leds: Leds, seed: u32) {
@@ -51,17 +55,17 @@ pub fn start(spawner: Spawner, stack: Stack<'static>, alarm: ExtiInput<'static, 
     smpp.session.keepalive = Keepalive::WhenIdle(smpp_session::Duration::from_secs(30));
     smpp.session.enquire_link_timeout = smpp_session::Duration::from_secs(10);
     smpp.seed = seed;
-    let buffers = Buffers { rx: SESSION_RX.take(), tx: SESSION_TX.take(), part_store: &mut [] };
+    let buffers = Buffers { rx: SESSION_RX.take(), tx: SESSION_TX.take() };
     let (sms, runner): (Sms, SmsRunner) = smpp_embassy::new(STATE.take(), socket, smpp, buffers);
     let Leds { bound, busy, fault } = leds;
-    spawner.spawn(unwrap!(smpp_task(runner)));
+    spawner.spawn(unwrap!(smpp_task(RUNNER.init(runner))));
     spawner.spawn(unwrap!(link_task(sms, bound)));
     spawner.spawn(unwrap!(inbox_task(sms)));
     spawner.spawn(unwrap!(alarm_task(sms, alarm, busy, fault, seed)));
 }
 
 #[embassy_executor::task]
-async fn smpp_task(mut runner: SmsRunner) {
+async fn smpp_task(runner: &'static mut SmsRunner) {
     match runner.run().await {
         Ok(()) => info!("smpp: unbound"),
         Err(e) => error!("smpp: stopped: {}", e),

@@ -70,7 +70,7 @@ pub async fn until(ms: u64, what: &str, mut cond: impl FnMut() -> bool) {
     }
 }
 
-fn text<'t>(to: &'t str, body: &'t str) -> Text<'t> {
+pub fn text<'t>(to: &'t str, body: &'t str) -> Text<'t> {
     Text::new(Address::alphanumeric("Alarm"), Address::international(to), body)
 }
 
