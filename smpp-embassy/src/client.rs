@@ -6,6 +6,7 @@ use core::task::Poll;
 
 use embassy_sync::blocking_mutex::raw::RawMutex;
 use embassy_time::Timer;
+use smpp_codec::pdu::Decoder;
 use smpp_codec::{CommandStatus, Pdu};
 
 use crate::state::{Phase, RequestKind, RequestSlot, State};
@@ -124,8 +125,13 @@ impl<'a, M: RawMutex, const T: usize, const TEXT: usize, const IDS: usize, const
             Pdu::DataSm(d) => d.registered_delivery.0 & 0x03 != 0,
             _ => false,
         };
+        // The session decodes only what a submit_sm sender receives until it is told otherwise.
+        let decoder: Option<Decoder> = match pdu {
+            Pdu::QuerySm(_) | Pdu::SubmitMulti(_) => Some(Pdu::parse_esme_inbound),
+            _ => None,
+        };
         self.post(receipt, |slot| {
-            slot.kind = RequestKind::Frame;
+            slot.kind = RequestKind::Frame { decoder };
             slot.data.resize_default(len).is_ok()
                 && pdu.emit(0, CommandStatus::OK, &mut slot.data).is_ok_and(|n| n == len)
         })

@@ -183,7 +183,16 @@ fn session<'a, const W: usize>(
 ) -> Result<Session<'a, W, 0>, RunError> {
     let mut session_config = config.session;
     session_config.ack_mode = AckMode::Manual;
-    let session = Session::<W, 0>::esme(session_config, buffers.rx, buffers.tx, now()).map_err(RunError::Buffers)?;
+    // Until the application posts a query_sm or a submit_multi (`Client::submit_pdu` then hands
+    // over the full decoder), the session needs no parser of their responses.
+    let session = Session::<W, 0>::esme_with_decoder(
+        Pdu::parse_esme_inbound_basic,
+        session_config,
+        buffers.rx,
+        buffers.tx,
+        now(),
+    )
+    .map_err(RunError::Buffers)?;
     // Encoding into no room finds a field over its limit first.
     match pdu::emit(config.bind.command_id(), 0, CommandStatus::OK, bind, &mut []) {
         Ok(_) | Err(smpp_codec::Error::BufferTooSmall { .. }) => Ok(session),
@@ -741,7 +750,12 @@ fn submit<const W: usize, const TEXT: usize>(
 ) -> Result<Handle, CommandError> {
     let (from, to) = (&request.from, &request.to);
     match &request.kind {
-        RequestKind::Frame => session.send_frame(at, &request.data),
+        RequestKind::Frame { decoder } => {
+            if let Some(decoder) = decoder {
+                session.set_decoder(*decoder);
+            }
+            session.send_frame(at, &request.data)
+        }
         RequestKind::Text { encoding, concatenation, receipt } => {
             let text = core::str::from_utf8(&request.data).map_err(|_| CommandError::NotARequest)?;
             let template = SubmitSm {

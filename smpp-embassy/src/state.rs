@@ -13,6 +13,7 @@ use embassy_sync::blocking_mutex::raw::RawMutex;
 use embassy_sync::mutex::Mutex as SlotMutex;
 use embassy_sync::waitqueue::{MultiWakerRegistration, WakerRegistration};
 use smpp_codec::MessageState;
+use smpp_codec::pdu::Decoder;
 use smpp_codec::text::receipt::IdMatch;
 use smpp_codec::text::segment::{Concatenation, Encoding};
 use smpp_session::{Handle, PartOf};
@@ -92,8 +93,11 @@ impl<const IDS: usize> TicketSlot<IDS> {
 pub(crate) enum RequestKind {
     /// A text for the session's `submit_text`; the slot's `data` holds it in UTF-8.
     Text { encoding: Option<Encoding>, concatenation: Concatenation, receipt: bool },
-    /// A whole PDU encoded by the application (sequence number 0) in `data`.
-    Frame,
+    /// A whole PDU encoded by the application (sequence number 0) in `data`, and the decoder
+    /// its response needs when the session's own (`Pdu::parse_esme_inbound_basic`) does not
+    /// read it (query_sm, submit_multi). The pointer is taken where such a request is posted,
+    /// so that a firmware that never posts one does not link that decoder.
+    Frame { decoder: Option<Decoder> },
 }
 
 /// The request slot: one request waiting to enter the session.
@@ -115,7 +119,7 @@ impl<const TEXT: usize> RequestSlot<TEXT> {
             present: false,
             ticket: 0,
             generation: 0,
-            kind: RequestKind::Frame,
+            kind: RequestKind::Frame { decoder: None },
             from: OwnedAddress::empty(),
             to: OwnedAddress::empty(),
             data: heapless::Vec::new(),
