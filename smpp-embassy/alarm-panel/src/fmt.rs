@@ -1,5 +1,6 @@
-//! Logging: with the `defmt` feature the macros are defmt's; without it they expand to a borrow
-//! of their arguments (nothing is formatted or sent), and `unwrap!` panics without a message.
+//! Logging: with the `defmt` feature the macros are defmt's; without it their arguments are only
+//! type-checked, never evaluated (nothing is computed, formatted or sent), and `unwrap!` panics
+//! without a message.
 #![allow(unused_macros)]
 
 #[cfg(feature = "defmt")]
@@ -24,17 +25,17 @@ macro_rules! unwrap {
 
 #[cfg(not(feature = "defmt"))]
 macro_rules! info {
-    ($s:literal $(, $x:expr)* $(,)?) => {{ let _ = ($( & $x ),*); }};
+    ($s:literal $(, $x:expr)* $(,)?) => {{ if false { let _ = ($( & $x ),*); } }};
 }
 
 #[cfg(not(feature = "defmt"))]
 macro_rules! warn {
-    ($s:literal $(, $x:expr)* $(,)?) => {{ let _ = ($( & $x ),*); }};
+    ($s:literal $(, $x:expr)* $(,)?) => {{ if false { let _ = ($( & $x ),*); } }};
 }
 
 #[cfg(not(feature = "defmt"))]
 macro_rules! error {
-    ($s:literal $(, $x:expr)* $(,)?) => {{ let _ = ($( & $x ),*); }};
+    ($s:literal $(, $x:expr)* $(,)?) => {{ if false { let _ = ($( & $x ),*); } }};
 }
 
 #[cfg(not(feature = "defmt"))]
