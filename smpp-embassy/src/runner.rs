@@ -21,7 +21,7 @@ use smpp_session::{
 };
 
 use crate::connect::Connect;
-use crate::state::{RequestKind, RequestSlot, State};
+use crate::state::{Request, RequestSlot, State};
 use crate::time::{now, to_embassy, to_embassy_duration};
 use crate::types::{Config, Failure, LinkState};
 
@@ -720,7 +720,7 @@ fn submit_pending<M: RawMutex, const W: usize, const T: usize, const TEXT: usize
     };
     match result {
         Ok(handle) => {
-            if matches!(slot.kind, RequestKind::Text { .. }) {
+            if matches!(slot.request, Request::Text { .. }) {
                 progress.reference = progress.reference.wrapping_add(1);
             }
             slot.present = false;
@@ -749,15 +749,14 @@ fn submit<const W: usize, const TEXT: usize>(
     reference: u16,
 ) -> Result<Handle, CommandError> {
     let (from, to) = (&request.from, &request.to);
-    match &request.kind {
-        RequestKind::Frame { decoder } => {
+    match &request.request {
+        Request::Frame { frame, decoder } => {
             if let Some(decoder) = decoder {
                 session.set_decoder(*decoder);
             }
-            session.send_frame(at, &request.data)
+            session.send_frame(at, frame)
         }
-        RequestKind::Text { encoding, concatenation, receipt } => {
-            let text = core::str::from_utf8(&request.data).map_err(|_| CommandError::NotARequest)?;
+        Request::Text { text, encoding, concatenation, receipt } => {
             let template = SubmitSm {
                 registered_delivery: match receipt {
                     true => RegisteredDelivery::RECEIPT,
