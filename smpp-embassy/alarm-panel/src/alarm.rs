@@ -121,10 +121,7 @@ async fn alarm_task(
     mut fault: embassy_stm32::gpio::Output<'static>,
     seed: u32,
 ) {
-    let mut recipients: [&'static str; RECIPIENTS_MAX] = [""; RECIPIENTS_MAX];
-    for (slot, number) in recipients.iter_mut().zip(config::RECIPIENTS.split(',').map(str::trim)) {
-        *slot = number;
-    }
+    let recipients = config::RECIPIENT_LIST;
     let mut random = seed | 1;
     let mut round = 0u32;
     loop {
