@@ -769,6 +769,8 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
 
     // ---- internals shared by the other files --------------------------------------------
 
+    // Out of line: it is called by every input and command, and its u64 compare is longer than a call.
+    #[inline(never)]
     pub(crate) fn advance_clock(&mut self, now: Instant) {
         if now.0 > self.now.0 {
             self.now = now;
