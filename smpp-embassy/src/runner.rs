@@ -533,18 +533,20 @@ async fn write_out<C: Connect, const W: usize>(
     session: &mut Session<'_, W, 0>,
     deadline: Option<Instant>,
 ) -> Result<(), Stall> {
+    // One timer for every write and the flush.
+    let mut timer = sleep_until(deadline);
     loop {
         let out = session.transmit();
         if out.is_empty() {
             break;
         }
-        match select(conn.write(out), sleep_until(deadline)).await {
+        match select(conn.write(out), &mut timer).await {
             Either::First(Ok(0) | Err(_)) => return Err(Stall::Broken),
             Either::First(Ok(n)) => session.transmitted(n),
             Either::Second(()) => return Err(Stall::Deadline),
         }
     }
-    match select(C::flush(conn), sleep_until(deadline)).await {
+    match select(C::flush(conn), &mut timer).await {
         Either::First(Ok(())) => Ok(()),
         Either::First(Err(_)) => Err(Stall::Broken),
         Either::Second(()) => Err(Stall::Deadline),
