@@ -393,7 +393,7 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
     /// for a message sent on the old one still names it. Everything else starts afresh.
     ///
     /// # Errors
-    /// [`CommandError::InvalidState`] until the session is closed and its
+    /// [`CommandError::InvalidState`](crate::CommandError::InvalidState) until the session is closed and its
     /// [`Event::Closed`] has been polled (what it reported before would be lost).
     pub fn reset(&mut self, now: Instant) -> Result<(), crate::CommandError> {
         if !(self.state == State::Closed && self.notices.finished) {
