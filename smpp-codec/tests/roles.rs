@@ -54,10 +54,12 @@ const SMSC_BROADCAST: &[CommandId] =
     &[CommandId::BROADCAST_SM, CommandId::QUERY_BROADCAST_SM, CommandId::CANCEL_BROADCAST_SM];
 
 /// Each decoder with the commands it must decode.
-fn decoders() -> [(&'static str, Decoder, Vec<CommandId>); 4] {
+fn decoders() -> [(&'static str, Decoder, Vec<CommandId>); 5] {
     let with = |a: &[CommandId], b: &[CommandId]| a.iter().chain(b).copied().collect::<Vec<_>>();
+    let basic = ESME.iter().copied().filter(|&c| c != CommandId::QUERY_SM_RESP && c != CommandId::SUBMIT_MULTI_RESP);
     [
         ("esme", Pdu::parse_esme_inbound, ESME.to_vec()),
+        ("esme basic", Pdu::parse_esme_inbound_basic, basic.collect()),
         ("esme+broadcast", Pdu::parse_esme_inbound_with_broadcast, with(ESME, ESME_BROADCAST)),
         ("smsc", Pdu::parse_smsc_inbound, SMSC.to_vec()),
         ("smsc+broadcast", Pdu::parse_smsc_inbound_with_broadcast, with(SMSC, SMSC_BROADCAST)),

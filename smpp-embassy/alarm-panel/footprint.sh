@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Builds the alarm-panel firmware in its four variants (SMPP, baseline without SMPP, baseline
-# plus smpp-codec, baseline plus rusmpp-core), measures them, and writes ../BENCHMARKS.md.
+# Builds the alarm-panel firmware in its variants (SMPP and the baseline without SMPP, each with
+# and without defmt; the baseline plus smpp-codec, and plus rusmpp-core), measures them, and
+# writes ../BENCHMARKS.md.
 # The runner's stack high-water mark comes from the QEMU run: pass its output in QEMU_REPORT, or
-# the script runs ../qemu/run.sh itself. With SMPP_FOOTPRINT_ENFORCE=1 a target not met fails it.
+# the script runs ../qemu/run.sh itself. With SMPP_FOOTPRINT_ENFORCE=1 an enforced target that is
+# not met fails it (see footprint.py).
 # Usage: smpp-embassy/alarm-panel/footprint.sh
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -18,10 +20,13 @@ build() {
   cargo build --release --locked --quiet "$@"
   cp target/thumbv7em-none-eabihf/release/alarm-panel "$out/$name.elf"
 }
+# The targets are judged without defmt; the same pair with defmt shows what logging costs.
+build smpp-nodefmt --no-default-features --features smpp
+build baseline-nodefmt --no-default-features --features baseline
 build smpp
-build baseline --no-default-features --features baseline
-build codec-only --no-default-features --features codec-only
-build rusmpp --no-default-features --features rusmpp
+build baseline --no-default-features --features baseline,defmt
+build codec-only --no-default-features --features codec-only,defmt
+build rusmpp --no-default-features --features rusmpp,defmt
 report=${QEMU_REPORT:-}
 if [ -z "$report" ]; then
   report="$out/qemu.txt"

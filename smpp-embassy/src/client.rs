@@ -6,9 +6,10 @@ use core::task::Poll;
 
 use embassy_sync::blocking_mutex::raw::RawMutex;
 use embassy_time::Timer;
+use smpp_codec::pdu::Decoder;
 use smpp_codec::{CommandStatus, Pdu};
 
-use crate::state::{Phase, RequestKind, RequestSlot, State};
+use crate::state::{Phase, Request, RequestSlot, State};
 use crate::types::{
     Failure, LinkState, LinkStatus, MessageOutcome, MessageReceipt, MoMessage, OwnedAddress, ReceiptError, Resubmit,
     Text,
@@ -90,11 +91,15 @@ impl<'a, M: RawMutex, const T: usize, const TEXT: usize, const IDS: usize, const
             return Err(Error::TooLong);
         }
         self.post(text.receipt, |slot| {
-            slot.kind =
-                RequestKind::Text { encoding: text.encoding, concatenation: text.concatenation, receipt: text.receipt };
-            slot.from.set(&text.from)
-                && slot.to.set(&text.to)
-                && slot.data.extend_from_slice(text.text.as_bytes()).is_ok()
+            let mut body = heapless::String::new();
+            let fits = body.push_str(text.text).is_ok();
+            slot.request = Request::Text {
+                text: body,
+                encoding: text.encoding,
+                concatenation: text.concatenation,
+                receipt: text.receipt,
+            };
+            fits && slot.from.set(&text.from) && slot.to.set(&text.to)
         })
         .await
     }
@@ -124,10 +129,16 @@ impl<'a, M: RawMutex, const T: usize, const TEXT: usize, const IDS: usize, const
             Pdu::DataSm(d) => d.registered_delivery.0 & 0x03 != 0,
             _ => false,
         };
+        // The session decodes only what a submit_sm sender receives until it is told otherwise.
+        let decoder: Option<Decoder> = match pdu {
+            Pdu::QuerySm(_) | Pdu::SubmitMulti(_) => Some(Pdu::parse_esme_inbound),
+            _ => None,
+        };
         self.post(receipt, |slot| {
-            slot.kind = RequestKind::Frame;
-            slot.data.resize_default(len).is_ok()
-                && pdu.emit(0, CommandStatus::OK, &mut slot.data).is_ok_and(|n| n == len)
+            let mut frame = heapless::Vec::new();
+            let fits = frame.resize_default(len).is_ok() && pdu.emit(0, CommandStatus::OK, &mut frame) == Ok(len);
+            slot.request = Request::Frame { frame, decoder };
+            fits
         })
         .await
     }
@@ -286,7 +297,6 @@ impl<'a, M: RawMutex, const T: usize, const TEXT: usize, const IDS: usize, const
                 Some(t.generation)
             });
             let Some(generation) = generation else { return Poll::Ready(Err(Error::Stopped)) };
-            slot.data.clear();
             if !fill(&mut slot) {
                 drop(slot);
                 self.state.with(|i| i.release(index, generation));

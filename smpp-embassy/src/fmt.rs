@@ -1,6 +1,6 @@
-//! Logging shim: with the `defmt` feature the macros forward to defmt; without it they expand to
-//! nothing but a borrow of their arguments, so that no formatting code is linked and no variable
-//! used only for logging looks unused.
+//! Logging shim: with the `defmt` feature the macros forward to defmt; without it their arguments
+//! are only type-checked, never evaluated, so that no formatting code (nor any code computing
+//! what would be logged) is linked and no variable used only for logging looks unused.
 #![allow(unused_macros)]
 
 #[cfg(feature = "defmt")]
@@ -25,20 +25,20 @@ macro_rules! error {
 
 #[cfg(not(feature = "defmt"))]
 macro_rules! debug {
-    ($s:literal $(, $x:expr)* $(,)?) => {{ let _ = ($( & $x ),*); }};
+    ($s:literal $(, $x:expr)* $(,)?) => {{ if false { let _ = ($( & $x ),*); } }};
 }
 
 #[cfg(not(feature = "defmt"))]
 macro_rules! info {
-    ($s:literal $(, $x:expr)* $(,)?) => {{ let _ = ($( & $x ),*); }};
+    ($s:literal $(, $x:expr)* $(,)?) => {{ if false { let _ = ($( & $x ),*); } }};
 }
 
 #[cfg(not(feature = "defmt"))]
 macro_rules! warn {
-    ($s:literal $(, $x:expr)* $(,)?) => {{ let _ = ($( & $x ),*); }};
+    ($s:literal $(, $x:expr)* $(,)?) => {{ if false { let _ = ($( & $x ),*); } }};
 }
 
 #[cfg(not(feature = "defmt"))]
 macro_rules! error {
-    ($s:literal $(, $x:expr)* $(,)?) => {{ let _ = ($( & $x ),*); }};
+    ($s:literal $(, $x:expr)* $(,)?) => {{ if false { let _ = ($( & $x ),*); } }};
 }

@@ -12,16 +12,16 @@ use embassy_futures::select::{Either, Either3, select, select3};
 use embassy_sync::blocking_mutex::raw::RawMutex;
 use embassy_time::{Duration as EmbassyDuration, Timer, with_timeout};
 use embedded_io_async::{Error as _, Read, Write};
-use smpp_codec::pdu::{Bind, SubmitSm};
+use smpp_codec::pdu::{self, Bind, SubmitSm};
 use smpp_codec::text::segment::choose;
 use smpp_codec::{CommandStatus, Pdu, RegisteredDelivery};
 use smpp_session::{
-    AckMode, CloseReason, CommandError, ConfigError, Event, Handle, IncomingToken, Instant, Session,
+    AckMode, Backoff, BindKind, CloseReason, CommandError, ConfigError, Event, Handle, IncomingToken, Instant, Session,
     State as SessionState, TextOptions,
 };
 
 use crate::connect::Connect;
-use crate::state::{RequestKind, RequestSlot, State};
+use crate::state::{Request, RequestSlot, State};
 use crate::time::{now, to_embassy, to_embassy_duration};
 use crate::types::{Config, Failure, LinkState};
 
@@ -39,17 +39,15 @@ const TRY_LATER: CommandStatus = CommandStatus::from_raw(0x64);
 
 /// The caller's buffers for the session: the receive buffer (at least
 /// [`MIN_RECEIVE_BUFFER`](smpp_session::MIN_RECEIVE_BUFFER); a PDU longer than it is skipped
-/// and refused), the transmit buffer (at least `Session::<W>::min_transmit_buffer()`, and room
-/// for every part of the longest text at once), and an optional part store (empty for none) that
-/// lets the session send a throttled part of a long text again instead of failing the message.
+/// and refused) and the transmit buffer (at least `Session::<W>::min_transmit_buffer()`, and
+/// room for every part of the longest text at once). A part store is optional: see
+/// [`Runner::with_part_store`].
 #[derive(Debug)]
 pub struct Buffers<'a> {
     /// The receive buffer: the socket is read straight into it.
     pub rx: &'a mut [u8],
     /// The transmit buffer: the socket is written straight from it.
     pub tx: &'a mut [u8],
-    /// The part store (see `Session::with_part_store`); may be empty.
-    pub part_store: &'a mut [u8],
 }
 
 /// Why [`Runner::run`] returned an error.
@@ -78,12 +76,9 @@ impl core::fmt::Display for RunError {
 
 impl core::error::Error for RunError {}
 
-/// What lasts across connections.
+/// What lasts across connections beside the session.
 #[derive(Debug)]
 struct Progress {
-    /// Session handles continue across connections, so a late event never names the wrong
-    /// message.
-    next_handle: u32,
     /// The concatenation reference of the next long text.
     reference: u16,
     /// xorshift32 state for the back-off's jitter.
@@ -106,6 +101,10 @@ impl Progress {
 ///
 /// `W` is the session's window: the most requests awaiting a response, and the most parts of
 /// one text.
+///
+/// The session lives here: built once by [`new`], and made ready again in place for each
+/// connection (`Session::reset`), so that handles, sequence numbers and the ids of accepted
+/// messages go on across reconnections and no session is ever built on the runner's stack.
 pub struct Runner<
     'a,
     M: RawMutex,
@@ -118,8 +117,13 @@ pub struct Runner<
 > {
     state: &'a State<M, T, TEXT, IDS, MO>,
     connector: C,
-    config: Config<'a>,
-    buffers: Buffers<'a>,
+    /// The bind request: the account and its password (never logged).
+    bind: Bind<'a>,
+    kind: BindKind,
+    connect_timeout: EmbassyDuration,
+    backoff: Backoff,
+    /// The session, or why the buffers or the credentials cannot make one.
+    session: Result<Session<'a, W, 0>, RunError>,
     progress: Progress,
 }
 
@@ -127,11 +131,16 @@ impl<M: RawMutex, C: Connect, const W: usize, const T: usize, const TEXT: usize,
     core::fmt::Debug for Runner<'_, M, C, W, T, TEXT, IDS, MO>
 {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("Runner").field("config", &self.config).field("window", &W).finish_non_exhaustive()
+        f.debug_struct("Runner")
+            .field("system_id", &self.bind.system_id)
+            .field("bind", &self.kind)
+            .field("window", &W)
+            .finish_non_exhaustive()
     }
 }
 
-/// The application's handle and the runner over `state`.
+/// The application's handle and the runner over `state`. The buffers and the credentials are
+/// checked here; [`Runner::run`] reports what is wrong with them.
 pub fn new<
     'a,
     M: RawMutex,
@@ -151,8 +160,57 @@ pub fn new<
         i.resubmit = config.resubmit;
         i.id_match = config.session.id_match;
     });
-    let progress = Progress { next_handle: 0, reference: 0, random: config.seed | 1 };
-    (crate::Client { state }, Runner { state, connector, config, buffers, progress })
+    let bind = Bind { system_type: config.system_type.into(), ..Bind::new(config.system_id, config.password) };
+    let runner = Runner {
+        state,
+        connector,
+        bind,
+        kind: config.bind,
+        connect_timeout: config.connect_timeout,
+        backoff: config.backoff,
+        session: session::<W>(&config, &bind, buffers),
+        progress: Progress { reference: 0, random: config.seed | 1 },
+    };
+    (crate::Client { state }, runner)
+}
+
+/// The runner's session, for the life of the runner. The runner acknowledges what the SMSC
+/// sends itself (manual acks), whatever the configuration says.
+fn session<'a, const W: usize>(
+    config: &Config<'_>,
+    bind: &Bind<'_>,
+    buffers: Buffers<'a>,
+) -> Result<Session<'a, W, 0>, RunError> {
+    let mut session_config = config.session;
+    session_config.ack_mode = AckMode::Manual;
+    // Until the application posts a query_sm or a submit_multi (`Client::submit_pdu` then hands
+    // over the full decoder), the session needs no parser of their responses.
+    let session = Session::<W, 0>::esme_with_decoder(
+        Pdu::parse_esme_inbound_basic,
+        session_config,
+        buffers.rx,
+        buffers.tx,
+        now(),
+    )
+    .map_err(RunError::Buffers)?;
+    // Encoding into no room finds a field over its limit first.
+    match pdu::emit(config.bind.command_id(), 0, CommandStatus::OK, bind, &mut []) {
+        Ok(_) | Err(smpp_codec::Error::BufferTooSmall { .. }) => Ok(session),
+        Err(e) => Err(RunError::Credentials(e)),
+    }
+}
+
+impl<'a, M: RawMutex, C: Connect, const W: usize, const T: usize, const TEXT: usize, const IDS: usize, const MO: usize>
+    Runner<'a, M, C, W, T, TEXT, IDS, MO>
+{
+    /// Gives the session a part store (see `Session::with_part_store`): a throttled part of a
+    /// long text is then sent again after the pause instead of failing its message. About 200
+    /// octets per part in flight. A firmware that does not call this links none of that code.
+    #[must_use]
+    pub fn with_part_store(mut self, store: &'a mut [u8]) -> Self {
+        self.session = self.session.map(|s| s.with_part_store(store));
+        self
+    }
 }
 
 /// Polls a future through a call the compiler does not inline, so that the future's
@@ -223,11 +281,11 @@ impl<'a, M: RawMutex, C: Connect, const W: usize, const T: usize, const TEXT: us
     /// in flight with [`Failure::ConnectionLost`], and marks the link stopped. A stop asked with
     /// `unbind` is final: a later `run` returns at once.
     pub async fn run(&mut self) -> Result<(), RunError> {
-        let Runner { state, connector, config, buffers, progress } = self;
+        let Runner { state, connector, bind, kind, connect_timeout, backoff, session, progress } = self;
         let state: &State<M, T, TEXT, IDS, MO> = state;
         let _guard = StopGuard { state };
-        check::<W>(config, buffers)?;
-        let mut backoff = config.backoff;
+        let session = session.as_mut().map_err(|e| *e)?;
+        let mut backoff = *backoff;
         loop {
             if state.with(|i| i.stop) {
                 return Ok(());
@@ -236,7 +294,7 @@ impl<'a, M: RawMutex, C: Connect, const W: usize, const T: usize, const TEXT: us
             debug!("smpp: connecting");
             // The attempt's future lives in this block only, not beside the connection's.
             let attempt = {
-                let connect = pin!(select(with_timeout(config.connect_timeout, connector.connect()), wait_stop(state)));
+                let connect = pin!(select(with_timeout(*connect_timeout, connector.connect()), wait_stop(state)));
                 Framed(connect).await
             };
             let bound = match attempt {
@@ -253,7 +311,7 @@ impl<'a, M: RawMutex, C: Connect, const W: usize, const T: usize, const TEXT: us
                     info!("smpp: connected");
                     let end = {
                         let served =
-                            pin!(serve::<C, M, W, T, TEXT, IDS, MO>(state, config, buffers, progress, &mut conn));
+                            pin!(serve::<C, M, W, T, TEXT, IDS, MO>(state, session, bind, *kind, progress, &mut conn));
                         Framed(served).await
                     };
                     Framed(pin!(C::close(&mut conn))).await;
@@ -279,21 +337,6 @@ impl<'a, M: RawMutex, C: Connect, const W: usize, const T: usize, const TEXT: us
             }
         }
     }
-}
-
-/// Checks the buffers and the credentials before the first connection.
-#[inline(never)]
-fn check<const W: usize>(config: &Config<'_>, buffers: &mut Buffers<'_>) -> Result<(), RunError> {
-    Session::<W, 0>::esme(config.session, &mut *buffers.rx, &mut *buffers.tx, Instant(0)).map_err(RunError::Buffers)?;
-    let bind = bind_pdu(config);
-    match Pdu::BindTransceiver(bind).emit(0, CommandStatus::OK, &mut []) {
-        Ok(_) | Err(smpp_codec::Error::BufferTooSmall { .. }) => Ok(()),
-        Err(e) => Err(RunError::Credentials(e)),
-    }
-}
-
-fn bind_pdu<'c>(config: &Config<'c>) -> Bind<'c> {
-    Bind { system_type: config.system_type.into(), ..Bind::new(config.system_id, config.password) }
 }
 
 /// Waits until the application asks to stop.
@@ -354,14 +397,15 @@ async fn serve<
     const MO: usize,
 >(
     state: &State<M, T, TEXT, IDS, MO>,
-    config: &Config<'_>,
-    buffers: &mut Buffers<'_>,
+    session: &mut Session<'_, W, 0>,
+    bind: &Bind<'_>,
+    kind: BindKind,
     progress: &mut Progress,
     conn: &mut C::Connection<'_>,
 ) -> End {
-    let Some(mut session) = open::<W>(config, buffers, Handle(progress.next_handle), now()) else {
+    if !open(session, bind, kind) {
         return End::Lost { bound: false };
-    };
+    }
     state.with(|i| i.set_link(LinkState::Binding));
     let mut link: Link<W> =
         Link { bound: false, stopping: false, alive: true, lost: 0, closed: None, acks: heapless::Vec::new() };
@@ -369,23 +413,23 @@ async fn serve<
         // Mutate, then drain: events first (handling them may queue answers), then the
         // application's requests, then the octets.
         while let Some(event) = session.poll_event() {
-            on_event(event, &mut session, state, &mut link);
+            on_event(event, session, state, &mut link);
         }
-        retry_acks(&mut session, &mut link);
+        retry_acks(session, &mut link);
         let waiting = match link.stopping {
             true => Waiting::No,
-            false => submit_pending(state, &mut session, progress),
+            false => submit_pending(state, session, progress),
         };
         if session.is_closed() {
             if link.alive && !session.transmit().is_empty() {
                 let last = Instant(now().0.saturating_add(FINAL_WRITE.as_millis()));
-                let _ = write_out::<C, W>(conn, &mut session, Some(last)).await;
+                let _ = write_out::<C, W>(conn, session, Some(last)).await;
             }
             break;
         }
         if link.alive && !session.transmit().is_empty() {
             let deadline = session.poll_timeout();
-            match write_out::<C, W>(conn, &mut session, deadline).await {
+            match write_out::<C, W>(conn, session, deadline).await {
                 Ok(()) if waiting == Waiting::Transmit => continue,
                 Ok(()) => {}
                 Err(Stall::Deadline) => {
@@ -441,7 +485,6 @@ async fn serve<
             }
         }
     }
-    progress.next_handle = session.next_handle().0;
     let lost = link.lost;
     let reason = link.closed;
     state.with(|i| {
@@ -460,24 +503,20 @@ async fn serve<
     }
 }
 
-/// A session for a new connection, its bind sent. Built in a frame of its own: the session is
-/// moved into the runner's future once, from here.
+/// Makes the session ready for a new connection and sends the bind; false when the bind cannot
+/// be sent.
 #[inline(never)]
-fn open<'b, const W: usize>(
-    config: &Config<'_>,
-    buffers: &'b mut Buffers<'_>,
-    next_handle: Handle,
-    at: Instant,
-) -> Option<Session<'b, W, 0>> {
-    let mut session_config = config.session;
-    session_config.ack_mode = AckMode::Manual;
-    let mut session = Session::<W, 0>::esme(session_config, &mut *buffers.rx, &mut *buffers.tx, at).ok()?;
-    if !buffers.part_store.is_empty() {
-        session = session.with_part_store(&mut *buffers.part_store);
+fn open<const W: usize>(session: &mut Session<'_, W, 0>, bind: &Bind<'_>, kind: BindKind) -> bool {
+    let at = now();
+    if session.state() != SessionState::Open {
+        // The last connection's session, closed and drained when `serve` returned; or, when
+        // `run` was dropped in the middle of a connection, closed here, and what it still had to
+        // say dropped (the stop guard already ended every message).
+        session.close(at);
+        while session.poll_event().is_some() {}
+        let _ = session.reset(at);
     }
-    session.set_next_handle(next_handle);
-    session.bind(at, config.bind, &bind_pdu(config)).ok()?;
-    Some(session)
+    session.bind(at, kind, bind).is_ok()
 }
 
 /// Why sending stopped before the transmit buffer was empty.
@@ -494,18 +533,20 @@ async fn write_out<C: Connect, const W: usize>(
     session: &mut Session<'_, W, 0>,
     deadline: Option<Instant>,
 ) -> Result<(), Stall> {
+    // One timer for every write and the flush.
+    let mut timer = sleep_until(deadline);
     loop {
         let out = session.transmit();
         if out.is_empty() {
             break;
         }
-        match select(conn.write(out), sleep_until(deadline)).await {
+        match select(conn.write(out), &mut timer).await {
             Either::First(Ok(0) | Err(_)) => return Err(Stall::Broken),
             Either::First(Ok(n)) => session.transmitted(n),
             Either::Second(()) => return Err(Stall::Deadline),
         }
     }
-    match select(C::flush(conn), sleep_until(deadline)).await {
+    match select(C::flush(conn), &mut timer).await {
         Either::First(Ok(())) => Ok(()),
         Either::First(Err(_)) => Err(Stall::Broken),
         Either::Second(()) => Err(Stall::Deadline),
@@ -681,7 +722,7 @@ fn submit_pending<M: RawMutex, const W: usize, const T: usize, const TEXT: usize
     };
     match result {
         Ok(handle) => {
-            if matches!(slot.kind, RequestKind::Text { .. }) {
+            if matches!(slot.request, Request::Text { .. }) {
                 progress.reference = progress.reference.wrapping_add(1);
             }
             slot.present = false;
@@ -710,10 +751,14 @@ fn submit<const W: usize, const TEXT: usize>(
     reference: u16,
 ) -> Result<Handle, CommandError> {
     let (from, to) = (&request.from, &request.to);
-    match &request.kind {
-        RequestKind::Frame => session.send_frame(at, &request.data),
-        RequestKind::Text { encoding, concatenation, receipt } => {
-            let text = core::str::from_utf8(&request.data).map_err(|_| CommandError::NotARequest)?;
+    match &request.request {
+        Request::Frame { frame, decoder } => {
+            if let Some(decoder) = decoder {
+                session.set_decoder(*decoder);
+            }
+            session.send_frame(at, frame)
+        }
+        Request::Text { text, encoding, concatenation, receipt } => {
             let template = SubmitSm {
                 registered_delivery: match receipt {
                     true => RegisteredDelivery::RECEIPT,

@@ -13,6 +13,7 @@ use embassy_sync::blocking_mutex::raw::RawMutex;
 use embassy_sync::mutex::Mutex as SlotMutex;
 use embassy_sync::waitqueue::{MultiWakerRegistration, WakerRegistration};
 use smpp_codec::MessageState;
+use smpp_codec::pdu::Decoder;
 use smpp_codec::text::receipt::IdMatch;
 use smpp_codec::text::segment::{Concatenation, Encoding};
 use smpp_session::{Handle, PartOf};
@@ -87,13 +88,17 @@ impl<const IDS: usize> TicketSlot<IDS> {
     }
 }
 
-/// What a queued request is.
+/// A queued request.
 #[derive(Debug)]
-pub(crate) enum RequestKind {
-    /// A text for the session's `submit_text`; the slot's `data` holds it in UTF-8.
-    Text { encoding: Option<Encoding>, concatenation: Concatenation, receipt: bool },
-    /// A whole PDU encoded by the application (sequence number 0) in `data`.
-    Frame,
+pub(crate) enum Request<const TEXT: usize> {
+    /// A text for the session's `submit_text`, kept as text so that the runner reads it without
+    /// checking its UTF-8 again.
+    Text { text: heapless::String<TEXT>, encoding: Option<Encoding>, concatenation: Concatenation, receipt: bool },
+    /// A whole PDU encoded by the application (sequence number 0), and the decoder its response
+    /// needs when the session's own (`Pdu::parse_esme_inbound_basic`) does not read it
+    /// (query_sm, submit_multi). The pointer is taken where such a request is posted, so that a
+    /// firmware that never posts one does not link that decoder.
+    Frame { frame: heapless::Vec<u8, TEXT>, decoder: Option<Decoder> },
 }
 
 /// The request slot: one request waiting to enter the session.
@@ -103,10 +108,9 @@ pub(crate) struct RequestSlot<const TEXT: usize> {
     pub(crate) present: bool,
     pub(crate) ticket: usize,
     pub(crate) generation: u16,
-    pub(crate) kind: RequestKind,
+    pub(crate) request: Request<TEXT>,
     pub(crate) from: OwnedAddress,
     pub(crate) to: OwnedAddress,
-    pub(crate) data: heapless::Vec<u8, TEXT>,
 }
 
 impl<const TEXT: usize> RequestSlot<TEXT> {
@@ -115,10 +119,9 @@ impl<const TEXT: usize> RequestSlot<TEXT> {
             present: false,
             ticket: 0,
             generation: 0,
-            kind: RequestKind::Frame,
+            request: Request::Frame { frame: heapless::Vec::new(), decoder: None },
             from: OwnedAddress::empty(),
             to: OwnedAddress::empty(),
-            data: heapless::Vec::new(),
         }
     }
 }

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use support::scenarios::{self, TestClient};
 use support::smsc::{self, Behaviour, Shared};
-use support::{esme, leak, listen, run, serial, spawn};
+use support::{esme, esme_with_part_store, leak, listen, run, serial, spawn};
 
 /// A fresh network, SMSC and runner; binds, then runs `scenario`.
 fn scenario<S, Fut>(scenario: S)
@@ -78,6 +78,37 @@ fn receipt_after_reconnect() {
 #[test]
 fn throttling_pauses_then_resubmits() {
     scenario(scenarios::throttling);
+}
+
+/// With a part store the session itself sends a throttled part of a long text again after the
+/// pause: the message is accepted whole on its first submission (without one, the throttled part
+/// fails the message), with one submit_sm more than it has parts.
+#[test]
+fn a_part_store_resends_a_throttled_part() {
+    let _one_at_a_time = serial();
+    run(Duration::from_secs(30), |spawner| async move {
+        let (smsc_stack, esme_stack) = support::cable(spawner);
+        let shared: &'static Shared = leak(smsc::shared());
+        spawn(spawner, listen(smsc_stack, Behaviour::labsmobile(scenarios::SYSTEM_ID, scenarios::PASSWORD), shared));
+        let store = leak([0u8; 512]);
+        let (client, _) = esme_with_part_store(spawner, esme_stack, [10, 0, 0, 1], scenarios::esme_config(), store);
+        scenarios::bind(client, shared).await;
+        let body: String = (0..300).map(|i| char::from(b'a' + (i % 26) as u8)).collect();
+        let before = smsc::stats(shared, |s| {
+            s.throttle_next = 1;
+            s.submits
+        });
+        let ticket = client.submit_text(&scenarios::text("34600000081", &body)).await.unwrap();
+        let outcome = scenarios::within(5000, "outcome", ticket.outcome()).await;
+        assert!(outcome.is_accepted(), "{outcome:?}");
+        assert_eq!((outcome.parts, outcome.accepted, outcome.ids.len()), (2, 2, 2));
+        smsc::stats(shared, |s| {
+            assert_eq!(s.throttled, 1);
+            assert_eq!(s.submits, before + 3, "two parts and the throttled one again");
+            let times = &s.submit_times[s.submit_times.len() - 3..];
+            assert!(times[2] - times[0] >= 200, "sent again after the 200 ms pause: {times:?}");
+        });
+    });
 }
 
 #[test]

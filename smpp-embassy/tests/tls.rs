@@ -274,7 +274,7 @@ fn esme(
     config: Config<'static>,
 ) -> (TestClient, &'static RunResult) {
     let state: &'static TestState = leak(TestState::new());
-    let buffers = Buffers { rx: slice(1024), tx: slice(1536), part_store: slice(0) };
+    let buffers = Buffers { rx: slice(1024), tx: slice(1536) };
     let (client, mut runner): (TestClient, TlsRunner) = smpp_embassy::new(state, connector, config, buffers);
     let result: &'static RunResult = leak(Signal::new());
     spawn(spawner, async move { result.signal(runner.run().await) });

@@ -221,22 +221,34 @@ impl<'b> TxBuf<'b> {
 
     /// Makes room for `len` octets and lets `write` fill them. Callers check
     /// [`free`](Self::free) first; `false` when the room is not there after all.
+    #[inline(always)]
     pub(crate) fn push_with<E>(
         &mut self,
         len: usize,
         write: impl FnOnce(&mut [u8]) -> Result<usize, E>,
     ) -> Result<bool, E> {
+        // The generic part is only the call of `write`: one copy of the rest serves every caller.
+        let Some(dst) = self.room(len) else {
+            return Ok(false);
+        };
+        let n = write(dst)?;
+        self.wrote(n.min(len));
+        Ok(true)
+    }
+
+    /// `len` octets at the end of the queue, compacting it first when they do not fit after it.
+    fn room(&mut self, len: usize) -> Option<&mut [u8]> {
         if self.buf.len() - self.end < len {
             move_down(self.buf, self.start, 0, self.end - self.start);
             self.end -= self.start;
             self.start = 0;
         }
-        let Some(dst) = self.buf.get_mut(self.end..self.end + len) else {
-            return Ok(false);
-        };
-        let n = write(dst)?;
-        self.end += n.min(len);
-        Ok(true)
+        self.buf.get_mut(self.end..self.end + len)
+    }
+
+    /// `n` octets were written into [`room`](Self::room).
+    fn wrote(&mut self, n: usize) {
+        self.end += n;
     }
 
     /// Copies `bytes` in; `false` when they do not fit.

@@ -261,6 +261,25 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
         Self::with_decoder(Role::Esme, Pdu::parse_esme_inbound, config, rx, tx, now)
     }
 
+    /// An ESME session that decodes with `decode`: [`Pdu::parse_esme_inbound`] (what
+    /// [`Session::esme`] uses), or [`Pdu::parse_esme_inbound_basic`] for an ESME that sends
+    /// neither query_sm nor submit_multi, which links two parsers fewer. The decoder must read
+    /// the responses to every request the session sends: a response it refuses ends its request
+    /// as [`Outcome::InvalidResponse`](crate::Outcome::InvalidResponse). See
+    /// [`set_decoder`](Self::set_decoder) to widen it later.
+    ///
+    /// # Errors
+    /// As [`Session::new`].
+    pub fn esme_with_decoder(
+        decode: Decoder,
+        config: Config,
+        rx: &'b mut [u8],
+        tx: &'b mut [u8],
+        now: Instant,
+    ) -> Result<Self, ConfigError> {
+        Self::with_decoder(Role::Esme, decode, config, rx, tx, now)
+    }
+
     /// An SMSC session for a connection that has just been accepted at `now`. It decodes only
     /// what an SMSC receives and answers anything else with generic_nack.
     ///
@@ -304,6 +323,13 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
             Role::Smsc => Pdu::parse_smsc_inbound_with_broadcast,
         };
         self
+    }
+
+    /// Replaces the decoder of received frames, for the frames not processed yet: for example
+    /// [`Pdu::parse_esme_inbound`] in place of [`Pdu::parse_esme_inbound_basic`] before the first
+    /// query_sm or submit_multi. It stays across [`reset`](Self::reset).
+    pub fn set_decoder(&mut self, decode: Decoder) {
+        self.decode = decode;
     }
 
     /// The smallest transmit buffer [`Session::new`] accepts for this window.
@@ -743,6 +769,8 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
 
     // ---- internals shared by the other files --------------------------------------------
 
+    // Out of line: it is called by every input and command, and its u64 compare is longer than a call.
+    #[inline(never)]
     pub(crate) fn advance_clock(&mut self, now: Instant) {
         if now.0 > self.now.0 {
             self.now = now;

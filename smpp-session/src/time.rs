@@ -51,6 +51,9 @@ impl Instant {
 
 impl Add<Duration> for Instant {
     type Output = Instant;
+    // Out of line: a saturating u64 add is longer than a call on a 32-bit MCU, and the session
+    // adds deadlines in many places.
+    #[inline(never)]
     fn add(self, d: Duration) -> Instant {
         Instant(self.0.saturating_add(d.0))
     }

@@ -586,6 +586,72 @@ fn generic_nack_is_matched_to_its_request() {
     );
 }
 
+/// The basic ESME decoder reads everything a submit_sm sender needs but not a query_sm_resp:
+/// the query then ends as an invalid response. Once the full decoder is set, the next query
+/// gets its answer and its message_id.
+#[test]
+fn a_basic_decoder_reads_no_query_sm_resp_until_the_full_one_is_set() {
+    let mut bufs = Buffers::new();
+    let mut esme: Session<'_, 4> = Session::esme_with_decoder(
+        Pdu::parse_esme_inbound_basic,
+        cfg(),
+        &mut bufs.esme_rx,
+        &mut bufs.esme_tx,
+        Instant(0),
+    )
+    .unwrap();
+    esme.bind(Instant(0), BindKind::Transmitter, &Bind::new("panel", "secret")).unwrap();
+    let bind_seq = pdus(esme.transmit())[0].2;
+    esme.transmitted(esme.transmit().len());
+    let bound = emit(
+        &Pdu::BindTransmitterResp(smpp_codec::pdu::BindResp { system_id: "SMSC".into(), ..Default::default() }),
+        bind_seq,
+        CommandStatus::OK,
+    );
+    assert_eq!(esme.handle_input(Instant(1), &bound), bound.len());
+    assert!(matches!(esme.poll_event(), Some(Event::Bound { kind: BindKind::Transmitter, .. })));
+    // submit_sm and its response decode as ever.
+    let h = esme.submit(Instant(2), &sm(b"hi")).unwrap();
+    let seq = pdus(esme.transmit())[0].2;
+    esme.transmitted(esme.transmit().len());
+    let resp = emit(&Pdu::SubmitSmResp(MessageIdResp::new("m1")), seq, CommandStatus::OK);
+    assert_eq!(esme.handle_input(Instant(3), &resp), resp.len());
+    assert_eq!(
+        esme.poll_event(),
+        Some(Event::Outcome { handle: h, command: CommandId::SUBMIT_SM, part: None, outcome: ok() })
+    );
+    assert_eq!(esme.message_id().map(|m| m.as_bytes().to_vec()), Some(b"m1".to_vec()));
+    let query = |esme: &mut Session<'_, 4>, at: u64| {
+        let q = smpp_codec::pdu::QuerySm { message_id: "m1".into(), source: Address::default() };
+        let h = esme.send(Instant(at), &Pdu::QuerySm(q)).unwrap();
+        let seq = pdus(esme.transmit())[0].2;
+        esme.transmitted(esme.transmit().len());
+        let answer = smpp_codec::pdu::QuerySmResp {
+            message_id: "m1".into(),
+            message_state: MessageState::DELIVERED,
+            ..Default::default()
+        };
+        let frame = emit(&Pdu::QuerySmResp(answer), seq, CommandStatus::OK);
+        assert_eq!(esme.handle_input(Instant(at + 1), &frame), frame.len());
+        (h, esme.poll_event())
+    };
+    let (h, event) = query(&mut esme, 4);
+    let refused = smpp_codec::Error::UnknownCommandId { command_id: CommandId::QUERY_SM_RESP.raw() };
+    assert_eq!(
+        event,
+        Some(Event::Outcome {
+            handle: h,
+            command: CommandId::QUERY_SM,
+            part: None,
+            outcome: Outcome::InvalidResponse { status: CommandStatus::OK, error: refused }
+        })
+    );
+    esme.set_decoder(Pdu::parse_esme_inbound);
+    let (h, event) = query(&mut esme, 6);
+    assert_eq!(event, Some(Event::Outcome { handle: h, command: CommandId::QUERY_SM, part: None, outcome: ok() }));
+    assert_eq!(esme.message_id().map(|m| m.as_bytes().to_vec()), Some(b"m1".to_vec()));
+}
+
 #[test]
 fn any_chunking_and_any_partial_writes_give_the_same_events() {
     let run = |max_chunk: usize| {

@@ -190,7 +190,7 @@ pdus! {
 
 /// A decoder of whole frames: [`Pdu::parse`], or the decoder of one role
 /// ([`Pdu::parse_esme_inbound`], [`Pdu::parse_smsc_inbound`] and their `_with_broadcast`
-/// forms).
+/// forms, [`Pdu::parse_esme_inbound_basic`]).
 ///
 /// A session stores the one it needs as a plain `fn` pointer, so that a firmware links only
 /// the parsers of the PDUs its role receives.
@@ -212,6 +212,9 @@ mod inbound {
     pub(super) const SMSC: u8 = 2;
     /// Added to `ESME` or `SMSC`: the broadcast family's commands of that role.
     pub(super) const BROADCAST: u8 = 4;
+    /// Added to `ESME`: without the two responses that have bodies of their own and answer
+    /// requests a basic ESME never sends (query_sm_resp, submit_multi_resp).
+    pub(super) const BASIC: u8 = 8;
 
     /// The roles that receive `id` (`ESME`, `SMSC` or both; 0 for an unknown command).
     pub(super) const fn receivers(id: CommandId) -> u8 {
@@ -259,7 +262,8 @@ mod inbound {
             return true;
         }
         let broadcast = matches!(id.raw() & !RESPONSE_BIT, 0x111..=0x113);
-        receivers(id) & set != 0 && (set & BROADCAST != 0 || !broadcast)
+        let queries = matches!(id, CommandId::QUERY_SM_RESP | CommandId::SUBMIT_MULTI_RESP);
+        receivers(id) & set != 0 && (set & BROADCAST != 0 || !broadcast) && (set & BASIC == 0 || !queries)
     }
 }
 
@@ -316,6 +320,37 @@ impl Pdu<'_> {
     /// ```
     pub fn parse_esme_inbound<'f>(frame: &'f [u8]) -> Result<(Header, Pdu<'f>), Error> {
         Self::parse_frame::<{ inbound::ESME }>(frame)
+    }
+
+    /// [`Pdu::parse_esme_inbound`] for an ESME that sends neither query_sm nor submit_multi: their
+    /// responses (query_sm_resp, submit_multi_resp, the only ones with bodies of their own) are
+    /// [`Error::UnknownCommandId`], so that their parsers are not linked. Everything else an
+    /// ESME receives (the responses to bind, submit_sm, data_sm, cancel_sm and replace_sm,
+    /// deliver_sm, data_sm, alert_notification, outbind and the link PDUs) is decoded exactly as
+    /// [`Pdu::parse`] does.
+    ///
+    /// A session only reads a response that answers a request it sent, so with this decoder a
+    /// query_sm_resp or submit_multi_resp that arrives uninvited is treated as it would be
+    /// anyway (an unexpected response); an ESME that does send query_sm or submit_multi needs
+    /// [`Pdu::parse_esme_inbound`].
+    ///
+    /// # Errors
+    /// As [`Pdu::parse_esme_inbound`], and [`Error::UnknownCommandId`] for query_sm_resp and
+    /// submit_multi_resp.
+    ///
+    /// # Example
+    /// ```
+    /// use smpp_codec::pdu::QuerySmResp;
+    /// use smpp_codec::{CommandStatus, Error, Pdu};
+    /// let mut frame = [0u8; 64];
+    /// let n = Pdu::QuerySmResp(QuerySmResp { message_id: "6809".into(), ..QuerySmResp::default() })
+    ///     .emit(3, CommandStatus::OK, &mut frame)
+    ///     .unwrap();
+    /// assert!(Pdu::parse_esme_inbound(&frame[..n]).is_ok());
+    /// assert_eq!(Pdu::parse_esme_inbound_basic(&frame[..n]), Err(Error::UnknownCommandId { command_id: 0x8000_0003 }));
+    /// ```
+    pub fn parse_esme_inbound_basic<'f>(frame: &'f [u8]) -> Result<(Header, Pdu<'f>), Error> {
+        Self::parse_frame::<{ inbound::ESME | inbound::BASIC }>(frame)
     }
 
     /// [`Pdu::parse_esme_inbound`], and the broadcast family's responses (broadcast_sm_resp,

@@ -1,7 +1,6 @@
 //! The panel's SMPP side: the runner keeps the link bound; on each alarm every recipient gets the
 //! text, and whoever's receipt does not say delivered gets it again after a growing pause.
 
-use defmt::{error, info, unwrap, warn};
 use embassy_executor::Spawner;
 use embassy_net::Stack;
 use embassy_stm32::exti::ExtiInput;
@@ -10,8 +9,8 @@ use embassy_sync::blocking_mutex::raw::NoopRawMutex;
 use embassy_time::{Duration, Instant, Timer, with_deadline};
 use smpp_embassy::smpp_codec::Address;
 use smpp_embassy::smpp_session::{self, Backoff, Keepalive};
-use smpp_embassy::{Buffers, Client, Config, Failure, LinkState, Remote, Runner, State, Text};
-use static_cell::ConstStaticCell;
+use smpp_embassy::{Buffers, Client, Config, Failure, LinkState, MoMessage, Remote, Runner, State, Text};
+use static_cell::{ConstStaticCell, StaticCell};
 
 use crate::Leds;
 use crate::config::{self, RECIPIENTS_MAX};
@@ -46,6 +45,10 @@ static SESSION_TX: ConstStaticCell<[u8; 448]> = ConstStaticCell::new([0; 448]);
 /// The TCP socket's buffers (the same in the firmware without SMPP).
 static SOCKET_RX: ConstStaticCell<[u8; 1024]> = ConstStaticCell::new([0; 1024]);
 static SOCKET_TX: ConstStaticCell<[u8; 1024]> = ConstStaticCell::new([0; 1024]);
+/// The runner (with the session in it). Its task gets a reference: an `async fn` keeps its
+/// arguments apart from the locals that outlive an await (rust-lang/rust#62958), so a runner
+/// passed by value would take its size twice in the task's storage.
+static RUNNER: StaticCell<SmsRunner> = StaticCell::new();
 
 /// Starts the SMPP runner and the alarm task.
 pub fn start(
@@ -66,17 +69,17 @@ pub fn start(
     smpp.session.keepalive = Keepalive::WhenIdle(smpp_session::Duration::from_secs(30));
     smpp.session.enquire_link_timeout = smpp_session::Duration::from_secs(10);
     smpp.seed = seed;
-    let buffers = Buffers { rx: SESSION_RX.take(), tx: SESSION_TX.take(), part_store: &mut [] };
+    let buffers = Buffers { rx: SESSION_RX.take(), tx: SESSION_TX.take() };
     let (sms, runner): (Sms, SmsRunner) = smpp_embassy::new(STATE.take(), socket, smpp, buffers);
     let Leds { bound, busy, fault } = leds;
-    spawner.spawn(unwrap!(smpp_task(runner)));
+    spawner.spawn(unwrap!(smpp_task(RUNNER.init(runner))));
     spawner.spawn(unwrap!(link_task(sms, bound)));
     spawner.spawn(unwrap!(inbox_task(sms)));
     spawner.spawn(unwrap!(alarm_task(sms, alarm, busy, fault, seed)));
 }
 
 #[embassy_executor::task]
-async fn smpp_task(mut runner: SmsRunner) {
+async fn smpp_task(runner: &'static mut SmsRunner) {
     match runner.run().await {
         Ok(()) => info!("smpp: unbound"),
         Err(e) => error!("smpp: stopped: {}", e),
@@ -98,20 +101,31 @@ async fn link_task(sms: Sms, mut led: embassy_stm32::gpio::Output<'static>) {
     }
 }
 
-/// Messages from handsets are logged (a panel could take commands this way).
+/// Messages from handsets are taken (so the SMSC's deliveries are answered) and logged (a panel
+/// could take commands this way).
 #[embassy_executor::task]
 async fn inbox_task(sms: Sms) {
     loop {
         let m = sms.receive_message().await;
-        let mut text: heapless::String<MO> = heapless::String::new();
-        for c in m.chars() {
-            if text.push(c).is_err() {
-                break;
-            }
-        }
-        info!("message from {=str}: {=str}", m.from.as_str(), text.as_str());
+        log_message(&m);
     }
 }
+
+/// Logs a message from a handset with its text decoded.
+#[cfg(feature = "defmt")]
+fn log_message(m: &MoMessage<MO>) {
+    let mut text: heapless::String<MO> = heapless::String::new();
+    for c in m.chars() {
+        if text.push(c).is_err() {
+            break;
+        }
+    }
+    info!("message from {=str}: {=str}", m.from.as_str(), text.as_str());
+}
+
+/// Without logging there is nothing to do with the text.
+#[cfg(not(feature = "defmt"))]
+fn log_message(_: &MoMessage<MO>) {}
 
 #[embassy_executor::task]
 async fn alarm_task(
@@ -121,10 +135,7 @@ async fn alarm_task(
     mut fault: embassy_stm32::gpio::Output<'static>,
     seed: u32,
 ) {
-    let mut recipients: [&'static str; RECIPIENTS_MAX] = [""; RECIPIENTS_MAX];
-    for (slot, number) in recipients.iter_mut().zip(config::RECIPIENTS.split(',').map(str::trim)) {
-        *slot = number;
-    }
+    let recipients = config::RECIPIENT_LIST;
     let mut random = seed | 1;
     let mut round = 0u32;
     loop {

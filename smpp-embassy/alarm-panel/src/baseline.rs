@@ -6,7 +6,6 @@
 //! by it; with `rusmpp` both are rusmpp-core's (its borrowed, no-alloc API). The two variants
 //! differ from the baseline by one codec each, on identical plumbing.
 
-use defmt::{info, unwrap, warn};
 use embassy_executor::Spawner;
 use embassy_futures::select::{Either, select};
 use embassy_net::dns::DnsQueryType;

@@ -49,6 +49,73 @@ pub const SENDER: &str = or(option_env!("ALARM_SENDER"), "Alarm");
 pub const RECIPIENTS: &str = or(option_env!("ALARM_TO"), "34600000001,34600000002,34600000003");
 /// The most recipients the panel notifies at once.
 pub const RECIPIENTS_MAX: usize = 4;
+/// [`RECIPIENTS`] cut at its commas, without the blanks around each number, then `""`s. Split
+/// at build time: a list longer than [`RECIPIENTS_MAX`] does not build.
+pub const RECIPIENT_LIST: [&str; RECIPIENTS_MAX] = split_list(RECIPIENTS);
+
+const fn split_list(list: &'static str) -> [&'static str; RECIPIENTS_MAX] {
+    let mut out = [""; RECIPIENTS_MAX];
+    let mut n = 0;
+    let mut rest = list.as_bytes();
+    while !rest.is_empty() {
+        let mut end = 0;
+        while end < rest.len() && rest[end] != b',' {
+            end += 1;
+        }
+        let (item, tail) = rest.split_at(end);
+        rest = match tail {
+            [_, after @ ..] => after,
+            [] => tail,
+        };
+        let item = trim(item);
+        if !item.is_empty() {
+            assert!(n < RECIPIENTS_MAX, "ALARM_TO lists more numbers than RECIPIENTS_MAX");
+            out[n] = match core::str::from_utf8(item) {
+                Ok(number) => number,
+                Err(_) => panic!("ALARM_TO is not UTF-8"),
+            };
+            n += 1;
+        }
+    }
+    out
+}
+
+// The splitting, checked when building.
+const _: () = {
+    let list = split_list(" 1 ,\t22,, 333 ");
+    assert!(same(list[0], "1") && same(list[1], "22") && same(list[2], "333") && same(list[3], ""));
+};
+
+const fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+const fn trim(mut bytes: &[u8]) -> &[u8] {
+    while let [first, rest @ ..] = bytes {
+        if !first.is_ascii_whitespace() {
+            break;
+        }
+        bytes = rest;
+    }
+    while let [rest @ .., last] = bytes {
+        if !last.is_ascii_whitespace() {
+            break;
+        }
+        bytes = rest;
+    }
+    bytes
+}
 /// The alarm's text: one SMS, so at most 160 GSM characters (70 with a character outside GSM
 /// 03.38); the session's transmit buffer is sized for one part.
 pub const ALARM_TEXT: &str = or(option_env!("ALARM_TEXT"), "ALARM panel 01: zone 1 (front door) triggered");

@@ -15,6 +15,11 @@
     all(feature = "codec-only", feature = "rusmpp"),
 ))]
 compile_error!("pick one variant: smpp (the default), or baseline, codec-only or rusmpp with --no-default-features");
+#[cfg(all(any(feature = "codec-only", feature = "rusmpp"), not(feature = "defmt")))]
+compile_error!("the codec-only and rusmpp variants log what they decode: build them with the defmt feature");
+
+#[macro_use]
+mod fmt;
 
 mod config;
 
@@ -25,7 +30,8 @@ mod baseline;
 #[cfg(feature = "tls")]
 mod tls;
 
-use defmt::{info, unwrap};
+#[cfg(feature = "defmt")]
+use defmt_rtt as _;
 use embassy_executor::Spawner;
 use embassy_net::StackResources;
 use embassy_stm32::eth::{Ethernet, GenericPhy, PacketQueue, Sma};
@@ -38,8 +44,8 @@ use embassy_stm32::rcc::{
 use embassy_stm32::rng::Rng;
 use embassy_stm32::time::Hertz;
 use embassy_stm32::{bind_interrupts, eth, exti, interrupt, peripherals, rng};
+use panic_probe as _;
 use static_cell::StaticCell;
-use {defmt_rtt as _, panic_probe as _};
 
 bind_interrupts!(struct Irqs {
     ETH => eth::InterruptHandler;

@@ -450,7 +450,7 @@ async fn main(spawner: Spawner) {
     pair(&mut c);
     hprintln!("ESME/SMSC pair: {} checks passed", c.passed);
 
-    let buffers = Buffers { rx: RX.take(), tx: TX.take(), part_store: &mut [] };
+    let buffers = Buffers { rx: RX.take(), tx: TX.take() };
     let (client, runner): (_, QemuRunner) =
         smpp_embassy::new(&STATE, WIRE.connector(), scenarios::esme_config(), buffers);
     spawner.spawn(smsc_task().unwrap());

@@ -151,11 +151,36 @@ pub fn esme(
     smsc: [u8; 4],
     config: Config<'static>,
 ) -> (TestClient, &'static RunResult) {
+    start(spawner, stack, smsc, config, None)
+}
+
+/// [`esme`] with a part store for the session.
+#[allow(dead_code)]
+pub fn esme_with_part_store(
+    spawner: Spawner,
+    stack: Stack<'static>,
+    smsc: [u8; 4],
+    config: Config<'static>,
+    store: &'static mut [u8],
+) -> (TestClient, &'static RunResult) {
+    start(spawner, stack, smsc, config, Some(store))
+}
+
+fn start(
+    spawner: Spawner,
+    stack: Stack<'static>,
+    smsc: [u8; 4],
+    config: Config<'static>,
+    part_store: Option<&'static mut [u8]>,
+) -> (TestClient, &'static RunResult) {
     let state: &'static TestState = leak(TestState::new());
     let remote = IpEndpoint::new(Ipv4Address::new(smsc[0], smsc[1], smsc[2], smsc[3]).into(), SMSC_PORT);
     let connector = TcpConnector::new(stack, Remote::Addr(remote), leak([0u8; 2048]), leak([0u8; 2048]));
-    let buffers = Buffers { rx: leak([0u8; 1024]), tx: leak([0u8; 1536]), part_store: leak([0u8; 0]) };
+    let buffers = Buffers { rx: leak([0u8; 1024]), tx: leak([0u8; 1536]) };
     let (client, mut runner): (TestClient, TestRunner) = smpp_embassy::new(state, connector, config, buffers);
+    if let Some(store) = part_store {
+        runner = runner.with_part_store(store);
+    }
     let result: &'static RunResult = leak(Signal::new());
     spawn(spawner, async move { result.signal(runner.run().await) });
     (client, result)

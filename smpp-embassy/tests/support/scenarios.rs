@@ -10,7 +10,7 @@ use embassy_futures::join::join_array;
 use embassy_futures::select::{Either, select};
 use embassy_sync::blocking_mutex::raw::CriticalSectionRawMutex;
 use embassy_time::{Duration, Instant, Timer, with_timeout};
-use smpp_embassy::smpp_codec::pdu::SubmitSm;
+use smpp_embassy::smpp_codec::pdu::{QuerySm, SubmitSm};
 use smpp_embassy::smpp_codec::text::gsm7::Tables;
 use smpp_embassy::smpp_codec::text::segment::Encoding;
 use smpp_embassy::smpp_codec::{Address, MessageState, Pdu, RegisteredDelivery};
@@ -70,7 +70,7 @@ pub async fn until(ms: u64, what: &str, mut cond: impl FnMut() -> bool) {
     }
 }
 
-fn text<'t>(to: &'t str, body: &'t str) -> Text<'t> {
+pub fn text<'t>(to: &'t str, body: &'t str) -> Text<'t> {
     Text::new(Address::alphanumeric("Alarm"), Address::international(to), body)
 }
 
@@ -120,6 +120,15 @@ pub async fn standard_text(c: TestClient, smsc: &Shared) {
     assert!(o.is_accepted(), "{:?}", o);
     assert_eq!(last_seen_payload(smsc).as_slice(), b"PDU path");
     assert!(within(5000, "pdu receipt", t.receipt()).await.unwrap().is_delivered());
+
+    // A query_sm through `submit_pdu`: the runner's session decodes query_sm_resp only once a
+    // query is posted; the answer's message_id comes back in the outcome.
+    let queried = stats(smsc, |s| s.seen.last().unwrap().id.clone());
+    let query = QuerySm { message_id: queried.as_str().into(), source: Address::alphanumeric("Alarm") };
+    let t = within(5000, "query", c.submit_pdu(&Pdu::QuerySm(query))).await.unwrap();
+    let o = within(5000, "query outcome", t.outcome()).await;
+    assert!(o.is_accepted(), "{:?}", o);
+    assert_eq!(o.message_id(), Some(queried.as_str()));
 
     let before = stats(smsc, |s| s.submits);
     let mut bad = text("34600000003", "漢字");

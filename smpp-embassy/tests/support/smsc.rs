@@ -13,7 +13,7 @@ use embassy_sync::blocking_mutex::Mutex;
 use embassy_sync::blocking_mutex::raw::CriticalSectionRawMutex;
 use embassy_time::{Duration, Instant as EmbassyInstant, Timer};
 use embedded_io_async::{Read, Write};
-use smpp_codec::pdu::{DeliverSm, MessageIdResp};
+use smpp_codec::pdu::{DeliverSm, MessageIdResp, QuerySmResp};
 use smpp_codec::{Address, CommandId, CommandStatus, EsmClass, MessageState, Pdu, Tlv, Tlvs};
 use smpp_session::{CloseReason, Config, Event, IncomingToken, Instant, Session};
 
@@ -295,6 +295,19 @@ pub async fn serve<C: Read + Write>(conn: &mut C, b: &Behaviour, shared: &Shared
                     });
                     let resp = Pdu::SubmitSmResp(MessageIdResp::new(id.as_str()));
                     let _ = session.respond(at, token, CommandStatus::OK, Some(&resp));
+                }
+                Event::Request { token, command: CommandId::QUERY_SM } => {
+                    accounted += 1;
+                    let mut id: heapless::String<65> = heapless::String::new();
+                    if let Some(Pdu::QuerySm(q)) = session.pdu() {
+                        let _ = id.push_str(core::str::from_utf8(q.message_id.as_bytes()).unwrap_or(""));
+                    }
+                    let resp = QuerySmResp {
+                        message_id: id.as_str().into(),
+                        message_state: MessageState::DELIVERED,
+                        ..QuerySmResp::default()
+                    };
+                    let _ = session.respond(at, token, CommandStatus::OK, Some(&Pdu::QuerySmResp(resp)));
                 }
                 Event::Request { token, .. } | Event::DataSm { token: Some(token) } => {
                     accounted += 1;
