@@ -75,12 +75,16 @@ impl<T: Transport> Conn<T> {
                 // Frames wait for the application; the transport stays readable.
                 break;
             }
+            let room = buf.len();
             match self.io.read(buf) {
                 Ok(0) => self.eof = true,
                 Ok(n) => {
                     tap(buf.get(..n).unwrap_or(&[]));
                     session.commit(now, n);
                     progress = true;
+                    if n < room && self.io.short_io_drains() {
+                        self.readable = false;
+                    }
                 }
                 Err(e) if e.kind() == ErrorKind::WouldBlock => self.readable = false,
                 Err(e) if e.kind() == ErrorKind::Interrupted => {}
@@ -134,11 +138,15 @@ impl<T: Transport> Conn<T> {
             match self.io.write(out) {
                 Ok(0) => return Err(io::Error::new(ErrorKind::WriteZero, "the connection takes no more octets")),
                 Ok(n) => {
+                    let short = n < out.len();
                     tap(out.get(..n).unwrap_or(&[]));
                     session.transmitted(n);
                     progress = true;
                     if chunk.is_some() {
                         break;
+                    }
+                    if short && self.io.short_io_drains() {
+                        self.writable = false;
                     }
                 }
                 Err(e) if e.kind() == ErrorKind::WouldBlock => self.writable = false,
