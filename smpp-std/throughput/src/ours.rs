@@ -61,3 +61,87 @@ fn feed<const W: usize>(clients: &[Client<W>]) -> Result<(), String> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! Our client allocates nothing per message on the `submit_tagged` path once warm. The
+    //! SMSC here is a bare `smpp_session::Session` on a blocking socket, which allocates
+    //! nothing either, so the process-wide count (this crate's counting allocator) is the
+    //! client's.
+    #![allow(clippy::unwrap_used)]
+
+    use std::io::{Read, Write};
+    use std::net::TcpListener;
+    use std::time::Duration;
+
+    use smpp_codec::pdu::{MessageIdResp, SubmitSm};
+    use smpp_codec::{Address, CommandStatus, Pdu, Tlvs};
+    use smpp_session::{Config, Event, Session};
+    use smpp_std::clock::Clock;
+    use smpp_std::{Client, ClientConfig, Completion};
+
+    /// Answers every submit_sm with ESME_ROK and message id "1" until the client leaves.
+    fn smsc(listener: &TcpListener) {
+        let (mut sock, _) = listener.accept().unwrap();
+        sock.set_nodelay(true).unwrap();
+        let clock = Clock::new();
+        let (mut rx, mut tx) = (vec![0u8; 70_000], vec![0u8; 70_000]);
+        let mut s: Session<'_, 64> = Session::smsc(Config::default(), &mut rx, &mut tx, clock.now()).unwrap();
+        let resp = Pdu::SubmitSmResp(MessageIdResp { message_id: "1".into(), tlvs: Tlvs::EMPTY });
+        loop {
+            let n = match sock.read(s.receive_buffer()) {
+                Ok(0) | Err(_) => return,
+                Ok(n) => n,
+            };
+            let now = clock.now();
+            s.commit(now, n);
+            while let Some(e) = s.poll_event() {
+                match e {
+                    Event::BindRequest { token, .. } => s.accept_bind(now, token, "SMSC").unwrap(),
+                    Event::Request { token, .. } => s.respond(now, token, CommandStatus::OK, Some(&resp)).unwrap(),
+                    _ => {}
+                }
+            }
+            while !s.transmit().is_empty() {
+                let n = sock.write(s.transmit()).unwrap();
+                s.transmitted(n);
+            }
+        }
+    }
+
+    /// Sends `n` messages keeping 64 in flight; returns how many were accepted.
+    fn pump(client: &Client<64>, n: u64) -> u64 {
+        let sm = SubmitSm::new(Address::international("12345"), Address::international("31600000001"), b"hello");
+        let (tx, rx) = crossbeam_channel::bounded::<Completion>(64);
+        let (mut sent, mut done, mut ok) = (0u64, 0u64, 0u64);
+        while done < n {
+            while sent < n && sent - done < 64 {
+                client.submit_tagged(&sm, sent, &tx).unwrap();
+                sent += 1;
+            }
+            let c = rx.recv_timeout(Duration::from_secs(10)).unwrap();
+            done += 1;
+            ok += u64::from(c.outcome.is_accepted());
+        }
+        ok
+    }
+
+    #[test]
+    fn submit_tagged_allocates_nothing_per_message_once_warm() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let server = std::thread::spawn(move || smsc(&listener));
+        let start = crate::alloc::allocations();
+        let client: Client<64> = Client::connect(addr, ClientConfig::new("test", "test")).unwrap();
+        assert_eq!(pump(&client, 5_000), 5_000, "warm-up");
+        let before = crate::alloc::allocations();
+        assert!(before > start, "the counter sees the client's setup");
+        let n = 50_000;
+        assert_eq!(pump(&client, n), n);
+        let allocations = crate::alloc::allocations() - before;
+        client.close().unwrap();
+        server.join().unwrap();
+        eprintln!("{allocations} allocations for {n} messages");
+        assert!(allocations <= 10, "{allocations} allocations for {n} messages");
+    }
+}
