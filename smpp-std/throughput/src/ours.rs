@@ -1,7 +1,13 @@
 //! Our client (smpp-std): one `Client<W>` per bind (each with its I/O thread), all fed by one
 //! thread through `submit_tagged` (the documented way to pipeline from one thread without
-//! allocating per message), which keeps W requests in flight on each bind; every outcome comes
-//! back on one channel, tagged with its bind.
+//! allocating per message); every outcome comes back on one channel, tagged with its bind.
+//!
+//! The session keeps at most W requests on the wire, as the peers' windows do. Submitting does
+//! not wait for the SMSC, so the application hands each client up to 2W requests: W in the
+//! window and up to W in the client's queue (`ClientConfig::queue`, 1024 by default), from
+//! which the I/O thread refills the window as answers come, without waiting for the
+//! application's thread to be scheduled. (The peers' W tasks refill on the thread that read
+//! the answer; giving smpp34 2W tasks per bind did not change its rate.)
 
 use std::time::Duration;
 
@@ -39,14 +45,14 @@ fn run_w<const W: usize>(args: &RunArgs) -> Result<(), String> {
     Ok(())
 }
 
-/// Keeps W requests in flight on each bind until told to stop, then waits for the last ones.
+/// Keeps 2W requests handed to each bind until told to stop, then waits for the last ones.
 fn feed<const W: usize>(clients: &[Client<W>]) -> Result<(), String> {
     let sm = SubmitSm::new(Address::international(crate::SOURCE), Address::international(crate::DEST), crate::TEXT);
-    let (tx, rx) = crossbeam_channel::bounded::<Completion>(W * clients.len());
+    let (tx, rx) = crossbeam_channel::bounded::<Completion>(2 * W * clients.len());
     let mut inflight = vec![0usize; clients.len()];
     loop {
         for (bind, client) in clients.iter().enumerate() {
-            while inflight[bind] < W && !measure::stopping() {
+            while inflight[bind] < 2 * W && !measure::stopping() {
                 client.submit_tagged(&sm, bind as u64, &tx).map_err(|e| format!("submit: {e}"))?;
                 inflight[bind] += 1;
             }
