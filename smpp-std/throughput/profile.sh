@@ -43,5 +43,5 @@ for who in client server; do
       if ($1 > 0) printf "  %-16s %7.3f\n", n, $1 / (ok / secs * 2) }' "$out/stat-$who.txt"
   echo "$who, hottest symbols (self time):"
   perf report -i "$out/$who.data" --no-children --sort dso,sym -g none 2>/dev/null \
-    | grep -v '^#' | grep -v '^$' | head -15 | sed 's/^/  /'
+    | grep -v '^#' | grep -v '^$' | head -15 | sed 's/^/  /' || true
 done
