@@ -6,7 +6,7 @@
 #   run.sh --smoke       a few seconds of each (CI): checks that every client binds and that
 #                        ours and smpp34 get answers, not how fast
 # Other arguments go to `smpp-throughput run` (--rounds, --warmup-ms, --measure-ms, --windows,
-# --binds, --clients).
+# --binds, --clients, --grace-s).
 set -euo pipefail
 cd "$(dirname "$0")"
 cargo build --locked --release --quiet
@@ -14,7 +14,7 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 echo "uptime before: $(uptime)"
 if [ "${1:-}" = "--smoke" ]; then
   shift
-  set -- --rounds 1 --warmup-ms 100 --measure-ms 300 --check ours,smpp34 "$@"
+  set -- --rounds 1 --warmup-ms 100 --measure-ms 300 --grace-s 12 --check ours,smpp34 "$@"
 fi
 ./target/release/smpp-throughput run "$@"
 echo "uptime after: $(uptime)"

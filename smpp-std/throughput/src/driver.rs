@@ -87,6 +87,14 @@ impl Drop for ServerProcess {
     }
 }
 
+/// Milliseconds of warm-up and measurement, and seconds a client may take to finish after.
+#[derive(Copy, Clone)]
+struct Timing {
+    warmup: u64,
+    measure: u64,
+    grace: u64,
+}
+
 /// Runs one client process to its end (killed if it overstays) and returns its result line.
 fn run_client(
     exe: &std::path::Path,
@@ -94,9 +102,9 @@ fn run_client(
     name: &str,
     binds: usize,
     window: usize,
-    warmup: u64,
-    measure: u64,
+    t: Timing,
 ) -> Result<Sample, String> {
+    let Timing { warmup, measure, grace } = t;
     let mut child = Command::new(exe)
         .args(["client", name, "--addr", &server.addr])
         .args(["--binds", &binds.to_string(), "--window", &window.to_string()])
@@ -108,13 +116,13 @@ fn run_client(
     let out = child.stdout.take().ok_or("no client stdout")?;
     let reader = std::thread::spawn(move || BufReader::new(out).lines().map_while(Result::ok).find_map(|l| parse(&l)));
     // A client may need a response timeout or two to finish what it has in flight.
-    let deadline = Instant::now() + Duration::from_millis(warmup + measure) + Duration::from_secs(60);
+    let deadline = Instant::now() + Duration::from_millis(warmup + measure) + Duration::from_secs(grace);
     loop {
         match child.try_wait().map_err(|e| e.to_string())? {
             Some(status) if status.success() => break,
             Some(status) => return Err(format!("{name} exited with {status}")),
             None if Instant::now() > deadline => {
-                eprintln!("  {name}: still running 60 s after its measurement: killed (its result stands)");
+                eprintln!("  {name}: still running {grace} s after its measurement: killed (its result stands)");
                 let _ = child.kill();
                 let _ = child.wait();
                 break;
@@ -131,6 +139,8 @@ pub fn run(o: &Opts) -> Result<(), String> {
     let rounds: usize = o.num("rounds", 5);
     let warmup: u64 = o.num("warmup-ms", 500);
     let measure: u64 = o.num("measure-ms", 2000);
+    // How long a client may take to finish what is in flight (a response timeout or two).
+    let grace: u64 = o.num("grace-s", 60);
     let windows: Vec<usize> = o.list("windows", "1,8,64").iter().map(|s| s.parse().unwrap_or(64)).collect();
     let binds: Vec<usize> = o.list("binds", "1,4").iter().map(|s| s.parse().unwrap_or(1)).collect();
     let clients = o.list("clients", "ours,smpp34,rusmppc");
@@ -148,7 +158,7 @@ pub fn run(o: &Opts) -> Result<(), String> {
             for &b in &binds {
                 for i in 0..clients.len() {
                     let name = &clients[(i + round) % clients.len()];
-                    let s = run_client(&exe, &server, name, b, w, warmup, measure)?;
+                    let s = run_client(&exe, &server, name, b, w, Timing { warmup, measure, grace })?;
                     println!(
                         "  w={w:<2} binds={b} {name:<8} {:>10.0} msg/s  err {:>6}  client {:>6.2} us/msg  server {:>6.2} us/msg  allocs/msg {:>6.2}",
                         s.rate(),

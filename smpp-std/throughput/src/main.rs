@@ -29,7 +29,7 @@ const TEXT: &[u8] = b"perf test message";
 
 fn usage() -> ! {
     eprintln!(
-        "usage:\n  smpp-throughput run [--rounds N] [--warmup-ms MS] [--measure-ms MS] [--windows 1,8,64] [--binds 1,4] [--clients ours,smpp34,rusmppc] [--check ours,smpp34]\n  smpp-throughput server\n  smpp-throughput client NAME --addr ADDR --binds B --window W [--warmup-ms MS] [--measure-ms MS] [--server-pid PID]"
+        "usage:\n  smpp-throughput run [--rounds N] [--warmup-ms MS] [--measure-ms MS] [--windows 1,8,64] [--binds 1,4] [--clients ours,smpp34,rusmppc] [--check ours,smpp34] [--grace-s S]\n  smpp-throughput server\n  smpp-throughput client NAME --addr ADDR --binds B --window W [--warmup-ms MS] [--measure-ms MS] [--server-pid PID]"
     );
     std::process::exit(2)
 }
