@@ -75,12 +75,16 @@ impl<T: Transport> Conn<T> {
                 // Frames wait for the application; the transport stays readable.
                 break;
             }
+            let room = buf.len();
             match self.io.read(buf) {
                 Ok(0) => self.eof = true,
                 Ok(n) => {
                     tap(buf.get(..n).unwrap_or(&[]));
                     session.commit(now, n);
                     progress = true;
+                    if n < room && self.io.short_io_drains() {
+                        self.readable = false;
+                    }
                 }
                 Err(e) if e.kind() == ErrorKind::WouldBlock => self.readable = false,
                 Err(e) if e.kind() == ErrorKind::Interrupted => {}
@@ -134,11 +138,15 @@ impl<T: Transport> Conn<T> {
             match self.io.write(out) {
                 Ok(0) => return Err(io::Error::new(ErrorKind::WriteZero, "the connection takes no more octets")),
                 Ok(n) => {
+                    let short = n < out.len();
                     tap(out.get(..n).unwrap_or(&[]));
                     session.transmitted(n);
                     progress = true;
                     if chunk.is_some() {
                         break;
+                    }
+                    if short && self.io.short_io_drains() {
+                        self.writable = false;
                     }
                 }
                 Err(e) if e.kind() == ErrorKind::WouldBlock => self.writable = false,
@@ -186,5 +194,93 @@ impl<T: Transport> Conn<T> {
             }
             Err(e) => Err(e),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use std::io::{Read, Write};
+
+    use super::*;
+
+    /// A transport that has `incoming` to read and room for `room` octets, and counts calls.
+    struct Fake {
+        incoming: Vec<u8>,
+        room: usize,
+        reads: usize,
+        writes: usize,
+        drains: bool,
+    }
+
+    impl Read for Fake {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            self.reads += 1;
+            if self.incoming.is_empty() {
+                return Err(ErrorKind::WouldBlock.into());
+            }
+            let n = buf.len().min(self.incoming.len());
+            buf[..n].copy_from_slice(&self.incoming[..n]);
+            self.incoming.drain(..n);
+            Ok(n)
+        }
+    }
+
+    impl Write for Fake {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.writes += 1;
+            if self.room == 0 {
+                return Err(ErrorKind::WouldBlock.into());
+            }
+            let n = buf.len().min(self.room);
+            self.room -= n;
+            Ok(n)
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl mio::event::Source for Fake {
+        fn register(&mut self, _: &Registry, _: Token, _: Interest) -> io::Result<()> {
+            Ok(())
+        }
+        fn reregister(&mut self, _: &Registry, _: Token, _: Interest) -> io::Result<()> {
+            Ok(())
+        }
+        fn deregister(&mut self, _: &Registry) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl Transport for Fake {
+        fn short_io_drains(&self) -> bool {
+            self.drains
+        }
+    }
+
+    /// Reads one enquire_link and writes its 16-octet answer through a socket that takes 10.
+    fn calls(drains: bool) -> (usize, usize) {
+        let poll = mio::Poll::new().unwrap();
+        let enquire_link = [0, 0, 0, 16, 0, 0, 0, 0x15, 0, 0, 0, 0, 0, 0, 0, 7];
+        let fake = Fake { incoming: enquire_link.to_vec(), room: 10, reads: 0, writes: 0, drains };
+        let mut conn = Conn::register(poll.registry(), fake, Token(0)).unwrap();
+        let (mut rx, mut tx) = (vec![0u8; 1024], vec![0u8; 1024]);
+        let config = smpp_session::Config::default();
+        let mut session: Session<'_, 4> = Session::esme(config, &mut rx, &mut tx, Instant(0)).unwrap();
+        assert!(conn.read(&mut session, Instant(0)).unwrap());
+        while session.poll_event().is_some() {}
+        assert_eq!(session.transmit().len(), 16, "the enquire_link_resp");
+        assert!(conn.write(&mut session).unwrap());
+        assert_eq!(session.transmit().len(), 6);
+        (conn.io.reads, conn.io.writes)
+    }
+
+    #[test]
+    fn a_short_read_or_write_on_a_socket_ends_the_round_without_would_block() {
+        assert_eq!(calls(true), (1, 1), "a socket: the short read and the short write say it all");
+        assert_eq!(calls(false), (2, 2), "a buffering transport: each is tried until WouldBlock");
     }
 }

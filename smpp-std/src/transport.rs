@@ -7,9 +7,22 @@ use std::time::Duration;
 /// A non-blocking, bidirectional byte stream registered with the poll loop: a TCP stream, or a
 /// TLS stream or serial line wrapped to behave as one (reads and writes return
 /// `WouldBlock` instead of waiting; readiness is reported through [`mio::event::Source`]).
-pub trait Transport: Read + Write + mio::event::Source + Send + 'static {}
+pub trait Transport: Read + Write + mio::event::Source + Send + 'static {
+    /// Whether a read or write that moves fewer octets than it was offered shows that the
+    /// transport has nothing more to read (or no room to write) until its next readiness event,
+    /// as with a socket under edge-triggered polling. The poll loop then skips the call that
+    /// would only return `WouldBlock`: one system call fewer per wake-up. A transport that
+    /// buffers (TLS) keeps the default, `false`.
+    fn short_io_drains(&self) -> bool {
+        false
+    }
+}
 
-impl Transport for mio::net::TcpStream {}
+impl Transport for mio::net::TcpStream {
+    fn short_io_drains(&self) -> bool {
+        true
+    }
+}
 
 /// Connects to the first address of `addr` that answers within `timeout` each, with Nagle's
 /// algorithm off (PDUs are small and latency matters), and returns a non-blocking stream.

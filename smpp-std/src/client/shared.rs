@@ -99,8 +99,10 @@ impl Shared {
             return Err(cmd);
         }
         self.commands.send(cmd).map_err(|e| e.into_inner())?;
-        if self.sleeping.load(Ordering::SeqCst) {
-            // The thread checks the queue after announcing sleep; a spurious wake costs a poll.
+        // The thread checks the queue after announcing sleep; a spurious wake costs a poll.
+        // Only the first command after it announced sleep wakes it (one eventfd write, not one
+        // per command): the thread takes every queued command once awake.
+        if self.sleeping.load(Ordering::SeqCst) && self.sleeping.swap(false, Ordering::SeqCst) {
             let _ = self.waker.wake();
         }
         Ok(())

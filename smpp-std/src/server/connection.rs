@@ -496,12 +496,14 @@ impl<'h> Connection<'h> {
         let events = hub.events.wanted();
         let text = if events || self.receipt_text { ud.text() } else { String::new() };
         let source = Addr::from_address(&sm.source);
+        // The events need the addresses too; without subscribers the store takes them.
+        let addresses = events.then(|| (source.clone(), dest.clone()));
         let sub = Submission {
             account: Arc::clone(&account.system_id),
             service_type,
-            source: source.clone(),
             undeliverable: profile.is_undeliverable(&dest.addr),
-            dest: dest.clone(),
+            source,
+            dest,
             registered_delivery: sm.registered_delivery.0,
             text: text.chars().take(RECEIPT_TEXT_CHARS).collect::<String>().into_boxed_str(),
             deliver_at: schedule.map_or(now, |t| self.clock.resolve(&t, now)),
@@ -523,7 +525,7 @@ impl<'h> Connection<'h> {
             return Err(Refusal::new(CommandStatus::MESSAGE_QUEUE_FULL, "every remembered message is still pending"));
         };
         hub.stats.submitted.fetch_add(1, Ordering::Relaxed);
-        if events {
+        if let Some((source, dest)) = addresses {
             let part = ud.concat.map(|c| (c.seq, c.total));
             hub.events.emit(|| ServerEvent::Submitted {
                 connection: self.id,

@@ -9,6 +9,7 @@
 //! clock, so it is tested without sleeping.
 
 use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -96,11 +97,162 @@ pub(crate) struct Store {
     capacity: usize,
     /// The number the next message gets (its id is this number, formatted).
     next: u64,
-    records: HashMap<u64, Record>,
+    records: Records,
     /// (due, number) of every message whose state is not final.
-    schedule: BTreeSet<(Instant, u64)>,
+    schedule: Ordered<(Instant, u64)>,
     /// Numbers of the messages whose state is final: the oldest is forgotten first.
-    finals: BTreeSet<u64>,
+    finals: Ordered<u64>,
+}
+
+/// The records by number. Numbers are given in turn, so the recent ones sit in a queue indexed
+/// by number (a forgotten one leaves a hole until it reaches the front); a record older than
+/// the queue's reach (a message pending far ahead while many newer came and went) moves to a
+/// map. Adding, finding and forgetting touch memory in order, not at random as a map would.
+#[derive(Debug)]
+struct Records {
+    /// The number of `slots[0]`; `base + slots.len()` is the next number.
+    base: u64,
+    slots: VecDeque<Option<Record>>,
+    old: HashMap<u64, Record, BuildHasherDefault<NumberHasher>>,
+    len: usize,
+    /// The most slots kept: older live records move to `old`.
+    reach: usize,
+}
+
+impl Records {
+    fn new(first: u64, capacity: usize) -> Self {
+        Records { base: first, slots: VecDeque::new(), old: HashMap::default(), len: 0, reach: capacity + 1024 }
+    }
+
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Adds the record of the next number, `n`.
+    fn push(&mut self, n: u64, r: Record) {
+        if self.slots.is_empty() {
+            self.base = n;
+        }
+        debug_assert_eq!(self.base + self.slots.len() as u64, n, "numbers are given in turn");
+        self.slots.push_back(Some(r));
+        self.len += 1;
+        while self.slots.len() > self.reach {
+            if let Some(Some(r)) = self.slots.pop_front() {
+                self.old.insert(self.base, r);
+            }
+            self.base += 1;
+        }
+        self.trim();
+    }
+
+    fn slot(&self, n: u64) -> Option<usize> {
+        n.checked_sub(self.base).and_then(|i| usize::try_from(i).ok())
+    }
+
+    fn get(&self, n: u64) -> Option<&Record> {
+        match self.slot(n) {
+            Some(i) => self.slots.get(i)?.as_ref(),
+            None => self.old.get(&n),
+        }
+    }
+
+    fn get_mut(&mut self, n: u64) -> Option<&mut Record> {
+        match self.slot(n) {
+            Some(i) => self.slots.get_mut(i)?.as_mut(),
+            None => self.old.get_mut(&n),
+        }
+    }
+
+    fn remove(&mut self, n: u64) {
+        let gone = match self.slot(n) {
+            Some(i) => self.slots.get_mut(i).and_then(Option::take).is_some(),
+            None => self.old.remove(&n).is_some(),
+        };
+        if gone {
+            self.len -= 1;
+            self.trim();
+        }
+    }
+
+    /// Drops the holes at the front.
+    fn trim(&mut self) {
+        while self.slots.front().is_some_and(Option::is_none) {
+            self.slots.pop_front();
+            self.base += 1;
+        }
+    }
+}
+
+/// Hashes a message number: numbers are consecutive, so a multiplication spreads them well
+/// enough, at a fraction of SipHash's cost (the store is touched for every submission).
+#[derive(Default)]
+pub(crate) struct NumberHasher(u64);
+
+impl Hasher for NumberHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0 ^ n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+/// A set taken smallest first that is cheap when values come in increasing order, as message
+/// numbers and (with one receipt delay) due times do: those go to the end of a queue; the
+/// others, to a tree.
+#[derive(Debug)]
+struct Ordered<T> {
+    /// Increasing.
+    run: VecDeque<T>,
+    rest: BTreeSet<T>,
+}
+
+impl<T: Ord + Copy> Ordered<T> {
+    fn new() -> Self {
+        Ordered { run: VecDeque::new(), rest: BTreeSet::new() }
+    }
+
+    fn insert(&mut self, v: T) {
+        if self.run.back().is_none_or(|b| *b < v) {
+            self.run.push_back(v);
+        } else {
+            self.rest.insert(v);
+        }
+    }
+
+    fn first(&self) -> Option<T> {
+        match (self.run.front(), self.rest.first()) {
+            (Some(a), Some(b)) => Some(*a.min(b)),
+            (a, b) => a.or(b).copied(),
+        }
+    }
+
+    fn pop_first(&mut self) -> Option<T> {
+        match (self.run.front(), self.rest.first()) {
+            (Some(a), Some(b)) if b < a => self.rest.pop_first(),
+            (Some(_), _) => self.run.pop_front(),
+            (None, _) => self.rest.pop_first(),
+        }
+    }
+
+    fn remove(&mut self, v: &T) {
+        if !self.rest.remove(v) {
+            if let Ok(i) = self.run.binary_search(v) {
+                self.run.remove(i);
+            }
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &T> {
+        self.run.iter().chain(&self.rest)
+    }
 }
 
 impl Store {
@@ -109,9 +261,9 @@ impl Store {
             ids,
             capacity: capacity.max(1),
             next: first,
-            records: HashMap::new(),
-            schedule: BTreeSet::new(),
-            finals: BTreeSet::new(),
+            records: Records::new(first, capacity.max(1)),
+            schedule: Ordered::new(),
+            finals: Ordered::new(),
         }
     }
 
@@ -123,7 +275,7 @@ impl Store {
 
     /// The earliest moment a state becomes final.
     pub(crate) fn next_due(&self) -> Option<Instant> {
-        self.schedule.first().map(|(at, _)| *at)
+        self.schedule.first().map(|(at, _)| at)
     }
 
     /// Accepts a message at `now`; its state becomes final `delay` after it may be delivered,
@@ -134,7 +286,7 @@ impl Store {
     pub(crate) fn accept(&mut self, now: Instant, sub: Submission, delay: Duration) -> Result<String, Full> {
         if self.records.len() >= self.capacity {
             let oldest = self.finals.pop_first().ok_or(Full)?;
-            self.records.remove(&oldest);
+            self.records.remove(oldest);
         }
         let n = self.next;
         self.next += 1;
@@ -146,7 +298,7 @@ impl Store {
             _ => (delivered_at, MessageState::DELIVERED),
         };
         self.schedule.insert((due, n));
-        self.records.insert(
+        self.records.push(
             n,
             Record { id: id.clone(), sub, submitted: now, due, outcome, state: MessageState::ENROUTE, final_at: None },
         );
@@ -155,19 +307,19 @@ impl Store {
 
     fn get(&self, id: &[u8]) -> Option<(u64, &Record)> {
         let n = self.ids.parse(id)?;
-        self.records.get(&n).map(|r| (n, r))
+        self.records.get(n).map(|r| (n, r))
     }
 
     /// Makes final every state due at `now`; returns a copy of those messages `wanted` picks
     /// (the ones that get a receipt), in due order.
     pub(crate) fn advance(&mut self, now: Instant, wanted: impl Fn(&Record) -> bool) -> Vec<Record> {
         let mut done = Vec::new();
-        while let Some(&(at, n)) = self.schedule.first() {
+        while let Some((at, n)) = self.schedule.first() {
             if at > now {
                 break;
             }
-            self.schedule.remove(&(at, n));
-            if let Some(r) = self.records.get_mut(&n) {
+            self.schedule.pop_first();
+            if let Some(r) = self.records.get_mut(n) {
                 r.state = r.outcome;
                 r.final_at = Some(at);
                 self.finals.insert(n);
@@ -205,7 +357,7 @@ impl Store {
             // Only pending messages can be cancelled: look through those.
             self.schedule
                 .iter()
-                .filter_map(|(_, n)| self.records.get(n).map(|r| (*n, r)))
+                .filter_map(|(_, n)| self.records.get(*n).map(|r| (*n, r)))
                 .filter(|(_, r)| {
                     matches(r)
                         && r.sub.dest.addr.as_bytes() == req.dest
@@ -217,7 +369,7 @@ impl Store {
             self.get(req.message_id).filter(|(_, r)| matches(r)).map(|(n, _)| n).into_iter().collect()
         };
         for &n in &targets {
-            if let Some(r) = self.records.get_mut(&n) {
+            if let Some(r) = self.records.get_mut(n) {
                 r.state = MessageState::DELETED;
                 r.final_at = Some(now);
                 let due = r.due;
@@ -493,6 +645,46 @@ mod tests {
         assert_eq!(s.query("u", b.as_bytes(), b""), None, "the oldest final message made room");
         assert!(s.query("u", far.as_bytes(), b"").is_some() && s.query("u", c.as_bytes(), b"").is_some());
         assert_eq!(s.accept(Instant(102), sub("u", "4"), d), Err(Full), "both pending");
+    }
+
+    #[test]
+    fn a_message_pending_while_thousands_come_and_go_is_still_found_and_made_final() {
+        let mut s = store(3);
+        let d = Duration(1);
+        let far = s.accept(Instant(0), Submission { deliver_at: Instant(1_000_000), ..sub("u", "1") }, d).unwrap();
+        let mut last = String::new();
+        for t in 0..5_000u64 {
+            last = s.accept(Instant(t), sub("u", "2"), d).unwrap();
+            s.advance(Instant(t + 1), all);
+        }
+        assert!(s.records.slots.len() <= s.records.reach, "the queue keeps its reach");
+        assert_eq!(s.records.old.len(), 1, "the pending one moved out of the queue");
+        assert_eq!(s.len(), 3);
+        assert_eq!(s.query("u", far.as_bytes(), b"").map(|q| q.state), Some(MessageState::ENROUTE));
+        assert_eq!(s.query("u", last.as_bytes(), b"").map(|q| q.state), Some(MessageState::DELIVERED));
+        let done = s.advance(Instant(1_000_001), all);
+        assert_eq!(done.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), [far.as_str()]);
+        // Final now, and the oldest: the next submission makes room by forgetting it.
+        s.accept(Instant(1_000_002), sub("u", "3"), d).unwrap();
+        assert_eq!(s.query("u", far.as_bytes(), b""), None);
+        assert_eq!(s.len(), 3);
+    }
+
+    #[test]
+    fn ordered_sets_give_the_smallest_first_whatever_the_order_of_arrival() {
+        let mut o = Ordered::new();
+        for v in [5, 7, 3, 9, 8, 1, 10] {
+            o.insert(v);
+        }
+        o.remove(&9);
+        o.remove(&3);
+        let mut all: Vec<i32> = o.iter().copied().collect();
+        all.sort_unstable();
+        assert_eq!(all, [1, 5, 7, 8, 10]);
+        assert_eq!(o.first(), Some(1));
+        let taken: Vec<i32> = std::iter::from_fn(|| o.pop_first()).collect();
+        assert_eq!(taken, [1, 5, 7, 8, 10]);
+        assert_eq!(o.first(), None);
     }
 
     #[test]
