@@ -4,8 +4,9 @@
 # tests with gcc and clang under ASan + UBSan on the host; the same C tests cross-linked with
 # arm-none-eabi-gcc against the thumbv7em staticlib and run under QEMU (mps2-an386,
 # semihosting, checked by exit code); the no_std staticlib for thumbv6m and riscv32imc; the
-# Python ctypes test against the cdylib; the ESME firmware under QEMU and its flash cost; the
-# window-32 build against the header's window-32 storage.
+# Python ctypes tests against the cdylib (a pair in one process, and an ESME over a socket
+# against `smpp sim`); the ESME firmware under QEMU and its flash cost; the window-32 build
+# against the header's window-32 storage.
 set -euo pipefail
 cd "$(dirname "$0")"
 capi="$(pwd)"
@@ -81,6 +82,10 @@ done
 
 step "Python ctypes against the cdylib"
 python3 tests/python/test_ctypes.py "$target/debug/libsmpp_capi.so" include/smpp.h
+
+step "Python ctypes: the cdylib's ESME over a socket against the smpp-std simulator (smpp sim)"
+cargo build --locked -p smpp-std --bin smpp
+python3 tests/python/esme_against_sim.py "$target/debug/libsmpp_capi.so" include/smpp.h "$target/debug/smpp"
 
 step "the README's C example against an SMSC on loopback (the cdylib's SMSC session, driven from Python)"
 awk '/^```c$/ { on = 1; next } /^```$/ { on = 0 } on' README.md > "$out/send_alarm.c"
