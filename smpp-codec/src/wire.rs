@@ -352,7 +352,8 @@ pub(crate) fn has_nul(mut b: &[u8]) -> bool {
         }
         b = rest;
     }
-    b.contains(&0)
+    // A plain loop: `contains` would link core's word-at-a-time search for the last 7 octets.
+    b.iter().any(|&c| c == 0)
 }
 
 /// Counts octets and records the first validation error.
