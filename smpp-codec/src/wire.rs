@@ -265,7 +265,7 @@ impl<'a> Reader<'a> {
 
     /// The last mandatory field of a body, a C-Octet String: [absent](COctetStr::ABSENT) when
     /// the body ends where it would start (the leniency rule's one missing trailing C-string).
-    #[inline(always)]
+    #[inline]
     pub(crate) fn cstr_last(&mut self, field: Field, max: usize) -> Result<COctetStr<'a>, Error> {
         if self.rest.is_empty() { Ok(COctetStr::ABSENT) } else { self.cstr(field, max) }
     }
@@ -449,7 +449,7 @@ impl Sink for Writer<'_> {
     fn u32(&mut self, v: u32) {
         self.bytes(&v.to_be_bytes());
     }
-    #[inline(always)]
+    #[inline]
     fn bytes(&mut self, v: &[u8]) {
         // Empty fields (absent TLVs, NULL strings) are common: skip the call to memcpy.
         if v.is_empty() {
