@@ -888,6 +888,8 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
         seq
     }
 
+    // Out of line: every PDU the session writes calls it (measured smaller on a Cortex-M).
+    #[inline(never)]
     pub(crate) fn commit_seq(&mut self, seq: u32) {
         self.window.advance_seq(seq);
     }
