@@ -62,8 +62,6 @@ impl<const W: usize> Messages<W> {
         self.groups.get(usize::from(slot))?.as_ref()
     }
 
-    // Out of line: called from several places (measured smaller on a Cortex-M).
-    #[inline(never)]
     pub(crate) fn get_mut(&mut self, slot: u16) -> Option<&mut Group> {
         self.groups.get_mut(usize::from(slot))?.as_mut()
     }
