@@ -342,6 +342,7 @@ pub(crate) trait Sink {
 /// `(x - 0x01..01) & !x & 0x80..80` is non-zero), then the tail one by one. SMPP strings are
 /// short, and this runs on every emit.
 #[inline]
+#[allow(clippy::manual_contains)] // see the last line
 pub(crate) fn has_nul(mut b: &[u8]) -> bool {
     const LO: u64 = 0x0101_0101_0101_0101;
     const HI: u64 = 0x8080_8080_8080_8080;

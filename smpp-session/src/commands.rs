@@ -52,6 +52,9 @@ struct Snapshot {
 /// Most TLVs of a `submit_text` template kept on each part.
 const TEMPLATE_TLVS: usize = 8;
 
+/// Encodes a request with the sequence number it is given, into the room it is given.
+type WriteRequest<'w> = dyn FnMut(u32, &mut [u8]) -> Result<usize, CodecError> + 'w;
+
 impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
     /// ESME: sends a bind. The outcome is [`Event::Bound`](crate::Event::Bound) or
     /// [`Event::BindFailed`](crate::Event::BindFailed).
@@ -200,7 +203,7 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
         len: usize,
         part: Option<(u16, u8)>,
         error: &dyn Fn() -> Option<CommandError>,
-        write: &mut dyn FnMut(u32, &mut [u8]) -> Result<usize, CodecError>,
+        write: &mut WriteRequest<'_>,
     ) -> Result<Handle, CommandError> {
         let command = crate::window::Request::new(id).ok_or(CommandError::NotARequest)?;
         let seq = self.peek_seq();
