@@ -218,7 +218,7 @@ impl<'a> Tlv<'a> {
             TlvValue::Octets(v) => v.strip_suffix(&[0]).unwrap_or(v),
             TlvValue::Int { .. } => return Err(err),
         };
-        if value.len() >= max || value.contains(&0) { Err(err) } else { Ok(COctetStr::new(value)) }
+        if value.len() >= max || crate::wire::has_nul(value) { Err(err) } else { Ok(COctetStr::new(value)) }
     }
 
     /// The value as octets whose length lies in `min..=max`.

@@ -265,7 +265,7 @@ impl<'a> Reader<'a> {
 
     /// The last mandatory field of a body, a C-Octet String: [absent](COctetStr::ABSENT) when
     /// the body ends where it would start (the leniency rule's one missing trailing C-string).
-    #[inline(always)]
+    #[inline]
     pub(crate) fn cstr_last(&mut self, field: Field, max: usize) -> Result<COctetStr<'a>, Error> {
         if self.rest.is_empty() { Ok(COctetStr::ABSENT) } else { self.cstr(field, max) }
     }
@@ -342,6 +342,7 @@ pub(crate) trait Sink {
 /// `(x - 0x01..01) & !x & 0x80..80` is non-zero), then the tail one by one. SMPP strings are
 /// short, and this runs on every emit.
 #[inline]
+#[allow(clippy::manual_contains)] // see the last line
 pub(crate) fn has_nul(mut b: &[u8]) -> bool {
     const LO: u64 = 0x0101_0101_0101_0101;
     const HI: u64 = 0x8080_8080_8080_8080;
@@ -352,7 +353,8 @@ pub(crate) fn has_nul(mut b: &[u8]) -> bool {
         }
         b = rest;
     }
-    b.contains(&0)
+    // A plain loop: `contains` would link core's word-at-a-time search for the last 7 octets.
+    b.iter().any(|&c| c == 0)
 }
 
 /// Counts octets and records the first validation error.
@@ -403,6 +405,8 @@ impl Sink for Measure {
     fn bytes(&mut self, v: &[u8]) {
         self.len += v.len();
     }
+    // Out of line: every field with a limit reports through it (measured smaller on a Cortex-M).
+    #[inline(never)]
     fn fail(&mut self, e: Error) {
         if self.error.is_none() {
             self.error = Some(e);
@@ -448,7 +452,7 @@ impl Sink for Writer<'_> {
     fn u32(&mut self, v: u32) {
         self.bytes(&v.to_be_bytes());
     }
-    #[inline(always)]
+    #[inline]
     fn bytes(&mut self, v: &[u8]) {
         // Empty fields (absent TLVs, NULL strings) are common: skip the call to memcpy.
         if v.is_empty() {

@@ -371,7 +371,8 @@ struct Link<const W: usize> {
     lost: u16,
     closed: Option<CloseReason>,
     /// Acknowledgements the transmit buffer had no room for yet.
-    acks: heapless::Vec<(IncomingToken, CommandStatus), W>,
+    /// A plain array: heapless's `push` and `retain` cost more code than these loops.
+    acks: [Option<(IncomingToken, CommandStatus)>; W],
 }
 
 /// Why a submission waits.
@@ -407,8 +408,7 @@ async fn serve<
         return End::Lost { bound: false };
     }
     state.with(|i| i.set_link(LinkState::Binding));
-    let mut link: Link<W> =
-        Link { bound: false, stopping: false, alive: true, lost: 0, closed: None, acks: heapless::Vec::new() };
+    let mut link: Link<W> = Link { bound: false, stopping: false, alive: true, lost: 0, closed: None, acks: [None; W] };
     loop {
         // Mutate, then drain: events first (handling them may queue answers), then the
         // application's requests, then the octets.
@@ -675,18 +675,26 @@ fn ack<const W: usize>(
 ) {
     if let Err(CommandError::TransmitBufferFull) = session.ack(now(), token, status) {
         // At most W requests of the peer wait for an answer, so there is always a place.
-        let _ = link.acks.push((token, status));
+        if let Some(free) = link.acks.iter_mut().find(|a| a.is_none()) {
+            *free = Some((token, status));
+        }
     }
 }
 
 #[inline(never)]
 fn retry_acks<const W: usize>(session: &mut Session<'_, W, 0>, link: &mut Link<W>) {
-    if link.acks.is_empty() {
+    if link.acks.iter().all(Option::is_none) {
         return;
     }
     let at = now();
-    link.acks
-        .retain(|&(token, status)| matches!(session.ack(at, token, status), Err(CommandError::TransmitBufferFull)));
+    // In any order: the SMSC matches answers by sequence number.
+    for kept in link.acks.iter_mut() {
+        if let Some((token, status)) = *kept {
+            if !matches!(session.ack(at, token, status), Err(CommandError::TransmitBufferFull)) {
+                *kept = None;
+            }
+        }
+    }
 }
 
 /// Hands the queued request to the session when it can take it.

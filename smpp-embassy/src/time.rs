@@ -10,6 +10,9 @@ pub(crate) fn now() -> Instant {
 
 /// A session deadline as an embassy-time instant. Waking at it (or later) always finds
 /// [`now`] at or past the deadline, so the runner never spins on a deadline it cannot act on.
+// Out of line: called from the runner's loop and its writes; the u64 conversion is longer than a
+// call.
+#[inline(never)]
 pub(crate) fn to_embassy(at: Instant) -> EmbassyInstant {
     EmbassyInstant::try_from_millis(at.0).unwrap_or(EmbassyInstant::MAX)
 }

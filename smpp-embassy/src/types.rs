@@ -311,6 +311,8 @@ impl<const IDS: usize> MessageOutcome<IDS> {
         self.ids.get(1)
     }
 
+    // Out of line: called from several places (measured smaller on a Cortex-M).
+    #[inline(never)]
     pub(crate) fn fail(&mut self, part: u8, failure: Failure) {
         if self.failed.is_none_or(|(p, _)| part < p) {
             self.failed = Some((part, failure));

@@ -52,6 +52,9 @@ struct Snapshot {
 /// Most TLVs of a `submit_text` template kept on each part.
 const TEMPLATE_TLVS: usize = 8;
 
+/// Encodes a request with the sequence number it is given, into the room it is given.
+type WriteRequest<'w> = dyn FnMut(u32, &mut [u8]) -> Result<usize, CodecError> + 'w;
+
 impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
     /// ESME: sends a bind. The outcome is [`Event::Bound`](crate::Event::Bound) or
     /// [`Event::BindFailed`](crate::Event::BindFailed).
@@ -186,24 +189,21 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
         part: Option<(u16, u8)>,
     ) -> Result<Handle, CommandError> {
         let len = pdu::encoded_len(body);
-        self.send_request_with(
-            id,
-            len,
-            part,
-            || encode_error(id, body),
-            |seq, buf| pdu::emit(id, seq, CommandStatus::OK, body, buf),
-        )
+        self.send_request_with(id, len, part, &|| encode_error(id, body), &mut |seq, buf| {
+            pdu::emit(id, seq, CommandStatus::OK, body, buf)
+        })
     }
 
     /// Sends an application request of `len` octets that `write` encodes with the sequence
-    /// number it is given.
+    /// number it is given. The closures are trait objects, so that one copy of this serves
+    /// every body type and [`send_frame`](Self::send_frame) (generic, it cost a copy each).
     fn send_request_with(
         &mut self,
         id: CommandId,
         len: usize,
         part: Option<(u16, u8)>,
-        error: impl Fn() -> Option<CommandError>,
-        write: impl FnOnce(u32, &mut [u8]) -> Result<usize, CodecError>,
+        error: &dyn Fn() -> Option<CommandError>,
+        write: &mut WriteRequest<'_>,
     ) -> Result<Handle, CommandError> {
         let command = crate::window::Request::new(id).ok_or(CommandError::NotARequest)?;
         let seq = self.peek_seq();
@@ -267,20 +267,14 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
         if id.expects_response() {
             self.check_window(1)?;
         }
-        self.send_request_with(
-            id,
-            frame.len(),
-            None,
-            || None,
-            |seq, buf| {
-                let dst = buf.get_mut(..frame.len()).ok_or(CodecError::BufferTooSmall { needed: frame.len() })?;
-                dst.copy_from_slice(frame);
-                if let Some(s) = dst.get_mut(12..HEADER_LEN) {
-                    s.copy_from_slice(&seq.to_be_bytes());
-                }
-                Ok(frame.len())
-            },
-        )
+        self.send_request_with(id, frame.len(), None, &|| None, &mut |seq, buf| {
+            let dst = buf.get_mut(..frame.len()).ok_or(CodecError::BufferTooSmall { needed: frame.len() })?;
+            dst.copy_from_slice(frame);
+            if let Some(s) = dst.get_mut(12..HEADER_LEN) {
+                s.copy_from_slice(&seq.to_be_bytes());
+            }
+            Ok(frame.len())
+        })
     }
 
     /// Keeps a copy of the PDU written since `mark` in the part store, packing it first when

@@ -26,10 +26,11 @@ pub(crate) enum Timer {
 /// Marks a stopped timer (no deadline is that late).
 const STOPPED: u64 = u64::MAX;
 
-/// One deadline per [`Timer`], in milliseconds, [`STOPPED`] when not running. Named fields
-/// rather than an array: a timer is reached without an index check (a few hundred octets of
-/// code on a Cortex-M).
-#[derive(Copy, Clone, Debug)]
+/// One deadline per [`Timer`], in milliseconds, each stored plus one (wrapping) so that a table
+/// of stopped timers is all zeros: clearing it needs no `memset` of its own on a Cortex-M
+/// (clearing memory is linked anyway). Named fields rather than an array: a timer is reached
+/// without an index check (a few hundred octets of code on a Cortex-M).
+#[derive(Copy, Clone, Debug, Default)]
 pub(crate) struct TimerTable {
     bind: u64,
     unbind: u64,
@@ -39,21 +40,6 @@ pub(crate) struct TimerTable {
     throttle_pause: u64,
     response: u64,
     peer_keepalive: u64,
-}
-
-impl Default for TimerTable {
-    fn default() -> Self {
-        TimerTable {
-            bind: STOPPED,
-            unbind: STOPPED,
-            session_init: STOPPED,
-            keepalive: STOPPED,
-            keepalive_response: STOPPED,
-            throttle_pause: STOPPED,
-            response: STOPPED,
-            peer_keepalive: STOPPED,
-        }
-    }
 }
 
 impl TimerTable {
@@ -70,8 +56,9 @@ impl TimerTable {
         }
     }
 
+    /// The deadline of `timer`, [`STOPPED`] when not running.
     fn value(&self, timer: Timer) -> u64 {
-        match timer {
+        let stored = match timer {
             Timer::Bind => self.bind,
             Timer::Unbind => self.unbind,
             Timer::SessionInit => self.session_init,
@@ -80,12 +67,14 @@ impl TimerTable {
             Timer::ThrottlePause => self.throttle_pause,
             Timer::Response => self.response,
             Timer::PeerKeepalive => self.peer_keepalive,
-        }
+        };
+        stored.wrapping_sub(1)
     }
 
     pub(crate) fn set(&mut self, timer: Timer, at: Instant) {
         // A deadline of u64::MAX would read as stopped; one millisecond earlier is the same.
-        *self.slot(timer) = if at.0 == STOPPED { STOPPED - 1 } else { at.0 };
+        let at = if at.0 == STOPPED { STOPPED - 1 } else { at.0 };
+        *self.slot(timer) = at.wrapping_add(1);
     }
 
     pub(crate) fn set_opt(&mut self, timer: Timer, at: Option<Instant>) {
@@ -96,7 +85,7 @@ impl TimerTable {
     }
 
     pub(crate) fn stop(&mut self, timer: Timer) {
-        *self.slot(timer) = STOPPED;
+        *self.slot(timer) = STOPPED.wrapping_add(1);
     }
 
     pub(crate) fn get(&self, timer: Timer) -> Option<Instant> {
@@ -127,7 +116,7 @@ impl TimerTable {
             self.peer_keepalive,
         ]
         .into_iter()
-        .fold(STOPPED, u64::min);
+        .fold(STOPPED, |earliest, stored| earliest.min(stored.wrapping_sub(1)));
         if t == STOPPED { None } else { Some(Instant(t)) }
     }
 }

@@ -57,7 +57,7 @@ impl<'a> Sm<'a> {
     ///
     /// # Errors
     /// A field that is truncated, unterminated or too long, or a corrupt TLV stream.
-    #[inline(always)]
+    #[inline]
     pub fn parse(body: &'a [u8]) -> Result<Self, Error> {
         let mut r = Reader::new(body);
         Ok(Sm {
