@@ -58,8 +58,19 @@ fn an_unreachable_address_is_a_connect_error() {
 #[test]
 fn the_client_reconnects_after_the_smsc_goes_away_and_comes_back() {
     use smpp_session::{Backoff, Duration as SDuration};
-    let mut first = server();
-    let addr = first.local_addr();
+    // A port below the kernel's ephemeral range (32768 and up by default), so that no outgoing
+    // connection on this machine takes it as its local port while the SMSC is away.
+    let server_config = || ServerConfig::new("smppclient1", "password", Profile::labsmobile());
+    let seed = std::process::id() as u16
+        ^ std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos() as u16;
+    let (mut first, addr) = (0..2000u16)
+        .find_map(|i| {
+            let port = 20000 + (seed.wrapping_add(i.wrapping_mul(7919)) % 12000);
+            Server::start(("127.0.0.1", port), server_config())
+                .ok()
+                .map(|s| (s, std::net::SocketAddr::from(([127, 0, 0, 1], port))))
+        })
+        .expect("no free port in 20000..32000");
     let mut config = ClientConfig::new("smppclient1", "password");
     config.reconnect = Some(smpp_std::Reconnect {
         backoff: Backoff::new(SDuration::from_millis(50), SDuration::from_millis(200), None),
@@ -73,7 +84,7 @@ fn the_client_reconnects_after_the_smsc_goes_away_and_comes_back() {
     // Submissions made while the SMSC is away wait for the next bind.
     let pending = client.send_text(msg()).unwrap();
     std::thread::sleep(Duration::from_millis(300));
-    let second = Server::start(addr, ServerConfig::new("smppclient1", "password", Profile::labsmobile())).unwrap();
+    let second = Server::start(addr, server_config()).unwrap();
     let o = pending.wait(Duration::from_secs(10)).unwrap();
     assert!(o.is_accepted(), "{o:?}");
     let seen: Vec<_> = events.try_iter().collect();
