@@ -265,7 +265,10 @@ impl<'a> Reader<'a> {
 
     /// The last mandatory field of a body, a C-Octet String: [absent](COctetStr::ABSENT) when
     /// the body ends where it would start (the leniency rule's one missing trailing C-string).
-    #[inline]
+    // Called on bare metal (smaller), copied into each caller on hosts (faster); see
+    // smpp-codec/BENCHMARKS.md, "Inlining by target".
+    #[cfg_attr(target_os = "none", inline)]
+    #[cfg_attr(not(target_os = "none"), inline(always))]
     pub(crate) fn cstr_last(&mut self, field: Field, max: usize) -> Result<COctetStr<'a>, Error> {
         if self.rest.is_empty() { Ok(COctetStr::ABSENT) } else { self.cstr(field, max) }
     }
@@ -405,8 +408,9 @@ impl Sink for Measure {
     fn bytes(&mut self, v: &[u8]) {
         self.len += v.len();
     }
-    // Out of line: every field with a limit reports through it (measured smaller on a Cortex-M).
-    #[inline(never)]
+    // Out of line on bare metal: every field with a limit reports through it (measured smaller
+    // on a Cortex-M); on hosts the compiler chooses.
+    #[cfg_attr(target_os = "none", inline(never))]
     fn fail(&mut self, e: Error) {
         if self.error.is_none() {
             self.error = Some(e);
@@ -452,7 +456,10 @@ impl Sink for Writer<'_> {
     fn u32(&mut self, v: u32) {
         self.bytes(&v.to_be_bytes());
     }
-    #[inline]
+    // Called on bare metal (smaller), copied into each caller on hosts (faster); see
+    // smpp-codec/BENCHMARKS.md, "Inlining by target".
+    #[cfg_attr(target_os = "none", inline)]
+    #[cfg_attr(not(target_os = "none"), inline(always))]
     fn bytes(&mut self, v: &[u8]) {
         // Empty fields (absent TLVs, NULL strings) are common: skip the call to memcpy.
         if v.is_empty() {

@@ -35,13 +35,19 @@ pub(crate) const ESME: AddrFields =
     AddrFields { ton: Field::EsmeAddrTon, npi: Field::EsmeAddrNpi, addr: Field::EsmeAddr };
 
 impl<'a> Reader<'a> {
-    #[inline]
+    // Called on bare metal (smaller), copied into each caller on hosts (faster); see
+    // smpp-codec/BENCHMARKS.md, "Inlining by target".
+    #[cfg_attr(target_os = "none", inline)]
+    #[cfg_attr(not(target_os = "none"), inline(always))]
     pub(crate) fn address(&mut self, f: AddrFields, max: usize) -> Result<Address<'a>, Error> {
         Ok(Address { ton: self.u8(f.ton)?.into(), npi: self.u8(f.npi)?.into(), addr: self.cstr(f.addr, max)? })
     }
 
     /// An address that is the last mandatory field of its body: its C-string may be absent.
-    #[inline]
+    // Called on bare metal (smaller), copied into each caller on hosts (faster); see
+    // smpp-codec/BENCHMARKS.md, "Inlining by target".
+    #[cfg_attr(target_os = "none", inline)]
+    #[cfg_attr(not(target_os = "none"), inline(always))]
     pub(crate) fn address_last(&mut self, f: AddrFields, max: usize) -> Result<Address<'a>, Error> {
         Ok(Address { ton: self.u8(f.ton)?.into(), npi: self.u8(f.npi)?.into(), addr: self.cstr_last(f.addr, max)? })
     }
