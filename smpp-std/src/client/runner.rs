@@ -41,6 +41,11 @@ const RX: usize = 64 * 1024 + 1024;
 const TX: usize = 64 * 1024;
 const STORE: usize = 16 * 1024;
 
+/// Events taken from a session per round of the loop: a window's worth of responses read at
+/// once is answered by requests in several writes, so that the SMSC works on the first of
+/// them while this thread handles the rest.
+const BATCH: usize = 16;
+
 /// Multi-part messages from handsets being put back together, their parts, and their octets.
 type Mo = Reassembler<16, 16, 2400>;
 
@@ -323,7 +328,7 @@ where
             }
             // Responses first: the room they make in the window is refilled in the same round.
             for i in 0..links.len() {
-                progress |= self.drain_events(links, i, ready)?;
+                progress |= self.drain_events(links, i, ready, BATCH)?;
             }
             progress |= self.take_commands(links, now);
             for link in links.iter_mut() {
@@ -340,7 +345,7 @@ where
             let main_done = links.first().is_some_and(|l| l.session.is_closed() && l.session.transmit().is_empty());
             if main_done {
                 for i in 0..links.len() {
-                    self.drain_events(links, i, ready)?;
+                    self.drain_events(links, i, ready, usize::MAX)?;
                 }
                 return Ok(self.end_attempt(links));
             }
@@ -483,11 +488,15 @@ where
         links: &mut [Link<'_, T, W>],
         i: usize,
         ready: &mut Option<crossbeam_channel::Sender<Result<(), Error>>>,
+        budget: usize,
     ) -> Result<bool, Error> {
         let mut progress = false;
         let epoch = self.epoch;
         let Some(link) = links.get_mut(i) else { return Ok(false) };
-        while let Some(event) = link.session.poll_event() {
+        let mut taken = 0;
+        while taken < budget {
+            let Some(event) = link.session.poll_event() else { break };
+            taken += 1;
             progress = true;
             match event {
                 Event::Bound { .. } => {
