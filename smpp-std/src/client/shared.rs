@@ -86,8 +86,10 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
-    pub(crate) fn new(commands: Sender<Command>, waker: mio::Waker, events: usize) -> Self {
-        let (pool, pool_rx) = crossbeam_channel::bounded(1024);
+    /// `buffers`: how many request buffers the pool keeps (as many as requests can be queued
+    /// and in the window, so that a full queue allocates none once warm).
+    pub(crate) fn new(commands: Sender<Command>, waker: mio::Waker, events: usize, buffers: usize) -> Self {
+        let (pool, pool_rx) = crossbeam_channel::bounded(buffers);
         let (events_tx, events_rx) = crossbeam_channel::bounded(events.max(1));
         Shared {
             commands,
