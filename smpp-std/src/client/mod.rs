@@ -176,7 +176,9 @@ impl<const W: usize> Client<W> {
         let poll = mio::Poll::new().map_err(Error::Io)?;
         let waker = mio::Waker::new(poll.registry(), WAKE).map_err(Error::Io)?;
         let (tx, rx) = crossbeam_channel::bounded(config.queue.max(1));
-        let shared = Arc::new(Shared::new(tx, waker, config.events));
+        // Every request queued or in the window may return its buffer to the pool at once.
+        let buffers = config.queue.max(1).saturating_add(W);
+        let shared = Arc::new(Shared::new(tx, waker, config.events, buffers));
         let (ready_tx, ready_rx) = crossbeam_channel::bounded(1);
         let runner: Runner<T, F, W> = Runner::new(config, connect, Arc::clone(&shared), rx, poll);
         let thread = std::thread::Builder::new()

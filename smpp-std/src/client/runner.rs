@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use crossbeam_channel::{Receiver, TryRecvError};
+use crossbeam_channel::Receiver;
 use log::{debug, info, warn};
 use mio::{Events, Poll, Token};
 use smpp_codec::pdu::{Bind, SubmitSm};
@@ -22,7 +22,7 @@ use smpp_session::{
 };
 
 use super::receipts::ReceiptIndex;
-use super::shared::{Command, Completion, Reply, Shared};
+use super::shared::{ASLEEP, ASLEEP_FULL, AWAKE, Command, Completion, Reply, Shared};
 use super::types::{
     AckToken, Addr, ClientConfig, ClientEvent, Disconnect, Failure, MessageId, MessageKey, MessageOutcome, MoMessage,
     QueryAnswer, Receipt, TextEncoding, TextMessage,
@@ -40,6 +40,11 @@ pub(crate) const WAKE: Token = Token(0);
 const RX: usize = 64 * 1024 + 1024;
 const TX: usize = 64 * 1024;
 const STORE: usize = 16 * 1024;
+
+/// Events taken from a session per round of the loop: a window's worth of responses read at
+/// once is answered by requests in several writes, so that the SMSC works on the first of
+/// them while this thread handles the rest.
+const BATCH: usize = 16;
 
 /// Multi-part messages from handsets being put back together, their parts, and their octets.
 type Mo = Reassembler<16, 16, 2400>;
@@ -84,6 +89,9 @@ pub(crate) struct Runner<T: Transport, F, const W: usize> {
     bound: bool,
     /// Requests the current connection lost and that go again on the next one.
     lost_now: Vec<MessageKey>,
+    /// Outcomes finished in this round of the loop, delivered after the socket write so that
+    /// the SMSC gets the next requests before the application's thread is woken.
+    done: Vec<(Reply, MessageOutcome)>,
     _transport: std::marker::PhantomData<fn() -> T>,
 }
 
@@ -147,6 +155,7 @@ where
             closing: false,
             bound: false,
             lost_now: Vec::new(),
+            done: Vec::new(),
             _transport: std::marker::PhantomData,
         }
     }
@@ -213,6 +222,7 @@ where
 
     /// Everything still waiting ends: the client is closed.
     fn finish(&mut self) {
+        self.deliver();
         self.shared.closed.store(true, Ordering::SeqCst);
         let lost: Vec<Inflight> = self.inflight.drain().map(|(_, f)| f).collect();
         for mut f in lost {
@@ -277,6 +287,7 @@ where
             link.session.bind(now, kind, &bind).map_err(|e| Error::Config(e.to_string()))?;
         }
         let end = self.drive(&mut links, ready);
+        self.deliver();
         for link in &mut links {
             link.conn.deregister(&registry);
         }
@@ -315,10 +326,11 @@ where
                     link.session.handle_timeout(now);
                 }
             }
-            progress |= self.take_commands(links, now);
+            // Responses first: the room they make in the window is refilled in the same round.
             for i in 0..links.len() {
-                progress |= self.drain_events(links, i, ready)?;
+                progress |= self.drain_events(links, i, ready, BATCH)?;
             }
+            progress |= self.take_commands(links, now);
             for link in links.iter_mut() {
                 match link.conn.write(&mut link.session) {
                     Ok(p) => progress |= p,
@@ -328,11 +340,12 @@ where
                     }
                 }
             }
+            self.deliver();
             // The main connection's end ends the attempt; the receiver beside it follows.
             let main_done = links.first().is_some_and(|l| l.session.is_closed() && l.session.transmit().is_empty());
             if main_done {
                 for i in 0..links.len() {
-                    self.drain_events(links, i, ready)?;
+                    self.drain_events(links, i, ready, usize::MAX)?;
                 }
                 return Ok(self.end_attempt(links));
             }
@@ -353,13 +366,16 @@ where
             // Sleep until a socket, the application or a deadline needs us.
             let deadline = links.iter().filter_map(|l| l.session.poll_timeout()).min();
             let timeout = deadline.map(|d| self.clock.until(d));
-            self.shared.sleeping.store(true, Ordering::SeqCst);
-            if !self.commands.is_empty() && self.can_take(links) {
-                self.shared.sleeping.store(false, Ordering::SeqCst);
+            // With the window full, a submission cannot go before a response (or a deadline)
+            // wakes this thread, so submissions do not wake it; other commands do.
+            let open = self.can_take(links);
+            self.shared.sleeping.store(if open { ASLEEP } else { ASLEEP_FULL }, Ordering::SeqCst);
+            if !self.commands.is_empty() && (open || self.shared.urgent.load(Ordering::SeqCst)) {
+                self.shared.sleeping.store(AWAKE, Ordering::SeqCst);
                 continue;
             }
             let polled = self.poll.poll(&mut events, timeout);
-            self.shared.sleeping.store(false, Ordering::SeqCst);
+            self.shared.sleeping.store(AWAKE, Ordering::SeqCst);
             if let Err(e) = polled {
                 if e.kind() != io::ErrorKind::Interrupted {
                     return Err(Error::Io(e));
@@ -382,38 +398,52 @@ where
         }) || self.closing
     }
 
+    /// Takes one command: a submission joins the backlog; acknowledgements and close go
+    /// through whatever the window says. Returns whether it did something.
+    fn take(&mut self, cmd: Command, links: &mut [Link<'_, T, W>], now: smpp_session::Instant) -> bool {
+        match cmd {
+            Command::Submit { key, request, reply, receipt } => {
+                self.backlog.push_back((key, request, reply, receipt));
+                false
+            }
+            Command::Ack { ack, status } => {
+                if ack.connection >> 8 == self.epoch {
+                    let which = (ack.connection & 0xFF) as usize;
+                    if let Some(link) = links.get_mut(which) {
+                        if let Err(e) = link.session.ack(now, ack.token, status) {
+                            debug!("smpp client: acknowledgement not sent: {e}");
+                        }
+                    }
+                }
+                true
+            }
+            Command::Close => {
+                self.closing = true;
+                for link in links.iter_mut() {
+                    if matches!(link.session.state(), State::Bound(_)) {
+                        let _ = link.session.unbind(now);
+                    } else if !link.session.is_closed() {
+                        link.session.close(now);
+                    }
+                }
+                true
+            }
+        }
+    }
+
     /// Hands waiting requests to the main session while it takes them.
     fn take_commands(&mut self, links: &mut [Link<'_, T, W>], now: smpp_session::Instant) -> bool {
         let mut progress = false;
+        // An acknowledgement or a close may wait behind submissions the window has no room
+        // for: take everything queued. (Cleared first: one queued after this sets it again.)
+        if self.shared.urgent.swap(false, Ordering::SeqCst) {
+            while let Ok(cmd) = self.commands.try_recv() {
+                progress |= self.take(cmd, links, now);
+            }
+        }
         loop {
-            // Acknowledgements and close go through whatever the window says.
-            match self.commands.try_recv() {
-                Ok(Command::Submit { key, request, reply, receipt }) => {
-                    self.backlog.push_back((key, request, reply, receipt));
-                }
-                Ok(Command::Ack { ack, status }) => {
-                    progress = true;
-                    if ack.connection >> 8 == self.epoch {
-                        let which = (ack.connection & 0xFF) as usize;
-                        if let Some(link) = links.get_mut(which) {
-                            if let Err(e) = link.session.ack(now, ack.token, status) {
-                                debug!("smpp client: acknowledgement not sent: {e}");
-                            }
-                        }
-                    }
-                }
-                Ok(Command::Close) => {
-                    progress = true;
-                    self.closing = true;
-                    for link in links.iter_mut() {
-                        if matches!(link.session.state(), State::Bound(_)) {
-                            let _ = link.session.unbind(now);
-                        } else if !link.session.is_closed() {
-                            link.session.close(now);
-                        }
-                    }
-                }
-                Err(TryRecvError::Empty | TryRecvError::Disconnected) => {}
+            if let Ok(cmd) = self.commands.try_recv() {
+                progress |= self.take(cmd, links, now);
             }
             let Some(main) = links.first_mut() else { return progress };
             if self.closing || !matches!(main.session.state(), State::Bound(k) if k.can_transmit()) {
@@ -458,11 +488,15 @@ where
         links: &mut [Link<'_, T, W>],
         i: usize,
         ready: &mut Option<crossbeam_channel::Sender<Result<(), Error>>>,
+        budget: usize,
     ) -> Result<bool, Error> {
         let mut progress = false;
         let epoch = self.epoch;
         let Some(link) = links.get_mut(i) else { return Ok(false) };
-        while let Some(event) = link.session.poll_event() {
+        let mut taken = 0;
+        while taken < budget {
+            let Some(event) = link.session.poll_event() else { break };
+            taken += 1;
             progress = true;
             match event {
                 Event::Bound { .. } => {
@@ -584,7 +618,14 @@ where
             self.shared.expect_receipts(f.key, &f.outcome);
         }
         recycle(&self.shared, f.request);
-        f.reply.send(f.outcome);
+        self.done.push((f.reply, f.outcome));
+    }
+
+    /// Delivers the outcomes finished so far.
+    fn deliver(&mut self) {
+        for (reply, outcome) in self.done.drain(..) {
+            reply.send(outcome);
+        }
     }
 
     /// After the main connection ended: what was in flight is failed or queued again.
@@ -597,6 +638,7 @@ where
             f.outcome.fail(part, Failure::ConnectionLost);
             self.complete(f);
         }
+        self.deliver();
         // The requests queued again went in front of newer ones; keep their original order.
         let mut lost = std::mem::take(&mut self.lost_now);
         lost.sort();

@@ -1,7 +1,7 @@
 //! What the client's handles and its I/O thread share.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
 use std::sync::{Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -53,14 +53,26 @@ struct Expected {
     got: Vec<Receipt>,
 }
 
+/// [`Shared::sleeping`]: the I/O thread is not in poll (or about to be).
+pub(crate) const AWAKE: u8 = 0;
+/// [`Shared::sleeping`]: the I/O thread sleeps; any command wakes it.
+pub(crate) const ASLEEP: u8 = 1;
+/// [`Shared::sleeping`]: the I/O thread sleeps with its window full; only commands other
+/// than submissions wake it.
+pub(crate) const ASLEEP_FULL: u8 = 2;
+
 /// How long receipts of a message are kept for `wait_for_receipt` when nobody takes them.
 pub(crate) const RECEIPT_TTL: Duration = Duration::from_secs(24 * 3600);
 
 pub(crate) struct Shared {
     pub(crate) commands: Sender<Command>,
     pub(crate) waker: mio::Waker,
-    /// The I/O thread is (about to be) asleep in poll: wake it after queueing a command.
-    pub(crate) sleeping: AtomicBool,
+    /// Whether the I/O thread is (about to be) asleep in poll, and what wakes it: [`AWAKE`],
+    /// [`ASLEEP`] (any command) or [`ASLEEP_FULL`] (its window is full: a submission waits
+    /// for a response to make room, and the socket wakes the thread for that).
+    pub(crate) sleeping: AtomicU8,
+    /// A command other than a submission was queued since the I/O thread last took commands.
+    pub(crate) urgent: AtomicBool,
     pub(crate) closed: AtomicBool,
     pub(crate) next_key: AtomicU64,
     /// Buffers for encoded requests, returned by the I/O thread after use.
@@ -74,13 +86,16 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
-    pub(crate) fn new(commands: Sender<Command>, waker: mio::Waker, events: usize) -> Self {
-        let (pool, pool_rx) = crossbeam_channel::bounded(1024);
+    /// `buffers`: how many request buffers the pool keeps (as many as requests can be queued
+    /// and in the window, so that a full queue allocates none once warm).
+    pub(crate) fn new(commands: Sender<Command>, waker: mio::Waker, events: usize, buffers: usize) -> Self {
+        let (pool, pool_rx) = crossbeam_channel::bounded(buffers);
         let (events_tx, events_rx) = crossbeam_channel::bounded(events.max(1));
         Shared {
             commands,
             waker,
-            sleeping: AtomicBool::new(false),
+            sleeping: AtomicU8::new(AWAKE),
+            urgent: AtomicBool::new(false),
             closed: AtomicBool::new(false),
             next_key: AtomicU64::new(1),
             pool,
@@ -98,11 +113,24 @@ impl Shared {
         if self.closed.load(Ordering::SeqCst) {
             return Err(cmd);
         }
+        let submit = matches!(cmd, Command::Submit { .. });
         self.commands.send(cmd).map_err(|e| e.into_inner())?;
+        if !submit {
+            self.urgent.store(true, Ordering::SeqCst);
+        }
         // The thread checks the queue after announcing sleep; a spurious wake costs a poll.
         // Only the first command after it announced sleep wakes it (one eventfd write, not one
-        // per command): the thread takes every queued command once awake.
-        if self.sleeping.load(Ordering::SeqCst) && self.sleeping.swap(false, Ordering::SeqCst) {
+        // per command): the thread takes every queued command once awake. A submission does
+        // not wake a thread whose window is full: it could not send it, and the response that
+        // makes room wakes it anyway (a wake there cost an eventfd write, a context switch and
+        // a poll per round trip).
+        let state = self.sleeping.load(Ordering::SeqCst);
+        let wake = match state {
+            AWAKE => false,
+            ASLEEP_FULL => !submit,
+            _ => true,
+        };
+        if wake && self.sleeping.swap(AWAKE, Ordering::SeqCst) != AWAKE {
             let _ = self.waker.wake();
         }
         Ok(())
