@@ -82,6 +82,21 @@ mod tcp {
         Host(&'a str, u16),
     }
 
+    impl Remote<'_> {
+        /// The endpoint to connect to: the address, or the name's first IPv4 address from the
+        /// stack's DNS servers.
+        pub(crate) async fn resolve(&self, stack: Stack<'_>) -> Result<IpEndpoint, TcpConnectError> {
+            match *self {
+                Remote::Addr(ep) => Ok(ep),
+                Remote::Host(name, port) => {
+                    let addrs = stack.dns_query(name, DnsQueryType::A).await.map_err(TcpConnectError::Dns)?;
+                    let addr = addrs.first().ok_or(TcpConnectError::NoAddress)?;
+                    Ok(IpEndpoint::new(*addr, port))
+                }
+            }
+        }
+    }
+
     /// Why a TCP connection attempt failed.
     #[derive(Copy, Clone, Debug, PartialEq, Eq)]
     #[cfg_attr(feature = "defmt", derive(defmt::Format))]
@@ -147,17 +162,6 @@ mod tcp {
             self.timeout = timeout;
             self
         }
-
-        async fn resolve(&self) -> Result<IpEndpoint, TcpConnectError> {
-            match self.remote {
-                Remote::Addr(ep) => Ok(ep),
-                Remote::Host(name, port) => {
-                    let addrs = self.stack.dns_query(name, DnsQueryType::A).await.map_err(TcpConnectError::Dns)?;
-                    let addr = addrs.first().ok_or(TcpConnectError::NoAddress)?;
-                    Ok(IpEndpoint::new(*addr, port))
-                }
-            }
-        }
     }
 
     impl Connect for TcpConnector<'_> {
@@ -169,7 +173,7 @@ mod tcp {
 
         async fn connect(&mut self) -> Result<TcpSocket<'_>, TcpConnectError> {
             self.stack.wait_config_up().await;
-            let remote = self.resolve().await?;
+            let remote = self.remote.resolve(self.stack).await?;
             let mut socket = TcpSocket::new(self.stack, self.rx, self.tx);
             socket.set_timeout(self.timeout);
             socket.connect(remote).await.map_err(TcpConnectError::Connect)?;

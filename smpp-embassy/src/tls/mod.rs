@@ -27,9 +27,8 @@ use core::net::Ipv4Addr;
 use core::pin::pin;
 use core::task::Poll;
 
-use embassy_net::dns::DnsQueryType;
+use embassy_net::Stack;
 use embassy_net::tcp::{State as TcpState, TcpSocket};
-use embassy_net::{IpEndpoint, Stack};
 use embassy_time::{Duration, with_timeout};
 use embedded_io_async::{ErrorKind, ErrorType, Read, Write};
 use embedded_tls::{Aes128GcmSha256, FlushPolicy, TLS_RECORD_OVERHEAD, TlsConfig, TlsConnection, TlsContext, TlsError};
@@ -375,17 +374,6 @@ impl<'a, R: RngCore + CryptoRng> TlsConnector<'a, R> {
         self.timeout = timeout;
         self
     }
-
-    async fn resolve(&self) -> Result<IpEndpoint, TcpConnectError> {
-        match self.remote {
-            Remote::Addr(ep) => Ok(ep),
-            Remote::Host(name, port) => {
-                let addrs = self.stack.dns_query(name, DnsQueryType::A).await.map_err(TcpConnectError::Dns)?;
-                let addr = addrs.first().ok_or(TcpConnectError::NoAddress)?;
-                Ok(IpEndpoint::new(*addr, port))
-            }
-        }
-    }
 }
 
 /// Why the handshake failed, from what embedded-tls said and what the verifier and the wire saw.
@@ -418,7 +406,7 @@ impl<'a, R: RngCore + CryptoRng> Connect for TlsConnector<'a, R> {
     /// aborts it and starts afresh.
     async fn connect(&mut self) -> Result<TlsStream<'_, 'a>, TlsConnectError> {
         self.stack.wait_config_up().await;
-        let remote = self.resolve().await.map_err(TlsConnectError::Tcp)?;
+        let remote = self.remote.resolve(self.stack).await.map_err(TlsConnectError::Tcp)?;
         let TlsConnector { settings, wire, record_read, record_write, rng, timeout, .. } = self;
         {
             // No stream borrows the wire between connections.
