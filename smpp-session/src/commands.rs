@@ -672,8 +672,13 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
     /// Acknowledges a peer request with an empty response body (deliver_sm_resp, data_sm_resp
     /// ...), with `status` (ESME_ROK, or ESME_RX_T_APPN to ask for redelivery later, ...).
     ///
+    /// The answer always fits: the session took the request only with room kept for it, so
+    /// `ack` never returns [`CommandError::TransmitBufferFull`] for a pending token, however
+    /// full the transmit buffer is.
+    ///
     /// # Errors
-    /// As [`respond`](Self::respond).
+    /// [`CommandError::UnknownToken`] (answered already, or the session closed since),
+    /// [`CommandError::WrongResponse`] (ESME_ROK for a request whose response needs a body).
     pub fn ack(&mut self, now: Instant, token: IncomingToken, status: CommandStatus) -> Result<(), CommandError> {
         self.respond(now, token, status, None)
     }

@@ -272,7 +272,7 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
             // Every slot is waiting for the application: ask the peer to retry later.
             self.counters.refused_busy = self.counters.refused_busy.wrapping_add(1);
             let status = match self.role {
-                Role::Esme => CommandStatus::from_raw(0x64), // ESME_RX_T_APPN
+                Role::Esme => CommandStatus::RECEIVER_TEMPORARY_ERROR,
                 Role::Smsc => CommandStatus::THROTTLED,
             };
             self.reply(id.response_id()?, status, seq);

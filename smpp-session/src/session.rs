@@ -933,7 +933,7 @@ impl<'b, const W: usize, const R: usize> Session<'b, W, R> {
                 (_, CommandId::BIND_TRANSMITTER | CommandId::BIND_RECEIVER | CommandId::BIND_TRANSCEIVER) => {
                     CommandStatus::BIND_FAILED
                 }
-                (Role::Esme, CommandId::DELIVER_SM | CommandId::DATA_SM) => CommandStatus::from_raw(0x64), // ESME_RX_T_APPN
+                (Role::Esme, CommandId::DELIVER_SM | CommandId::DATA_SM) => CommandStatus::RECEIVER_TEMPORARY_ERROR,
                 _ => CommandStatus::SYSTEM_ERROR,
             };
             self.queue_header_only(resp, status, p.seq);

@@ -863,6 +863,52 @@ fn a_split_frame_waits_for_transmit_room_not_for_more_input() {
     assert_eq!(esme.pending_receive(), 0);
 }
 
+/// An answer without a body to a pending peer request always fits: the session takes a request
+/// only with room kept for its answer, so `ack` (ESME_ROK or ESME_RX_T_APPN) never reports a full
+/// transmit buffer, however full the application's submissions made it. Adapters need not keep
+/// answers aside to retry them.
+#[test]
+fn acks_always_fit_in_the_room_kept_for_them() {
+    use smpp_codec::pdu::DeliverSm;
+    let manual = Config { ack_mode: AckMode::Manual, ..cfg() };
+    let (mut rx, mut tx) = ([0u8; 1024], vec![0u8; Session::<'_, 8>::min_transmit_buffer() + 300]);
+    let mut esme: Session<'_, 8> = Session::esme(manual, &mut rx, &mut tx, Instant(0)).unwrap();
+    esme.bind(Instant(0), BindKind::Transceiver, &Bind::new("u", "p")).unwrap();
+    drain_one(&mut esme);
+    assert_eq!(esme.handle_input(Instant(0), &[0, 0, 0, 17, 0x80, 0, 0, 9, 0, 0, 0, 0, 0, 0, 0, 1, 0]), 17);
+    drain_one(&mut esme);
+    // The application's submissions fill the transmit buffer; the socket takes nothing.
+    let mut submitted = 0;
+    while esme.submit(Instant(1), &sm(b"x")).is_ok() {
+        submitted += 1;
+    }
+    assert!(submitted > 0);
+    // Messages arrive and wait for the application until no room is left to keep for another.
+    let mo = DeliverSm::new(Address::international("1"), Address::international("2"), b"hi");
+    let mut tokens = Vec::new();
+    for seq in 10..40 {
+        let raw = emit(&Pdu::DeliverSm(mo), seq, CommandStatus::OK);
+        let _ = esme.handle_input(Instant(1), &raw); // a frame it cannot take yet stays buffered
+        let mut taken = false;
+        while let Some(e) = esme.poll_event() {
+            if let Event::Message { token: Some(token) } = e {
+                tokens.push(token);
+                taken = true;
+            }
+        }
+        if !taken {
+            break;
+        }
+    }
+    assert!(!tokens.is_empty() && tokens.len() < 8, "{} messages taken", tokens.len());
+    for (i, token) in tokens.iter().enumerate() {
+        let status = if i % 2 == 0 { CommandStatus::OK } else { CommandStatus::RECEIVER_TEMPORARY_ERROR };
+        assert_eq!(esme.ack(Instant(1), *token, status), Ok(()), "answer {i} of {}", tokens.len());
+    }
+    let answers = pdus(esme.transmit()).into_iter().filter(|p| p.0 == CommandId::DELIVER_SM_RESP).count();
+    assert_eq!(answers, tokens.len());
+}
+
 /// Finding 3: with the transmit buffer full, every deadline poll_timeout gives is acted on by
 /// handle_timeout: it never stays in the past (an adapter would spin).
 #[test]
