@@ -35,7 +35,7 @@ const SCRATCH: usize = 160;
 const FINAL_WRITE: EmbassyDuration = EmbassyDuration::from_secs(2);
 
 /// ESME_RX_T_APPN: "temporary application error", the SMSC delivers the message again later.
-const TRY_LATER: CommandStatus = CommandStatus::from_raw(0x64);
+const TRY_LATER: CommandStatus = CommandStatus::RECEIVER_TEMPORARY_ERROR;
 
 /// The caller's buffers for the session: the receive buffer (at least
 /// [`MIN_RECEIVE_BUFFER`](smpp_session::MIN_RECEIVE_BUFFER); a PDU longer than it is skipped
@@ -361,7 +361,7 @@ fn sleep_until(deadline: Option<Instant>) -> Timer {
 }
 
 /// What the session of one connection needs beside itself.
-struct Link<const W: usize> {
+struct Link {
     bound: bool,
     /// unbind (or close) was asked of the session.
     stopping: bool,
@@ -370,9 +370,6 @@ struct Link<const W: usize> {
     /// Messages lost with this connection.
     lost: u16,
     closed: Option<CloseReason>,
-    /// Acknowledgements the transmit buffer had no room for yet.
-    /// A plain array: heapless's `push` and `retain` cost more code than these loops.
-    acks: [Option<(IncomingToken, CommandStatus)>; W],
 }
 
 /// Why a submission waits.
@@ -408,14 +405,13 @@ async fn serve<
         return End::Lost { bound: false };
     }
     state.with(|i| i.set_link(LinkState::Binding));
-    let mut link: Link<W> = Link { bound: false, stopping: false, alive: true, lost: 0, closed: None, acks: [None; W] };
+    let mut link = Link { bound: false, stopping: false, alive: true, lost: 0, closed: None };
     loop {
         // Mutate, then drain: events first (handling them may queue answers), then the
         // application's requests, then the octets.
         while let Some(event) = session.poll_event() {
             on_event(event, session, state, &mut link);
         }
-        retry_acks(session, &mut link);
         let waiting = match link.stopping {
             true => Waiting::No,
             false => submit_pending(state, session, progress),
@@ -559,7 +555,7 @@ fn on_event<M: RawMutex, const W: usize, const T: usize, const TEXT: usize, cons
     event: Event,
     session: &mut Session<'_, W, 0>,
     state: &State<M, T, TEXT, IDS, MO>,
-    link: &mut Link<W>,
+    link: &mut Link,
 ) {
     match event {
         Event::Bound { kind, .. } => {
@@ -604,13 +600,13 @@ fn on_event<M: RawMutex, const W: usize, const T: usize, const TEXT: usize, cons
                 }
             }
             if let Some(token) = token {
-                ack(session, link, token, CommandStatus::OK);
+                ack(session, token, CommandStatus::OK);
             }
         }
         Event::Message { token } | Event::DataSm { token } => {
             let status = deliver_mo::<M, W, T, TEXT, IDS, MO>(state, session);
             if let Some(token) = token {
-                ack(session, link, token, status);
+                ack(session, token, status);
             }
         }
         Event::Throttled { until } => warn!("smpp: throttled until {} ms", until.0),
@@ -665,35 +661,12 @@ fn deliver_mo<M: RawMutex, const W: usize, const T: usize, const TEXT: usize, co
     CommandStatus::OK
 }
 
-/// Answers a message or receipt; keeps the answer for later when the transmit buffer is full.
+/// Answers a message or receipt. The answer always fits (the session kept room for it when it
+/// took the request); an error means the session closed since, and the close answers it.
 #[inline(never)]
-fn ack<const W: usize>(
-    session: &mut Session<'_, W, 0>,
-    link: &mut Link<W>,
-    token: IncomingToken,
-    status: CommandStatus,
-) {
-    if let Err(CommandError::TransmitBufferFull) = session.ack(now(), token, status) {
-        // At most W requests of the peer wait for an answer, so there is always a place.
-        if let Some(free) = link.acks.iter_mut().find(|a| a.is_none()) {
-            *free = Some((token, status));
-        }
-    }
-}
-
-#[inline(never)]
-fn retry_acks<const W: usize>(session: &mut Session<'_, W, 0>, link: &mut Link<W>) {
-    if link.acks.iter().all(Option::is_none) {
-        return;
-    }
-    let at = now();
-    // In any order: the SMSC matches answers by sequence number.
-    for kept in link.acks.iter_mut() {
-        if let Some((token, status)) = *kept {
-            if !matches!(session.ack(at, token, status), Err(CommandError::TransmitBufferFull)) {
-                *kept = None;
-            }
-        }
+fn ack<const W: usize>(session: &mut Session<'_, W, 0>, token: IncomingToken, status: CommandStatus) {
+    if session.ack(now(), token, status).is_err() {
+        debug!("smpp: an answer found its request gone");
     }
 }
 
