@@ -3,6 +3,8 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+// The unit tests only: the library itself links neither std nor alloc (CI builds it for
+// thumbv6m and thumbv7em).
 #[cfg(test)]
 extern crate std;
 

@@ -609,7 +609,6 @@ mod tests {
 
     #[test]
     fn the_password_is_never_printed() {
-        extern crate std;
         use std::format;
         let c = Config::new("panel", "s3cret");
         let shown = format!("{c:?}");
