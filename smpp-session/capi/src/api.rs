@@ -499,11 +499,25 @@ pub unsafe extern "C" fn smpp_bind(
     unsafe { call(s, |inner| status(inner.bind(Instant(now_ms), kind, &fields.bind()))) }
 }
 
-/// Stores a handle through an optional out-pointer.
+/// [`call`] for the commands that issue a handle: runs `f` on the session and stores the handle
+/// through the optional out-pointer.
 ///
 /// # Safety
-/// `out` is NULL or writable.
-unsafe fn give_handle(r: Result<session::Handle, i32>, out: *mut u32) -> i32 {
+/// `s` as [`raw::live`]; `out` NULL or writable.
+unsafe fn call_for_handle(
+    s: *mut smpp_session,
+    out: *mut u32,
+    f: impl FnOnce(&mut Inner) -> Result<session::Handle, i32>,
+) -> i32 {
+    let mut r = Err(SMPP_ERR_PANIC);
+    // SAFETY: forwarded to the caller.
+    let c = unsafe {
+        call(s, |inner| {
+            r = f(inner);
+            SMPP_OK
+        })
+    };
+    tri!(if c == SMPP_OK { Ok(()) } else { Err(c) });
     let handle = tri!(r);
     if !out.is_null() {
         // SAFETY: non-null and writable (the caller's contract).
@@ -526,17 +540,8 @@ pub unsafe extern "C" fn smpp_submit(s: *mut smpp_session, now_ms: u64, sm: *con
     let fields = tri!(unsafe { raw::sm_fields(sm) });
     let sm = tri!(fields.sm());
     tri!(raw::check_output_or_null(handle));
-    let mut r = Err(SMPP_ERR_PANIC);
-    // SAFETY: the caller's contract for `s`.
-    let c = unsafe {
-        call(s, |inner| {
-            r = inner.submit(Instant(now_ms), &sm);
-            SMPP_OK
-        })
-    };
-    tri!(if c == SMPP_OK { Ok(()) } else { Err(c) });
-    // SAFETY: the caller's contract for `handle`.
-    unsafe { give_handle(r, handle) }
+    // SAFETY: the caller's contract for `s` and `handle`.
+    unsafe { call_for_handle(s, handle, |inner| inner.submit(Instant(now_ms), &sm)) }
 }
 
 /// SMSC: sends a deliver_sm (a mobile-originated message, or a receipt with esm_class
@@ -552,17 +557,8 @@ pub unsafe extern "C" fn smpp_deliver(s: *mut smpp_session, now_ms: u64, sm: *co
     let fields = tri!(unsafe { raw::sm_fields(sm) });
     let sm = tri!(fields.sm());
     tri!(raw::check_output_or_null(handle));
-    let mut r = Err(SMPP_ERR_PANIC);
-    // SAFETY: the caller's contract for `s`.
-    let c = unsafe {
-        call(s, |inner| {
-            r = inner.deliver(Instant(now_ms), sm);
-            SMPP_OK
-        })
-    };
-    tri!(if c == SMPP_OK { Ok(()) } else { Err(c) });
-    // SAFETY: the caller's contract for `handle`.
-    unsafe { give_handle(r, handle) }
+    // SAFETY: the caller's contract for `s` and `handle`.
+    unsafe { call_for_handle(s, handle, |inner| inner.deliver(Instant(now_ms), sm)) }
 }
 
 /// The text options of C, checked.
@@ -627,16 +623,15 @@ unsafe fn submit_text(
     // SAFETY: the caller's contract for `opts`.
     let args = tri!(unsafe { text_args(opts) });
     tri!(raw::check_output_or_null(message));
-    let mut r = Err(SMPP_ERR_PANIC);
-    // SAFETY: the caller's contract for `s`.
-    let c = unsafe {
-        call(s, |inner| {
+    // SAFETY: the caller's contract for `s` and `message`.
+    unsafe {
+        call_for_handle(s, message, |inner| {
             if let Some(scratch) = &args.scratch {
                 if inner.overlaps_lent(scratch.as_ptr() as usize, scratch.len()) {
-                    return SMPP_ERR_BAD_ARGUMENT;
+                    return Err(SMPP_ERR_BAD_ARGUMENT);
                 }
             }
-            r = inner.submit_text(
+            inner.submit_text(
                 Instant(now_ms),
                 &template,
                 text,
@@ -645,13 +640,9 @@ unsafe fn submit_text(
                 args.reference,
                 languages,
                 args.scratch,
-            );
-            SMPP_OK
+            )
         })
-    };
-    tri!(if c == SMPP_OK { Ok(()) } else { Err(c) });
-    // SAFETY: the caller's contract for `message`.
-    unsafe { give_handle(r, message) }
+    }
 }
 
 /// ESME: encodes `text` (UTF-8, `text_len` octets, no NUL needed), splits it into parts as
@@ -720,17 +711,8 @@ pub unsafe extern "C" fn smpp_send_frame(
     // SAFETY: the caller's contract for `frame`.
     let frame = tri!(unsafe { raw::bytes(frame, len) });
     tri!(raw::check_output_or_null(handle));
-    let mut r = Err(SMPP_ERR_PANIC);
-    // SAFETY: the caller's contract for `s`.
-    let c = unsafe {
-        call(s, |inner| {
-            r = inner.send_frame(Instant(now_ms), frame);
-            SMPP_OK
-        })
-    };
-    tri!(if c == SMPP_OK { Ok(()) } else { Err(c) });
-    // SAFETY: the caller's contract for `handle`.
-    unsafe { give_handle(r, handle) }
+    // SAFETY: the caller's contract for `s` and `handle`.
+    unsafe { call_for_handle(s, handle, |inner| inner.send_frame(Instant(now_ms), frame)) }
 }
 
 /// Answers the peer's request `token` with `status` (`SMPP_STATUS_*` or any command_status).
