@@ -44,6 +44,8 @@ pub struct Completion {
 #[derive(Debug, Default)]
 pub(crate) struct Board {
     entries: HashMap<MessageKey, Expected>,
+    /// When entries older than [`RECEIPT_TTL`] were last dropped.
+    pruned: Option<Instant>,
 }
 
 #[derive(Debug)]
@@ -63,6 +65,10 @@ pub(crate) const ASLEEP_FULL: u8 = 2;
 
 /// How long receipts of a message are kept for `wait_for_receipt` when nobody takes them.
 pub(crate) const RECEIPT_TTL: Duration = Duration::from_secs(24 * 3600);
+
+/// How often the board is swept for entries past [`RECEIPT_TTL`]: a sweep visits every entry,
+/// so it is not done on every submission.
+const PRUNE_EVERY: Duration = Duration::from_secs(60);
 
 pub(crate) struct Shared {
     pub(crate) commands: Sender<Command>,
@@ -163,7 +169,10 @@ impl Shared {
     pub(crate) fn expect_receipts(&self, key: MessageKey, outcome: &MessageOutcome) {
         let now = Instant::now();
         let mut b = self.board();
-        b.entries.retain(|_, e| now.duration_since(e.since) < RECEIPT_TTL);
+        if b.pruned.is_none_or(|t| now.duration_since(t) >= PRUNE_EVERY) {
+            b.entries.retain(|_, e| now.duration_since(e.since) < RECEIPT_TTL);
+            b.pruned = Some(now);
+        }
         let e = b.entries.entry(key).or_insert_with(|| Expected { since: now, parts: Vec::new(), got: Vec::new() });
         e.parts = outcome.ids().map(|(p, _)| p).collect();
     }
